@@ -1,0 +1,38 @@
+# The two commands a newcomer needs (see README):
+#   make run   — set up, then run the main job
+#   make test  — set up, then run every check
+# Both are idempotent: setup only installs what is missing.
+
+VENV := .venv/bin
+VENV38 := .venv38/bin
+CORE_TESTS := tests/core
+
+.PHONY: setup run test lint pytest pytest38 bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	$(VENV)/mm-docs inspect examples/attention-head.yaml
+	$(VENV)/mm-docs url examples/attention-head.yaml
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/vermin -t=3.8- --violations --no-tips mm_docs_plugin/core
+
+pytest: setup
+	$(VENV)/python -m pytest
+
+# The core again on Python 3.8 + numpy 1.17, the versions Pyodide 0.17 runs.
+pytest38: setup
+	@if [ "$${MM_SKIP_PY38:-0}" = "1" ]; then echo "skipping Python 3.8 tests (MM_SKIP_PY38=1)"; \
+	else $(VENV38)/python -m pytest -p no:cacheprovider $(CORE_TESTS); fi
+
+test: lint pytest pytest38
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(VENV)/python $$b || exit 1; done
+
+clean:
+	rm -rf .venv .venv38 .pytest_cache .ruff_cache .hypothesis *.egg-info
