@@ -1,0 +1,567 @@
+"""The matrix expression language of the ``expr`` field.
+
+    out = (attn = softmax(tril(Q @ K.T / sqrt(k)))) @ V
+
+Grammar (whitespace is free; positions are kept for every node)::
+
+    expr     := NAME '=' expr | chain                 -- a name may label any matmul
+    chain    := postfix (('@' | '*' | '/') postfix)*  -- one precedence level, left-assoc (as Python)
+    postfix  := atom ('.T')*                          -- transpose of a named matrix
+    atom     := NAME | NUMBER | 'k'
+              | FUNC '(' expr ')'                     -- an epilog: softmax, tril, relu, ...
+              | 'sqrt' '(' NUMBER | 'k' ')'           -- only as a scale factor
+              | '(' expr ')'
+
+``@`` multiplies matrices; ``* NUMBER``, ``/ NUMBER``, ``/ sqrt(k)`` and ``/ k``
+scale a matmul's result, where ``k`` is that matmul's depth (the shared inner
+dimension).  Functions are epilogs applied to a matmul's result (see
+`epilog.EPILOG_FUNCTIONS`).  ``tril``/``triu`` are causal masks: masked entries
+are left out of a following softmax or layernorm and shown as 0.
+
+This module only parses and prints: `parse_expr` gives an immutable AST whose
+nodes compare equal regardless of positions, and `print_expr` writes it back
+with the fewest parentheses, so ``parse(print(parse(t))) == parse(t)``.  Turning
+the AST into matmul nodes with shapes is `tree.lower`'s job.  Nothing here is
+ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple, Union
+
+from .errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
+
+# Epilog functions the expression may call (their meaning lives in epilog.py).
+EPILOG_NAMES = (
+    "softmax",
+    "tril",
+    "triu",
+    "relu",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "tanh",
+    "layernorm",
+    "layernorm_matrix",
+    "square",
+)
+SCALE_FUNCTIONS = ("sqrt",)
+DEPTH = "k"  # in a scale factor, the depth of the matmul being scaled
+# Trees are walked recursively by the printer and the lowering; this keeps them
+# far from Python's recursion limit whatever the text (a long left-assoc chain
+# of the maximum number of matmuls is well inside it).
+MAX_HEIGHT = 300
+
+
+# ---------------------------------------------------------------- AST nodes
+# `pos` is the 0-based offset of the node's first character (or its operator)
+# in the source; it is excluded from comparison so reparsed trees compare equal.
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Transpose:
+    operand: Node
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class MatMul:
+    left: Node
+    right: Node
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Depth:
+    """``k``: the depth of the matmul a scale factor applies to."""
+
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Sqrt:
+    arg: Node  # Number or Depth
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """``operand * factor``, ``operand / factor`` or ``factor * operand``."""
+
+    operand: Node
+    factor: Node  # Number, Depth or Sqrt
+    op: str  # "*" or "/"
+    factor_first: bool = False
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    arg: Node
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Assign:
+    name: str
+    value: Node
+    pos: int = field(default=0, compare=False)
+
+
+Node = Union[Name, Transpose, MatMul, Number, Depth, Sqrt, Scale, Call, Assign]
+
+
+# ---------------------------------------------------------------- tokenizer
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+  | (?P<dot_t>\.T\b)
+  | (?P<name>[^\W\d]\w*)
+  | (?P<op>[@*/=(),])
+    """,
+    re.VERBOSE | re.UNICODE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # number, name, op, dot_t, end
+    text: str
+    pos: int
+
+
+def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> List[Token]:
+    """Split ``text`` into tokens; an unknown character is a SpecError at its column."""
+    if len(text) > limits.max_expr:
+        raise SpecError(
+            "the expression is %d characters long; the limit is %d" % (len(text), limits.max_expr),
+            "split the figure into smaller ones, or raise the limit (max_expr)",
+            1,
+            1,
+        )
+    tokens = []
+    depth = 0
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise _bad_char(text, pos)
+        kind = m.lastgroup
+        if kind != "ws":
+            tok = Token(kind, m.group(), pos)
+            if tok.text == "(":
+                depth += 1
+                # Checked here, before any recursion, so 500 nested parentheses
+                # cost a linear scan and never reach Python's recursion limit.
+                if depth > limits.max_depth:
+                    raise SpecError(
+                        "parentheses nested deeper than %d" % limits.max_depth,
+                        "flatten the expression: name intermediate results with `name = ...`",
+                        1,
+                        pos + 1,
+                    )
+            elif tok.text == ")":
+                depth -= 1
+            tokens.append(tok)
+        pos = m.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+_HINTS = {
+    "+": "mm-docs expressions multiply matrices with @ only; to add, name the parts in separate figures",
+    "-": "only @ (matmul), * and / by a number or sqrt(k) are allowed",
+    "[": "use parentheses ( ) for grouping",
+    ".": "the only attribute is .T (transpose), as in K.T",
+}
+
+
+def _bad_char(text: str, pos: int) -> SpecError:
+    ch = text[pos]
+    shown = "'%s'" % ch if ch.isprintable() else "U+%04X" % ord(ch)
+    return SpecError(
+        "unexpected character %s in the expression" % shown,
+        _HINTS.get(ch, "names are letters, digits and _; operators are @, * and /, e.g. A @ B / 8"),
+        1,
+        pos + 1,
+    )
+
+
+# ---------------------------------------------------------------- parser
+
+
+class _Parser:
+    def __init__(self, text: str, limits: Limits) -> None:
+        self.text = text
+        self.limits = limits
+        self.tokens = tokenize(text, limits)
+        self.i = 0
+        self.nest = 0
+
+    # -- token helpers
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def peek(self, n: int = 1) -> Token:
+        return self.tokens[min(self.i + n, len(self.tokens) - 1)]
+
+    def take(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def error(self, message: str, hint: Optional[str], tok: Optional[Token] = None) -> SpecError:
+        tok = tok or self.tok
+        return SpecError(message, hint, 1, tok.pos + 1, max(1, len(tok.text)))
+
+    def expect(self, text: str, hint: str) -> Token:
+        if self.tok.text != text:
+            raise self.error("expected %r, found %s" % (text, _describe(self.tok)), hint)
+        return self.take()
+
+    # -- grammar
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise self.error(
+                "the expression is empty", "write a matrix product, e.g. `out = A @ B`"
+            )
+        node = self.expr()
+        if self.tok.kind != "end":
+            raise self._unexpected_after_operand()
+        return node
+
+    def expr(self) -> Node:
+        tok = self.tok
+        self.nest += 1
+        if self.nest > self.limits.max_depth:
+            raise self.error(
+                "the expression nests deeper than %d levels" % self.limits.max_depth,
+                "name intermediate results, e.g. `x = A @ B`, and use them in fewer levels",
+            )
+        try:
+            return self._expr(tok)
+        finally:
+            self.nest -= 1
+
+    def _expr(self, tok: Token) -> Node:
+        if tok.kind == "name" and self.peek().text == "=":
+            self._check_name(tok)
+            self.take()
+            self.take()
+            if self.tok.kind == "end":
+                raise self.error(
+                    "nothing after '=' in the assignment to %r" % tok.text,
+                    "write the product being named, e.g. `%s = A @ B`" % tok.text,
+                )
+            return Assign(tok.text, self.expr(), tok.pos)
+        return self.chain()
+
+    def chain(self) -> Node:
+        node = self.postfix()
+        while self.tok.text in ("@", "*", "/"):
+            op = self.take()
+            if self.tok.kind == "end" or self.tok.text in ("@", "*", "/", ")", ",", "="):
+                raise self.error(
+                    "missing operand after %r" % op.text,
+                    "an operator needs a matrix (or, for * and /, a number) on both sides",
+                    op,
+                )
+            right = self.postfix()
+            if op.text == "@":
+                node = MatMul(node, right, op.pos)
+            elif _is_factor(right):
+                node = Scale(node, right, op.text, False, op.pos)
+            elif op.text == "*" and _is_factor(node):
+                node = Scale(right, node, "*", True, op.pos)
+            else:
+                raise SpecError(
+                    "%r needs a number or sqrt(k) on one side" % op.text,
+                    "matrices are multiplied with @; scale a product with `/ 8`, `* 0.5` or `/ sqrt(k)`",
+                    1,
+                    op.pos + 1,
+                )
+        return node
+
+    def postfix(self) -> Node:
+        node = self.atom()
+        while self.tok.kind == "dot_t":
+            tok = self.take()
+            if not isinstance(node, Name):
+                raise self.error(
+                    ".T applies to a named input matrix, not to a product or number",
+                    "transpose the inputs instead: (A @ B).T is B.T @ A.T",
+                    tok,
+                )
+            node = Transpose(node, tok.pos)
+            if self.tok.kind == "dot_t":
+                raise self.error("X.T.T is just X", "drop the double transpose")
+        return node
+
+    def atom(self) -> Node:
+        tok = self.tok
+        if tok.kind == "number":
+            self.take()
+            value = float(tok.text)
+            if not (0 < value < 1e300):
+                raise self.error(
+                    "scale factor %s must be a positive finite number" % tok.text,
+                    "e.g. / 8 or * 0.125",
+                    tok,
+                )
+            return Number(value, tok.pos)
+        if tok.kind == "name":
+            if self.peek().text == "(":
+                return self.call()
+            self._check_name(tok)
+            self.take()
+            return (
+                Depth(tok.pos)
+                if tok.text == DEPTH and self._in_scale_position()
+                else Name(tok.text, tok.pos)
+            )
+        if tok.text == "(":
+            self.take()
+            if self.tok.text == ")":
+                raise self.error("empty parentheses", "put a matrix product inside, e.g. (A @ B)")
+            node = self.expr()
+            self.expect(")", "close the parenthesis opened at column %d" % (tok.pos + 1))
+            return node
+        if tok.kind == "end":
+            raise self.error(
+                "the expression ends where a matrix was expected",
+                "finish the expression, e.g. `A @ B`",
+            )
+        if tok.text == "=":
+            raise self.error(
+                "'=' must follow a name",
+                "name a product as `name = A @ B` (in parentheses when it is an operand)",
+            )
+        raise self.error(
+            "expected a matrix name, found %s" % _describe(tok),
+            "operands are names (A, W_q), parenthesised products or epilogs like softmax(...)",
+        )
+
+    def call(self) -> Node:
+        tok = self.take()
+        self.take()  # "("
+        func = tok.text
+        if func in SCALE_FUNCTIONS:
+            arg_tok = self.tok
+            arg = self.atom()
+            if isinstance(arg, Name) and arg.name == DEPTH:
+                arg = Depth(arg.pos)
+            if not isinstance(arg, (Number, Depth)):
+                raise self.error(
+                    "sqrt() takes a number or k (the matmul's depth)",
+                    "e.g. Q @ K.T / sqrt(k) or / sqrt(64)",
+                    arg_tok,
+                )
+            self.expect(")", "sqrt takes one argument, e.g. sqrt(k)")
+            return Sqrt(arg, tok.pos)
+        if func not in EPILOG_NAMES:
+            raise SpecError(
+                "unknown function %r" % func,
+                did_you_mean(func, EPILOG_NAMES + SCALE_FUNCTIONS),
+                1,
+                tok.pos + 1,
+                len(func),
+            )
+        if self.tok.text == ")":
+            raise self.error(
+                "%s() needs an argument" % func, "apply it to a product, e.g. %s(A @ B)" % func
+            )
+        arg = self.expr()
+        if self.tok.text == ",":
+            raise self.error(
+                "%s takes one argument" % func, "apply it to one product, e.g. %s(A @ B)" % func
+            )
+        self.expect(")", "close the call to %s opened at column %d" % (func, tok.pos + 1))
+        return Call(func, arg, tok.pos)
+
+    def _in_scale_position(self) -> bool:
+        prev = self.tokens[self.i - 2] if self.i >= 2 else None
+        return prev is not None and prev.text in ("*", "/")
+
+    def _check_name(self, tok: Token) -> None:
+        if len(tok.text) > self.limits.max_name:
+            raise self.error(
+                "name %r… is longer than %d characters" % (tok.text[:16], self.limits.max_name),
+                "use a shorter name; put long descriptions in the caption",
+                tok,
+            )
+
+    def _unexpected_after_operand(self) -> SpecError:
+        tok = self.tok
+        if tok.text == ")":
+            return self.error("unmatched ')'", "remove it or add the matching '('")
+        if tok.text == "=":
+            return self.error(
+                "'=' must follow a name",
+                "to name a product used as an operand, parenthesise it: (x = A @ B) @ C",
+            )
+        return self.error(
+            "expected an operator (@, * or /) before %s" % _describe(tok),
+            "matrices are multiplied with @, e.g. A @ B",
+        )
+
+
+def _is_factor(node: Node) -> bool:
+    return isinstance(node, (Number, Depth, Sqrt))
+
+
+def _describe(tok: Token) -> str:
+    return "the end of the expression" if tok.kind == "end" else repr(tok.text)
+
+
+def parse_fragment(text: str, limits: Limits = DEFAULT_LIMITS) -> Node:
+    """Parse any well-formed expression, with or without a matmul (epilogs use it)."""
+    if not isinstance(text, str):
+        raise SpecError("the expression must be text", "e.g. expr: out = A @ B", 1, 1)
+    node = _Parser(text, limits).parse()
+    if height(node) > MAX_HEIGHT:
+        raise SpecError(
+            "the expression nests %d levels deep; the limit is %d" % (height(node), MAX_HEIGHT),
+            "name intermediate results and split the figure",
+            1,
+            1,
+        )
+    return node
+
+
+def parse_expr(text: str, limits: Limits = DEFAULT_LIMITS) -> Node:
+    """Parse an expression; every failure is a SpecError with line 1 and a column."""
+    node = parse_fragment(text, limits)
+    count = count_matmuls(node)
+    if count > limits.max_matmuls:
+        raise SpecError(
+            "the expression has %d matmuls; the limit is %d" % (count, limits.max_matmuls),
+            "split it into several figures, or raise the limit (max_matmuls)",
+            1,
+            1,
+        )
+    if count == 0 and isinstance(node, Assign):
+        raise SpecError(
+            "'%s = %s' names an input matrix; names label products"
+            % (node.name, print_expr(node.value)),
+            "name a product instead, e.g. `%s = A @ B`" % node.name,
+            1,
+            node.pos + 1,
+        )
+    if count == 0:
+        raise SpecError(
+            "the expression has no matrix multiplication",
+            "a figure shows at least one product, e.g. `A @ B`",
+            1,
+            1,
+            len(text),
+        )
+    return node
+
+
+def count_matmuls(node: Node) -> int:
+    """How many ``@`` the tree holds (iteratively: trees can be long chains)."""
+    count, stack = 0, [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, MatMul):
+            count += 1
+        stack.extend(children(n))
+    return count
+
+
+def children(node: Node) -> Tuple[Node, ...]:
+    if isinstance(node, MatMul):
+        return (node.left, node.right)
+    if isinstance(node, Scale):
+        return (node.operand, node.factor)
+    if isinstance(node, Transpose):
+        return (node.operand,)
+    if isinstance(node, (Call, Sqrt)):
+        return (node.arg,)
+    if isinstance(node, Assign):
+        return (node.value,)
+    return ()
+
+
+def height(node: Node) -> int:
+    """Depth of the tree, computed without recursion."""
+    best, stack = 0, [(node, 1)]
+    while stack:
+        n, h = stack.pop()
+        best = max(best, h)
+        stack.extend((c, h + 1) for c in children(n))
+    return best
+
+
+# ---------------------------------------------------------------- printer
+
+# Binding strength: higher binds tighter.
+_ASSIGN, _CHAIN, _POSTFIX = 0, 1, 2
+
+
+def _strength(node: Node) -> int:
+    if isinstance(node, Assign):
+        return _ASSIGN
+    if isinstance(node, (MatMul, Scale)):
+        return _CHAIN
+    return _POSTFIX
+
+
+def format_number(value: float) -> str:
+    """Shortest text that parses back to ``value`` (8, not 8.0)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def print_expr(node: Node) -> str:
+    """Canonical text with the fewest parentheses; parses back to an equal tree."""
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, Transpose):
+        return print_expr(node.operand) + ".T"
+    if isinstance(node, Number):
+        return format_number(node.value)
+    if isinstance(node, Depth):
+        return DEPTH
+    if isinstance(node, Sqrt):
+        return "sqrt(%s)" % print_expr(node.arg)
+    if isinstance(node, Call):
+        return "%s(%s)" % (node.func, print_expr(node.arg))
+    if isinstance(node, Assign):
+        return "%s = %s" % (node.name, print_expr(node.value))
+    if isinstance(node, MatMul):
+        return "%s @ %s" % (_left(node.left), _right(node.right))
+    if isinstance(node, Scale):
+        if node.factor_first:
+            return "%s * %s" % (print_expr(node.factor), _right(node.operand))
+        return "%s %s %s" % (_left(node.operand), node.op, print_expr(node.factor))
+    raise TypeError("not an expression node: %r" % (node,))
+
+
+def _left(node: Node) -> str:
+    text = print_expr(node)
+    return "(%s)" % text if _strength(node) < _CHAIN else text
+
+
+def _right(node: Node) -> str:
+    text = print_expr(node)
+    return "(%s)" % text if _strength(node) <= _CHAIN else text
