@@ -1,0 +1,182 @@
+"""mm links (import, export, round trip) and our own #mm= URL state."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+
+from mm_docs_plugin.core import (
+    SpecError,
+    build,
+    decode_url_state,
+    encode_url_state,
+    export_mm_params,
+    import_mm_url,
+    parse_spec,
+)
+from mm_docs_plugin.core.mmlink import MM_APP, mm_link, mm_params_from_url
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mm-links.txt"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "mm-links.txt"
+LINKS = [line.strip() for line in FIXTURE.read_text().splitlines() if line.startswith("http")]
+
+
+def test_fixture_matches_the_shared_examples():
+    if not SHARED.exists():
+        pytest.skip("../shared is not beside this checkout")
+    assert FIXTURE.read_text() == SHARED.read_text()
+
+
+@pytest.mark.parametrize("link", LINKS, ids=lambda link: str(LINKS.index(link)))
+def test_every_link_imports_builds_and_round_trips(link):
+    spec = import_mm_url(link)
+    scene = build(spec)
+    assert scene.root.values.shape == scene.root.shape
+    params = export_mm_params(spec)
+    again = import_mm_url(MM_APP + "?params=" + quote(json.dumps(params)))
+    assert again == spec
+    assert again.to_dict() == spec.to_dict()
+
+
+def test_first_link_keeps_shapes_inits_and_settings():
+    spec = import_mm_url(LINKS[0])
+    scene = build(spec)
+    assert scene.nodes["L"].shape == (32, 24) and scene.nodes["R"].shape == (24, 32)
+    assert spec.anim.alg == "dotprod_row_major" and spec.anim.speed == 48
+    assert spec.colors.sensitivity == "semilocal" and spec.deco.row_guides == 1.0
+    assert spec.layout.gap == 5.0 and spec.deco.magnification == 10.0
+    np.testing.assert_allclose(
+        spec.camera.position, [-54.145594172414235, 48.55110882721702, 37.42031544768185]
+    )
+    # The figure of "Inside the Matrix" §1: ±1 bands make every result ±24.
+    assert set(np.unique(scene.root.values)) == {-24.0, 24.0}
+
+
+def test_compressed_chain_link_keeps_structure_and_child_settings():
+    spec = import_mm_url(LINKS[2])
+    assert spec.expr == "A @ B @ C"
+    shapes = {n.label: n.shape for n in spec.tree.walk()}
+    assert shapes["A"] == (64, 32) and shapes["B"] == (32, 96) and shapes["C"] == (96, 32)
+    assert spec.nodes["A"].expr == "-2 * fmod(trunc(i / 8), 2) + 1"
+    assert spec.nodes["C"].init == "col_major"
+    assert spec.deco.row_guides == 1.0 and spec.colors.elem_scale == 1.25
+
+
+def test_attention_head_link_writes_epilog_and_names_into_the_expression():
+    spec = import_mm_url(LINKS[4])
+    assert spec.expr == (
+        "out = (attn = softmax(tril((Q = input @ wQ) @ (K_t = wK_t @ input_t) / sqrt(k)))) "
+        "@ (V = input @ wV) @ wO"
+    )
+    assert spec.nodes["input"].data.url.endswith("layer5_input0_256_768.csv")
+    assert spec.anim.alg == "none" and spec.anim.fuse == "sync"
+    assert spec.nodes["Q"].anim == "vmprod"
+    scene = build(spec)
+    assert scene.nodes["attn"].shape == (256, 256)
+    assert any("placeholder" in w for w in scene.warnings)
+    # both uses of `input` are one matrix
+    assert sum(1 for n in scene.nodes if n.name == "input") == 2
+    assert len(scene.matrices) == 6
+
+
+def test_partial_compressed_link_with_js_is_never_executed():
+    # mm runs marker() 1024 times for this link; we refuse the unknown function.
+    with pytest.raises(SpecError, match="marker"):
+        import_mm_url(MM_APP + "?3.7=expr&3.0=marker()&left=3&init=7&expr=0")
+
+
+def test_partial_compressed_link_merges_into_mm_defaults():
+    spec = import_mm_url(MM_APP + "?3.5=8&left=3&h=5")
+    assert {n.label: n.shape for n in spec.tree.walk()}["L"] == (8, 32)
+    assert spec.nodes["L"].init == "row_major" and spec.nodes["R"].init == "col_major"
+
+
+@pytest.mark.parametrize(
+    "url,fragment",
+    [
+        (MM_APP + "?params=%7Bnot json", "not valid JSON"),
+        (MM_APP + "?config=https://evil.example/x.json", "config= links"),
+        (MM_APP + "?params=%7B%7D&utm_source=x", "params= and other query keys"),
+        (MM_APP, "carries no state"),
+        (MM_APP + "?3.5=8&left=3", "does not define it"),
+        (
+            MM_APP + "?params=" + quote(json.dumps({"left": {"init": "sphere"}, "right": {}})),
+            "init = 'sphere'",
+        ),
+        ("x" * 70000, "characters long"),
+    ],
+)
+def test_bad_links_give_clear_errors(url, fragment):
+    with pytest.raises(SpecError) as info:
+        import_mm_url(url)
+    assert fragment in info.value.message
+
+
+def test_from_mm_in_a_fence_is_overridden_by_its_keys():
+    fence = "from_mm: %s\nanim: {alg: vmprod}\nnodes: {L: {shape: [16, 24]}}\n" % LINKS[0]
+    spec = parse_spec(fence)
+    assert spec.anim.alg == "vmprod" and spec.anim.speed == 48
+    assert {n.label: n.shape for n in spec.tree.walk()}["L"] == (16, 24)
+    assert spec.nodes["L"].init == "expr"  # kept from the link
+
+
+def test_from_mm_with_a_new_expression_drops_the_links_node_settings():
+    spec = parse_spec("from_mm: %s\nexpr: X @ Y\n" % LINKS[0])
+    assert spec.expr == "X @ Y" and spec.colors.sensitivity == "semilocal"
+
+
+def test_mm_link_opens_in_mm_form():
+    link = mm_link(parse_spec("expr: out = relu(A @ B)"))
+    params = mm_params_from_url(link)
+    assert params["name"] == "out" and params["epilog"] == "relu"
+    assert params["left"]["init"] == "gaussian"
+
+
+# ---------------------------------------------------------------- our URL state
+
+
+def test_url_state_round_trips():
+    spec = parse_spec(
+        "expr: out = (attn = softmax(Q @ K.T)) @ V\nseed: 4\nanim: vmprod\nnodes: {Q: {shape: 8x4}}"
+    )
+    state = encode_url_state(spec)
+    assert set(state) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert decode_url_state(state) == spec
+    assert decode_url_state("https://example.org/app.html#mm=" + state) == spec
+    assert encode_url_state(spec) == state  # deterministic
+
+
+def _pack(obj) -> str:
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = raw.compress(json.dumps(obj).encode()) + raw.flush()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "state,fragment",
+    [
+        ("#mm=%%%", "not valid base64url"),
+        ("#mm=" + base64.urlsafe_b64encode(b"garbage!").decode(), "corrupt"),
+        ("#mm=" + _pack([1, 2]), "must be a mapping"),
+        ("#mm=" + _pack({"expr": "A @ B", "anim": {"alg": "spin"}}), "anim.alg must be one of"),
+        ("#mm=" + _pack({"expr": "A @ B", "caption": "x" * 30000}), "larger than"),
+        ("#other=1", "no mm= state"),
+    ],
+)
+def test_bad_url_state_is_rejected_like_a_bad_fence(state, fragment):
+    with pytest.raises(SpecError) as info:
+        decode_url_state(state)
+    assert fragment in info.value.message
+
+
+def test_url_state_cannot_inflate_a_bomb():
+    bomb = _pack({"expr": "A @ B", "caption": " " * 10_000_000})
+    assert len(bomb) < 20_000
+    with pytest.raises(SpecError, match="larger than"):
+        decode_url_state(bomb)
