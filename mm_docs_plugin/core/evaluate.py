@@ -122,6 +122,14 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
             values[id(t)] = ep.apply(t.epilog, product, t.depth)
     nodes = NodeList()
     root = _scene_node(spec.tree, values, inits, nodes)
+    for node in nodes:
+        if node.kind == "matmul" and np.isinf(node.values).any():
+            exact = values[id(_tree_node(spec.tree, node.path))]
+            if np.isfinite(exact).all():
+                warnings.append(
+                    "%s: values beyond float32 range (up to %.3g) are shown as ±inf"
+                    % (node.name, np.abs(exact).max())
+                )
     frozen = {}
     for name, m in matrices.items():
         frozen[name] = m.astype(np.float32)
@@ -131,7 +139,8 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
 
 def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:
     # Pre-order: the node is listed before its children.
-    v = np.ascontiguousarray(values[id(t)], dtype=np.float32)
+    with np.errstate(over="ignore"):  # overflow to ±inf is reported by build()
+        v = np.ascontiguousarray(values[id(t)], dtype=np.float32)
     v.setflags(write=False)
     node = SceneNode(
         name=t.label,
@@ -149,6 +158,10 @@ def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:
         node.left = _scene_node(t.left, values, inits, out)
         node.right = _scene_node(t.right, values, inits, out)
     return node
+
+
+def _tree_node(root: TreeNode, path: str) -> TreeNode:
+    return next(t for t in root.walk() if t.path == path)
 
 
 def _leaf_values(
