@@ -37,14 +37,11 @@ class SceneNode:
     path: str  # "root", "root.left", ...
     left: Optional[SceneNode] = None
     right: Optional[SceneNode] = None
-    epilog: ep.Epilog = ()
+    epilog: Optional[str] = None  # matmuls: "softmax(tril(x / sqrt(k)))", or "none"
+    epilog_ops: ep.Epilog = ()  # the same, as data (innermost first)
     matrix: Optional[str] = None  # leaves: the matrix shown (K for K.T)
     transposed: bool = False
     init: Optional[str] = None  # leaves: how the values were made
-
-    @property
-    def epilog_text(self) -> str:
-        return ep.epilog_text(self.epilog)
 
     @property
     def depth(self) -> int:
@@ -52,7 +49,7 @@ class SceneNode:
         return self.left.shape[1] if self.kind == "matmul" else 0
 
     def __repr__(self) -> str:
-        extra = " [%s]" % self.epilog_text if self.epilog else ""
+        extra = " [%s]" % self.epilog if self.epilog_ops else ""
         return "<%s %s %d×%d%s>" % (self.kind, self.name, self.shape[0], self.shape[1], extra)
 
 
@@ -93,7 +90,13 @@ class Scene:
         for n in self.nodes:
             lines.append(
                 "  %-8s %-24s %5d×%-5d %s"
-                % (n.kind, n.name, n.shape[0], n.shape[1], n.init or n.epilog_text)
+                % (
+                    n.kind,
+                    n.name,
+                    n.shape[0],
+                    n.shape[1],
+                    n.init or ("" if n.epilog == "none" else n.epilog),
+                )
             )
         lines.extend("  warning: " + w for w in self.warnings)
         return "\n".join(lines)
@@ -148,7 +151,8 @@ def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:
         kind=t.kind,
         values=v,
         path=t.path,
-        epilog=t.epilog,
+        epilog=ep.epilog_text(t.epilog) if t.kind == "matmul" else None,
+        epilog_ops=t.epilog,
         matrix=t.matrix,
         transposed=t.transposed,
         init=inits.get(t.matrix) if t.kind == "leaf" else None,

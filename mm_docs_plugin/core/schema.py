@@ -155,8 +155,13 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+def key_where(node: YNode, key: str) -> Tuple[Optional[int], Optional[int]]:
+    """(line, column) of ``key`` in the mapping ``node`` (None, None without positions)."""
+    return (node.key_pos or {}).get(key, (node.line, node.column))
+
+
 def unknown_key(node: YNode, key: str, path: str, known) -> SpecError:
-    line, col = (node.key_pos or {}).get(key, (node.line, node.column))
+    line, col = key_where(node, key)
     return SpecError(
         "unknown key %r in %s" % (key, path or "the spec"),
         did_you_mean(key, known),

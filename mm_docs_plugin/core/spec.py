@@ -365,11 +365,7 @@ class _Builder:
             t = labels.get(name)
             path = "nodes." + name
             if t is None:
-                line, col = (
-                    node.key_pos.get(name, (node.line, node.column))
-                    if node.key_pos
-                    else (None, None)
-                )
+                line, col = sc.key_where(node, name)
                 raise SpecError(
                     "nodes has settings for %r, which is not in the expression" % name,
                     did_you_mean(name, list(labels))
@@ -396,11 +392,7 @@ class _Builder:
             if key in allowed:
                 continue
             if key in other:
-                line, col = (
-                    settings.key_pos.get(key, (settings.line, settings.column))
-                    if settings.key_pos
-                    else (None, None)
-                )
+                line, col = sc.key_where(settings, key)
                 raise SpecError(
                     "%s applies to %s; %s is %s"
                     % (
@@ -479,7 +471,7 @@ class _Builder:
             )
 
     def _misplaced(self, settings: YNode, key: str, path: str, message: str) -> SpecError:
-        line, col = (settings.key_pos or {}).get(key, (settings.line, settings.column))
+        line, col = sc.key_where(settings, key)
         return SpecError(
             message, "see the init table in the docs", line, col, len(key), path + "." + key
         )

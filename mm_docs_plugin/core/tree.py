@@ -43,17 +43,12 @@ class TreeNode:
 
     def walk(self) -> Iterator[TreeNode]:
         """Nodes in pre-order (root first, left before right)."""
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            yield node
-            if node.kind == "matmul":
-                stack.append(node.right)
-                stack.append(node.left)
+        return _pre_order(self, left_first=True)
 
     def post_order(self) -> List[TreeNode]:
         """Nodes children-first, so every node comes after its arguments."""
-        return list(reversed([n for n in _reverse_pre(self)]))
+        # Reversing a root-right-left pre-order gives left-right-root.
+        return list(_pre_order(self, left_first=False))[::-1]
 
     @property
     def depth(self) -> int:
@@ -61,15 +56,16 @@ class TreeNode:
         return self.left.shape[1] if self.kind == "matmul" else 0
 
 
-def _reverse_pre(root: TreeNode) -> Iterator[TreeNode]:
-    # root, right, left order; reversed it is left, right, root: a post-order.
+def _pre_order(root: TreeNode, left_first: bool) -> Iterator[TreeNode]:
+    # Iterative: expression trees can be long chains.
     stack = [root]
     while stack:
         node = stack.pop()
         yield node
         if node.kind == "matmul":
-            stack.append(node.left)
-            stack.append(node.right)
+            first, second = (node.left, node.right) if left_first else (node.right, node.left)
+            stack.append(second)
+            stack.append(first)
 
 
 # ---------------------------------------------------------------- lowering

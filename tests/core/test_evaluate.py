@@ -46,7 +46,9 @@ def test_scene_nodes_have_the_public_fields():
     assert root.name == "out" and root.kind == "matmul" and root.shape == (24, 32)
     assert scene.nodes[0] is root
     attn = scene.nodes["attn"]
-    assert attn.epilog_text == "softmax(tril(x / sqrt(k)))"
+    assert attn.epilog == "softmax(tril(x / sqrt(k)))"
+    assert [op.kind for op in attn.epilog_ops] == ["scale", "tril", "softmax"]
+    assert scene.nodes["Q"].epilog == "none" and scene.nodes["wQ"].epilog is None
     assert attn.left.name == "Q" and attn.right.name == "K_t"
     leaves = [n for n in scene.nodes if n.kind == "leaf"]
     assert {n.name for n in leaves} == {"input", "input.T", "wQ", "wK_t", "wV", "wO"}
