@@ -17,7 +17,9 @@ from . import elemexpr
 from . import epilog as ep
 from .data import RemoteDataDisabled, load_data
 from .errors import SpecError
+from .geometry import Camera, Cube, Legend, MatrixView, Vec3
 from .inits import apply_dropout, make_values, matrix_rng, placeholder
+from .layout import layout
 from .spec import NodeSpec, Spec, parse_spec
 from .tree import TreeNode
 
@@ -75,8 +77,21 @@ class Scene:
     spec: Spec
     root: SceneNode
     nodes: NodeList
-    matrices: Dict[str, np.ndarray] = field(default_factory=dict)  # input matrices by name
+    inputs: Dict[str, np.ndarray] = field(default_factory=dict)  # input matrices by name
     warnings: Tuple[str, ...] = ()
+    # Geometry (layout.py): every matrix as drawn, one cube per matmul, legends, view.
+    matrices: Tuple[MatrixView, ...] = ()
+    cubes: Tuple[Cube, ...] = ()
+    legends: Tuple[Legend, ...] = ()
+    camera: Optional[Camera] = None
+    bbox: Optional[Tuple[Vec3, Vec3]] = None
+
+    def node_at(self, path: str) -> SceneNode:
+        """The node at a tree path ("root", "root.left", ...)."""
+        for node in self.nodes:
+            if node.path == path:
+                return node
+        raise KeyError(path)
 
     @property
     def elements(self) -> int:
@@ -137,7 +152,19 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
     for name, m in matrices.items():
         frozen[name] = m.astype(np.float32)
         frozen[name].setflags(write=False)
-    return Scene(spec=spec, root=root, nodes=nodes, matrices=frozen, warnings=tuple(warnings))
+    geo = layout(spec)
+    return Scene(
+        spec=spec,
+        root=root,
+        nodes=nodes,
+        inputs=frozen,
+        warnings=tuple(warnings) + geo.warnings,
+        matrices=geo.matrices,
+        cubes=geo.cubes,
+        legends=geo.legends,
+        camera=geo.camera,
+        bbox=geo.bbox,
+    )
 
 
 def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:

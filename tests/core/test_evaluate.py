@@ -20,7 +20,7 @@ nodes:
 
 
 def reference(scene):
-    m = {name: v.astype(np.float64) for name, v in scene.matrices.items()}
+    m = {name: v.astype(np.float64) for name, v in scene.inputs.items()}
     q = m["input"] @ m["wQ"]
     kt = m["wK_t"] @ m["input"].T
     s = (q @ kt) / np.sqrt(8)
@@ -66,8 +66,8 @@ def test_same_spec_same_values_and_seed_changes_them():
 def test_adding_a_leaf_does_not_change_the_others():
     a = build(parse_spec("expr: A @ B"))
     b = build(parse_spec("expr: A @ B @ C"))
-    assert np.array_equal(a.matrices["A"], b.matrices["A"])
-    assert np.array_equal(a.matrices["B"], b.matrices["B"])
+    assert np.array_equal(a.inputs["A"], b.inputs["A"])
+    assert np.array_equal(a.inputs["B"], b.inputs["B"])
 
 
 def test_element_expression_init_and_bands():
@@ -129,7 +129,7 @@ def test_compositions(expr, ref):
     scene = build(
         parse_spec({"expr": expr, "nodes": {"A": {"shape": [6, 5]}, "C": {"shape": [7, 3]}}})
     )
-    m = {k: v.astype(np.float64) for k, v in scene.matrices.items()}
+    m = {k: v.astype(np.float64) for k, v in scene.inputs.items()}
     want = ref(m["A"], m["B"], m["C"])
     np.testing.assert_allclose(scene.root.values, want, rtol=1e-5, atol=1e-6 * np.abs(want).max())
 

@@ -82,7 +82,7 @@ def test_attention_head_link_writes_epilog_and_names_into_the_expression():
     assert any("placeholder" in w for w in scene.warnings)
     # both uses of `input` are one matrix
     assert sum(1 for n in scene.nodes if n.name == "input") == 2
-    assert len(scene.matrices) == 6
+    assert len(scene.inputs) == 6
 
 
 def test_partial_compressed_link_with_js_is_never_executed():

@@ -44,8 +44,8 @@ nodes:
   W2: {init: pt_linear}
 ''')
 scene = build(spec)
-for name in sorted(scene.matrices):
-    print(name, hashlib.sha256(scene.matrices[name].tobytes()).hexdigest())
+for name in sorted(scene.inputs):
+    print(name, hashlib.sha256(scene.inputs[name].tobytes()).hexdigest())
 """
 
 
