@@ -61,12 +61,12 @@ def resolve_algs(spec: Spec) -> Dict[str, str]:
     for t in spec.tree.walk():  # pre-order: parents before children
         if t.kind != "matmul":
             continue
-        if t is spec.tree:
-            out[t.path] = spec.anim.alg
-            continue
-        parent = out[t.path.rsplit(".", 1)[0]]
         settings = spec.nodes.get(t.label)
         own = settings.anim if settings is not None and settings.anim else "inherit"
+        if t is spec.tree:  # the root's own setting, if any, wins over anim.alg
+            out[t.path] = spec.anim.alg if own == "inherit" else own
+            continue
+        parent = out[t.path.rsplit(".", 1)[0]]
         # `none` above (the root's, or a child's) stills the whole subtree.
         out[t.path] = "none" if parent == "none" else parent if own == "inherit" else own
     return out
