@@ -1,0 +1,132 @@
+"""Colours and sizes of elements: mm's value mapping, vectorised.
+
+`value_ranges` finds, once per build, the range each node's |x| is normalised
+over (mm's ``sensitivity``; mm walks the whole tree again for every element);
+`colorize` maps values to RGB and size with mm's formulas (mm-reference §1.9):
+
+    vol  = clip((|x| - absmin) / (absmax - absmin), 0, 1)
+    size = min_size + (1 - min_size) * sqrt(vol)        (fraction of an element)
+    hue  = (zero_hue + hue_gap * sign(x) + hue_spread * sign(x) * vol) mod 1
+    HSL(hue, 1, min_light + (max_light - min_light) * sqrt(vol))
+
+Zeros are not drawn (size 0, black).  Non-finite values are marked, not
+hidden: ±Inf *and* NaN are white at full size (mm hides NaN, which makes a
+broken product look like a sparse one; callers that must tell NaN from Inf
+test the values with ``np.isnan``).  A degenerate range (absmax <= absmin,
+e.g. a constant matrix under ``superlocal``) divides by nothing: values at or
+above absmax get vol 1 (full size), smaller ones vol 0.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, Tuple
+
+import numpy as np
+
+Range = Tuple[float, float]
+MARK_RGB = (1.0, 1.0, 1.0)
+
+
+def node_colors(spec: Any, node: Any) -> Any:
+    """The colors settings of one scene node: the figure's, overridden per node.
+
+    Leaves are looked up by matrix name (``K`` for ``K.T``), products by label.
+    """
+    key = node.matrix if node.kind == "leaf" and node.matrix else node.name
+    ns = spec.nodes.get(key)
+    overrides = getattr(ns, "colors", None) if ns is not None else None
+    return spec.colors.replace(**overrides) if overrides else spec.colors
+
+
+def _finite_abs(values: np.ndarray) -> np.ndarray:
+    a = np.abs(np.asarray(values, dtype=np.float64)).ravel()
+    return a[np.isfinite(a)]
+
+
+def value_ranges(scene: Any) -> Dict[str, Range]:
+    """(absmin, absmax) per `SceneNode.path`, following each node's sensitivity.
+
+    global: (0, max finite |x| over every node); local: (0, the node's max);
+    semilocal: (0, sqrt(local * global)); superlocal: (min, max) finite |x| of
+    the node (zeros included, as mm does).  Empty or all-non-finite nodes give
+    (0, 0).
+    """
+    local: Dict[str, Range] = {}
+    for node in scene.nodes:
+        a = _finite_abs(node.values)
+        local[node.path] = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
+    whole = max((hi for _, hi in local.values()), default=0.0)
+    out: Dict[str, Range] = {}
+    for node in scene.nodes:
+        lo, hi = local[node.path]
+        mode = node_colors(scene.spec, node).sensitivity
+        if mode == "local":
+            out[node.path] = (0.0, hi)
+        elif mode == "semilocal":
+            out[node.path] = (0.0, math.sqrt(hi * whole))
+        elif mode == "superlocal":
+            out[node.path] = (lo, hi)
+        else:
+            out[node.path] = (0.0, whole)
+    return out
+
+
+def normalize(values: np.ndarray, rng: Range) -> np.ndarray:
+    """vol in [0, 1] for finite values (float32); NaN and ±Inf give NaN."""
+    a = np.abs(np.asarray(values, dtype=np.float32))
+    lo, hi = float(rng[0]), float(rng[1])
+    with np.errstate(invalid="ignore", over="ignore"):
+        if hi > lo:
+            vol = (a - np.float32(lo)) / np.float32(hi - lo)
+        else:
+            vol = (a >= np.float32(hi)).astype(np.float32)
+        vol = np.clip(vol, 0.0, 1.0).astype(np.float32)
+    vol[~np.isfinite(a)] = np.nan
+    return vol
+
+
+def vol_size(vol: np.ndarray, colors: Any) -> np.ndarray:
+    """Element size (fraction of the full element) for vol in [0, 1]."""
+    ms = float(colors.min_size)
+    return (ms + (1.0 - ms) * np.sqrt(vol)).astype(np.float32)
+
+
+def vol_rgb(sign: np.ndarray, vol: np.ndarray, colors: Any) -> np.ndarray:
+    """RGB (..., 3) in [0, 1] for sign in {-1, 1} and vol in [0, 1]."""
+    sign = np.asarray(sign, dtype=np.float64)
+    vol = np.asarray(vol, dtype=np.float64)
+    hue = np.mod(colors.zero_hue + colors.hue_gap * sign + colors.hue_spread * sign * vol, 1.0)
+    light = colors.min_light + (colors.max_light - colors.min_light) * np.sqrt(vol)
+    return hsl_to_rgb(hue, 1.0, light)
+
+
+def hsl_to_rgb(h: Any, s: Any, light: Any) -> np.ndarray:
+    """Standard HSL -> RGB, vectorised; h, s, light in [0, 1] (broadcast)."""
+    h, s, light = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (h, s, light)))
+    a = s * np.minimum(light, 1.0 - light)
+    out = np.empty(h.shape + (3,), dtype=np.float32)
+    for i, n in enumerate((0.0, 8.0, 4.0)):
+        k = np.mod(n + h * 12.0, 12.0)
+        out[..., i] = light - a * np.clip(np.minimum(k - 3.0, 9.0 - k), -1.0, 1.0)
+    return out
+
+
+def colorize(values: np.ndarray, rng: Range, colors: Any) -> Tuple[np.ndarray, np.ndarray]:
+    """(rgb float32 (..., 3) in [0, 1], size float32 (...)) for ``values``.
+
+    ``colors`` is a colors Settings (or anything with its attributes); ``rng``
+    comes from `value_ranges`.  Zeros: size 0, black.  NaN, ±Inf: white, size 1.
+    """
+    x = np.asarray(values, dtype=np.float32)
+    vol = normalize(x, rng)
+    bad = np.isnan(vol)
+    vol0 = np.where(bad, 0.0, vol)
+    rgb = vol_rgb(np.where(np.signbit(x), -1.0, 1.0), vol0, colors)
+    size = vol_size(vol0, colors)
+    zero = x == 0
+    rgb[zero] = 0.0
+    size[zero] = 0.0
+    rgb[bad] = MARK_RGB
+    size[bad] = 1.0
+    return rgb, size
