@@ -9,17 +9,20 @@ and packing come later in the pipeline and read the same Scene.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import elemexpr
 from . import epilog as ep
+from .anim import Animation, build_animation
+from .colors import node_colors, value_ranges
 from .data import RemoteDataDisabled, load_data
 from .errors import SpecError
 from .geometry import Camera, Cube, Legend, MatrixView, Vec3
 from .inits import apply_dropout, make_values, matrix_rng, placeholder
 from .layout import layout
+from .scenefile import scene_from_bytes, scene_to_bytes
 from .spec import NodeSpec, Spec, parse_spec
 from .tree import TreeNode
 
@@ -74,7 +77,7 @@ class NodeList(list):
 class Scene:
     """A built figure: the spec and every node's values."""
 
-    spec: Spec
+    spec: Optional[Spec]  # None for scenes read from a file (see spec_dict)
     root: SceneNode
     nodes: NodeList
     inputs: Dict[str, np.ndarray] = field(default_factory=dict)  # input matrices by name
@@ -85,6 +88,29 @@ class Scene:
     legends: Tuple[Legend, ...] = ()
     camera: Optional[Camera] = None
     bbox: Optional[Tuple[Vec3, Vec3]] = None
+    animation: Optional[Animation] = None
+    ranges: Dict[str, Tuple[float, float]] = field(default_factory=dict)  # colour normalisation
+    settings: Dict[str, Any] = field(
+        default_factory=dict
+    )  # fully defaulted sections, for the viewer
+    _spec_dict: Optional[Dict[str, Any]] = field(default=None, repr=False)
+
+    @property
+    def spec_dict(self) -> Dict[str, Any]:
+        """The spec as plain data (`Spec.to_dict`)."""
+        return self.spec.to_dict() if self.spec is not None else dict(self._spec_dict or {})
+
+    @spec_dict.setter
+    def spec_dict(self, value: Dict[str, Any]) -> None:
+        self._spec_dict = value
+
+    def to_bytes(self) -> bytes:
+        """The scene file: deterministic, versioned, typed-array friendly (`scenefile`)."""
+        return scene_to_bytes(self)
+
+    @staticmethod
+    def from_bytes(data: bytes) -> Scene:
+        return scene_from_bytes(data)
 
     def node_at(self, path: str) -> SceneNode:
         """The node at a tree path ("root", "root.left", ...)."""
@@ -153,7 +179,7 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
         frozen[name] = m.astype(np.float32)
         frozen[name].setflags(write=False)
     geo = layout(spec)
-    return Scene(
+    scene = Scene(
         spec=spec,
         root=root,
         nodes=nodes,
@@ -164,7 +190,22 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
         legends=geo.legends,
         camera=geo.camera,
         bbox=geo.bbox,
+        settings=_settings(spec, nodes),
     )
+    scene.animation = build_animation(scene)
+    scene.ranges = value_ranges(scene)
+    return scene
+
+
+def _settings(spec: Spec, nodes: NodeList) -> Dict[str, Any]:
+    """Every section with its defaults, and per-node colour overrides, as plain data."""
+    out: Dict[str, Any] = {
+        name: dict(getattr(spec, name)) for name in ("figure", "anim", "layout", "deco", "colors")
+    }
+    out["node_colors"] = {
+        n.path: dict(c) for n in nodes for c in [node_colors(spec, n)] if c != spec.colors
+    }
+    return out
 
 
 def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:

@@ -17,6 +17,8 @@ Top-level keys:
 - ``from_mm``: an mm link to start from; the other keys override it.
 - ``seed``: integer seed of every random init (default 0).
 - ``height``, ``caption``, ``alt``: figure options (px; text; accessible text).
+- ``precision``: ``display`` (float16 values in the scene file, the default) or
+  ``exact`` (float32, for figures whose text cites values).
 - ``nodes``: settings per node, keyed by name (a matrix name, a product's
   name, or an unnamed product's text such as ``"A @ B"``).  For input
   matrices: ``shape``, ``init``, ``min``, ``max``, ``dropout``, ``value``,
@@ -46,7 +48,8 @@ from .fence_yaml import YNode, from_python, parse_yaml
 from .inits import INITS, RANGE_INITS
 from .tree import Given, TreeNode, infer_shapes, lower
 
-TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "nodes") + tuple(sc.SECTIONS)
+TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes")
+TOP_KEYS += tuple(sc.SECTIONS)
 LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors")
 MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors")
 DATA_KEYS = ("path", "url", "key", "slice", "transpose", "format")
@@ -74,6 +77,13 @@ FIGURE = sc.Schema(
             "text alternative; generated from the spec if absent",
             hi=2000,
             nullable=True,
+        ),
+        sc.Field(
+            "precision",
+            "choice",
+            "display",
+            "values in the scene file: float16 (display) or float32 (exact, for cited values)",
+            choices=("display", "exact"),
         ),
     ],
 )
@@ -290,7 +300,7 @@ class _Builder:
             )
         ast, tree, locate = self._expression(top["expr"])
         figure = FIGURE.defaults()
-        for key in ("seed", "height", "caption", "alt"):
+        for key in ("seed", "height", "caption", "alt", "precision"):
             if key in top:
                 figure = figure.replace(**{key: sc.check_value(FIGURE.by_name[key], top[key], key)})
         sections = {

@@ -1,0 +1,151 @@
+"""A built scene as one binary file, and back: what the viewer fetches.
+
+The file is a `pack` container: a JSON header describing the figure (spec,
+nodes, matrices as drawn, cubes, legends, camera, animation program, colour
+ranges, warnings) and one value buffer per distinct matrix, float16 by default
+(``precision: display``) or float32 (``precision: exact``).  Input matrices
+are stored once however often they are used (``X`` and ``X.T`` share one
+buffer); products are stored per node.
+
+``scene_from_bytes(scene_to_bytes(s))`` gives a scene with the same header
+data and values rounded to the stored precision, and packing it again gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+
+from . import geometry as g
+from .anim import animation_from_dict
+from .pack import pack, unpack
+
+FORMAT = "mm-docs scene"
+
+
+def _buffer_name(node) -> str:
+    return "m:" + node.matrix if node.kind == "leaf" else "n:" + node.path
+
+
+def scene_to_bytes(scene) -> bytes:
+    header = {
+        "format": FORMAT,
+        "spec": scene.spec_dict,
+        "nodes": [
+            {
+                "path": n.path,
+                "name": n.name,
+                "kind": n.kind,
+                "shape": list(n.shape),
+                "epilog": n.epilog,
+                "matrix": n.matrix,
+                "transposed": n.transposed,
+                "init": n.init,
+                "buffer": _buffer_name(n),
+            }
+            for n in scene.nodes
+        ],
+        "matrices": [asdict(v) for v in scene.matrices],
+        "cubes": [asdict(c) for c in scene.cubes],
+        "legends": [asdict(legend) for legend in scene.legends],
+        "camera": asdict(scene.camera),
+        "bbox": [list(scene.bbox[0]), list(scene.bbox[1])],
+        "animation": scene.animation.to_dict(),
+        "ranges": {path: list(r) for path, r in sorted(scene.ranges.items())},
+        "settings": scene.settings,
+        "warnings": list(scene.warnings),
+    }
+    buffers: Dict[str, np.ndarray] = {}
+    for n in scene.nodes:
+        name = _buffer_name(n)
+        if name not in buffers:
+            # Leaves store their matrix untransposed; the header says how each is shown.
+            buffers[name] = n.values.T if n.transposed else n.values
+    dtype = "f4" if scene.settings["figure"].get("precision") == "exact" else "f2"
+    return pack(header, buffers, {name: dtype for name in buffers})
+
+
+def scene_from_bytes(data: bytes):
+    """A `Scene` read from a scene file (its ``spec`` is None; ``spec_dict`` holds it)."""
+    from .evaluate import NodeList, Scene, SceneNode  # evaluate builds scenes; import late
+
+    header, arrays = unpack(data)
+    if header.get("format") != FORMAT:
+        from .pack import SceneFileError
+
+        raise SceneFileError("not an mm-docs scene file (format %r)" % header.get("format"))
+    nodes = NodeList()
+    by_path: Dict[str, Any] = {}
+    for entry in header["nodes"]:
+        values = np.asarray(arrays[entry["buffer"]], dtype=np.float32)
+        if entry["transposed"]:
+            values = values.T
+        node = SceneNode(
+            name=entry["name"],
+            shape=tuple(entry["shape"]),
+            kind=entry["kind"],
+            values=values,
+            path=entry["path"],
+            epilog=entry["epilog"],
+            matrix=entry["matrix"],
+            transposed=entry["transposed"],
+            init=entry["init"],
+        )
+        nodes.append(node)
+        by_path[node.path] = node
+    for node in nodes:
+        if node.kind == "matmul":
+            node.left, node.right = by_path[node.path + ".left"], by_path[node.path + ".right"]
+    scene = Scene(
+        spec=None,
+        root=by_path["root"],
+        nodes=nodes,
+        inputs={
+            n.matrix: (n.values.T if n.transposed else n.values) for n in nodes if n.kind == "leaf"
+        },
+        warnings=tuple(header["warnings"]),
+        matrices=tuple(_view(v) for v in header["matrices"]),
+        cubes=tuple(_cube(c) for c in header["cubes"]),
+        legends=tuple(_legend(x) for x in header["legends"]),
+        camera=g.Camera(**_tuples(header["camera"])),
+        bbox=(tuple(header["bbox"][0]), tuple(header["bbox"][1])),
+        animation=animation_from_dict(header["animation"]),
+        ranges={path: tuple(r) for path, r in header["ranges"].items()},
+        settings=header["settings"],
+    )
+    scene.spec_dict = header["spec"]
+    return scene
+
+
+def _tuples(value: Any) -> Any:
+    """JSON lists back to the tuples the frozen geometry holds."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+def _view(d: Dict[str, Any]) -> g.MatrixView:
+    d = _tuples(d)
+    blocks = tuple(g.Block(**b) for b in d.pop("blocks"))
+    return g.MatrixView(blocks=blocks, **d)
+
+
+def _cube(d: Dict[str, Any]) -> g.Cube:
+    d = _tuples(d)
+    arrow = d.pop("arrow")
+    return g.Cube(arrow=g.Arrow(**arrow) if arrow is not None else None, **d)
+
+
+def _legend(d: Dict[str, Any]) -> g.Legend:
+    return g.Legend(**_tuples(d))
+
+
+def size_report(data: bytes) -> List[Tuple[str, int]]:
+    """(buffer name, bytes) for each buffer, largest first (for `mm-docs inspect`)."""
+    header, _ = unpack(data)
+    return sorted(((b["name"], b["length"]) for b in header["buffers"]), key=lambda x: -x[1])
