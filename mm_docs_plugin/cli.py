@@ -1,7 +1,8 @@
 """The ``mm-docs`` command line.
 
-    mm-docs inspect SPEC        nodes, shapes, element counts, warnings
-    mm-docs url SPEC            a link carrying the spec in its #mm= fragment
+    mm-docs inspect SPEC        nodes, shapes, element counts, scene size, warnings
+    mm-docs poster SPEC -o F    the static picture of the figure (SVG)
+    mm-docs url SPEC            a link to the full-page view, with the spec in #mm=
     mm-docs import-mm URL       an mm link as a spec (YAML)
     mm-docs export-mm SPEC      a link that opens the spec in mm
 
@@ -44,8 +45,33 @@ def cmd_inspect(args) -> int:
     start = time.perf_counter()
     scene = build(spec)
     ms = (time.perf_counter() - start) * 1000
+    data = scene.to_bytes()
     print(scene)
-    print("built in %.0f ms" % ms)
+    print(
+        "scene file: %s bytes (%.2f MB); built in %.0f ms"
+        % (format(len(data), ","), len(data) / 1e6, ms)
+    )
+    if scene.animation.tracks:
+        print("animation: %d steps per loop" % scene.animation.total_steps)
+    return 0
+
+
+def cmd_poster(args) -> int:
+    from .poster import render
+
+    spec, _ = _load(args.spec)
+    svg = render(build(spec))
+    if args.output == "-":
+        sys.stdout.write(svg)
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(svg)
+        except OSError as e:
+            raise SpecError(
+                "cannot write %s: %s" % (args.output, e.strerror), "check the path"
+            ) from None
+        print("wrote %s (%s bytes)" % (args.output, format(len(svg.encode("utf-8")), ",")))
     return 0
 
 
@@ -75,7 +101,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     p = sub.add_parser("inspect", help="print nodes, shapes and element counts")
     p.add_argument("spec")
     p.set_defaults(run=cmd_inspect)
-    p = sub.add_parser("url", help="print a link carrying the spec")
+    p = sub.add_parser("poster", help="write the figure's static picture (SVG)")
+    p.add_argument("spec")
+    p.add_argument(
+        "-o", "--output", default="-", help="SVG file to write (default: standard output)"
+    )
+    p.set_defaults(run=cmd_poster)
+    p = sub.add_parser("url", help="print a link to the full-page view of the spec")
     p.add_argument("spec")
     p.add_argument("--base", default=APP_URL, help="page the link opens (default: %(default)s)")
     p.set_defaults(run=cmd_url)

@@ -1,0 +1,332 @@
+"""Poster: a static SVG picture of a figure's default view.
+
+Shown before JavaScript runs, without WebGL, in print and in feeds.  Cost and
+size grow with the poster's pixels, not with the number of elements:
+
+- Orthographic projection along the camera's view direction.  Every block of
+  every matrix is a parallelogram on screen, i.e. an affine image of a
+  rectangle, so it is one embedded PNG under ``transform="matrix(...)"``,
+  rasterised at about the resolution it covers on the poster.
+- Big blocks are pooled: each pixel shows the element of largest |x| in its
+  pool (sign kept, so masks, peaks and outliers stay visible; a mean would
+  wash random signs to zero), dimmed by that element's size.  Blocks with
+  cells of 3 px or more draw each element as a disc whose diameter is its
+  size (mm's sprites), with black showing between them.
+- PNGs are indexed: mm's colour is a function of sign and vol only, so a
+  palette of 2 × 32 levels (+ transparent for zeros, white for NaN/±Inf)
+  is exact to the eye and costs one byte per pixel before deflate.
+- Painter's algorithm: blocks and flow-arrow vanes sorted back to front by
+  the depth of their centre; legends on top, as escaped text, upright along
+  their edge, at least MIN_FONT px, with room made for them in the framing.
+
+The same scene always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+import struct
+import zlib
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from .core.colors import node_colors, normalize, value_ranges, vol_rgb, vol_size
+
+WIDTH, HEIGHT = 960, 540
+MARGIN = 24.0
+MAX_PIXELS = 240_000  # raster budget over all blocks: bounds the size of any poster
+LEVELS = 32  # palette levels of vol per sign
+MIN_FONT, MAX_FONT = 11.0, 26.0
+DISC_PX = 3  # cells at least this many px wide are drawn as discs
+MAX_CELL_PX = 64  # larger cells are left to the SVG renderer to scale
+BACKGROUND = "#000000"
+LEGEND = "#ccccff"
+IMAGE = (
+    '<image data-node="%s" width="%d" height="%d" preserveAspectRatio="none" transform="matrix(%s)" '
+    'href="data:image/png;base64,%s"/>'
+)
+
+
+def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
+    """The SVG document (a str) for ``scene``'s default view."""
+    cam = _Camera(scene.camera)
+    views = list(scene.matrices)
+    pts = [cam.project(p) for v in views for p in v.corners()]
+    legends = list(scene.legends) if scene.spec.deco.legends > 0 else []
+    fit = _Fit(pts + [cam.project(lg.anchor) for lg in legends], width, height)
+    for _ in range(2):  # make room for the legends' text, whose size follows the scale
+        pts_text = []
+        for lg in legends:
+            x, y = cam.project(lg.anchor)
+            size, angle = _legend_style(lg, cam, fit)
+            c, s = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+            hw, hh = 0.3 * size * len(lg.text), 0.6 * size  # about half the text's box
+            ex, ey = (hw * c + hh * s) / fit.s, (hw * s + hh * c) / fit.s
+            pts_text += [(x - ex, y - ey), (x + ex, y + ey)]
+        fit = _Fit(pts + pts_text, width, height)
+    ranges = value_ranges(scene)
+    by_path = {n.path: n for n in scene.nodes}
+
+    blocks = []  # (view, block, screen axes a0, a1: px per element along rows, columns)
+    area = 0.0
+    for v in views:
+        a0, a1 = (fit.linear(cam.linear(ax)) for ax in v.axes)
+        for b in v.blocks:
+            blocks.append((v, b, a0, a1))
+            area += abs(a0[0] * a1[1] - a0[1] * a1[0]) * _n(b.rows) * _n(b.cols)
+    res = min(1.0, math.sqrt(MAX_PIXELS / area)) if area > 0 else 1.0
+
+    items = []  # (depth, order, svg)
+    for order, (v, b, a0, a1) in enumerate(blocks):
+        node = by_path[v.node]
+        colors = node_colors(scene.spec, node)
+        values = node.values[b.rows[0] : b.rows[1], b.cols[0] : b.cols[1]]
+        png, (th, tw) = _block_png(values, ranges[v.node], colors, a0, a1, res)
+        if png is None:
+            continue
+        nr, nc = values.shape
+        ox, oy = fit.point(cam.project(b.origin))
+        m = (a1[0] * nc / tw, a1[1] * nc / tw, a0[0] * nr / th, a0[1] * nr / th, ox, oy)
+        centre = _add(b.origin, _add(_mul(v.axes[0], nr / 2), _mul(v.axes[1], nc / 2)))
+        data = base64.b64encode(png).decode("ascii")
+        svg = IMAGE % (_text(v.node), tw, th, " ".join(_f(x, 4) for x in m), data)
+        items.append((cam.depth(centre), order, svg))
+    flow = float(scene.spec.deco.flow_guides)
+    alpha = _f(0.3 + 0.5 * flow)
+    for c in scene.cubes if flow > 0 else ():
+        if c.arrow is None:
+            continue
+        for colour, vane in (("#4d7fff", c.arrow.left_vane), ("#ff4d4d", c.arrow.right_vane)):
+            centre = _mul(_add(_add(vane[0], vane[1]), vane[2]), 1 / 3)
+            poly = " ".join("%s,%s" % tuple(map(_f, fit.point(cam.project(p)))) for p in vane)
+            svg = '<polygon points="%s" fill="%s" fill-opacity="%s"/>' % (poly, colour, alpha)
+            items.append((cam.depth(centre), len(blocks) + len(items), svg))
+    items.sort(key=lambda it: (-it[0], it[1]))
+
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%d" height="%d" '
+        'viewBox="0 0 %d %d" style="background:%s">' % (width, height, width, height, BACKGROUND),
+        "<title>%s</title>" % _text(describe(scene)),
+        '<rect width="%d" height="%d" fill="%s"/>' % (width, height, BACKGROUND),
+    ]
+    out.extend(svg for _, _, svg in items)
+    drawn = []  # (text, x, y): layouts may put equal labels (a shared edge's I = 32) together
+    for lg in legends:
+        x, y = fit.point(cam.project(lg.anchor))
+        near = _legend_style(lg, cam, fit)[0]  # closer than a line of text
+        if not any(t == lg.text and math.hypot(x - a, y - b) < near for t, a, b in drawn):
+            drawn.append((lg.text, x, y))
+            out.append(_legend(lg, cam, fit))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def describe(scene) -> str:
+    """An accessible description: each product, innermost first."""
+    parts = []
+
+    def walk(n) -> None:
+        if n.kind != "matmul":
+            return
+        walk(n.left)
+        walk(n.right)
+        dims = lambda m: "%s (%d×%d)" % (m.name, m.shape[0], m.shape[1])  # noqa: E731
+        text = "%s @ %s → %s" % (dims(n.left), dims(n.right), dims(n))
+        if n.epilog and n.epilog != "none":
+            text += ", %s" % n.epilog
+        parts.append(text)
+
+    walk(scene.root)
+    return "Matrix multiplication figure: " + "; ".join(parts)
+
+
+# ---------------------------------------------------------------- raster
+
+
+def _block_png(values, rng, colors, a0, a1, res):
+    """(PNG bytes, (height, width)) of one block, or (None, _) when it is invisible."""
+    nr, nc = values.shape
+    if nr == 0 or nc == 0:
+        return None, (0, 0)
+    pr, kr = _step(math.hypot(*a0) * res, nr)
+    pc, kc = _step(math.hypot(*a1) * res, nc)
+    if pr > 1 or pc > 1:
+        values = _pool(values, pr, pc)
+    vol = normalize(values, rng)
+    finite = ~np.isnan(vol)
+    q = np.rint(np.where(finite, vol, 0) * (LEVELS - 1)).astype(np.uint8)
+    index = np.where(np.signbit(values), 2 + LEVELS + q, 2 + q).astype(np.uint8)
+    index[values == 0] = 0
+    index[~finite] = 1
+    levels = np.linspace(0.0, 1.0, LEVELS)
+    sizes = vol_size(levels, colors)
+    discs = kr >= DISC_PX and kc >= DISC_PX
+    shade = 1.0 if discs else 0.35 + 0.65 * sizes
+    palette = np.zeros((2 + 2 * LEVELS, 3))
+    palette[1] = 1.0
+    palette[2 : 2 + LEVELS] = vol_rgb(1.0, levels, colors) * np.reshape(shade, (-1, 1))
+    palette[2 + LEVELS :] = vol_rgb(-1.0, levels, colors) * np.reshape(shade, (-1, 1))
+    if discs:
+        diameter = np.minimum(1.0, float(colors.elem_scale) * 0.72 * sizes)
+        radius2 = np.append(np.zeros(2), np.tile((diameter / 2) ** 2, 2))
+        radius2[1] = 0.25
+        yy = ((np.arange(kr) + 0.5) / kr - 0.5) ** 2
+        xx = ((np.arange(kc) + 0.5) / kc - 0.5) ** 2
+        tile = yy[:, None] + xx[None, :]
+        radius2[2:] = np.maximum(radius2[2:], tile.min())  # every nonzero keeps a pixel
+        d2 = np.tile(tile, index.shape)
+        index = np.repeat(np.repeat(index, kr, axis=0), kc, axis=1)
+        index[d2 > radius2[index]] = 0
+    elif kr > 1 or kc > 1:
+        index = np.repeat(np.repeat(index, kr, axis=0), kc, axis=1)
+    rgb = np.rint(np.clip(palette, 0, 1) * 255).astype(np.uint8)
+    return _png(index, rgb), index.shape
+
+
+def _step(px_per_elem: float, n: int):
+    """(pool, repeat) along one axis for ``px_per_elem`` pixels per element."""
+    if px_per_elem >= 1.0:
+        return 1, int(min(MAX_CELL_PX, math.floor(px_per_elem + 0.5)))
+    return int(min(n, math.ceil(1.0 / max(px_per_elem, 1e-9)))), 1
+
+
+def _pool(values: np.ndarray, pr: int, pc: int) -> np.ndarray:
+    """The element of largest |x| (NaN first) in each pr × pc pool; edges padded with 0."""
+    nr, nc = values.shape
+    h, w = -(-nr // pr), -(-nc // pc)
+    padded = np.zeros((h * pr, w * pc), dtype=np.float32)
+    padded[:nr, :nc] = values
+    pools = padded.reshape(h, pr, w, pc).transpose(0, 2, 1, 3).reshape(h, w, pr * pc)
+    key = np.abs(pools)
+    key[np.isnan(key)] = np.inf
+    pick = np.argmax(key, axis=2)
+    return np.take_along_axis(pools, pick[..., None], axis=2)[..., 0]
+
+
+def _png(index: np.ndarray, rgb: np.ndarray) -> bytes:
+    """An 8-bit indexed PNG (filter 0 on every row); palette entry 0 is transparent."""
+    h, w = index.shape
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        body = tag + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = np.zeros((h, w + 1), dtype=np.uint8)
+    raw[:, 1:] = index
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)),
+            chunk(b"PLTE", rgb.tobytes()),
+            chunk(b"tRNS", b"\x00"),
+            chunk(b"IDAT", zlib.compress(raw.tobytes(), 9)),
+            chunk(b"IEND", b""),
+        )
+    )
+
+
+# ---------------------------------------------------------------- geometry
+
+
+class _Camera:
+    """Orthographic: screen x along the camera's right, y down its up."""
+
+    def __init__(self, camera) -> None:
+        f = _unit(_sub(camera.target, camera.position)) or (0.0, 0.0, -1.0)
+        r = _unit(_cross(f, camera.up)) or _unit(_cross(f, (0.0, 0.0, -1.0))) or (1.0, 0.0, 0.0)
+        self.f, self.r, self.u = f, r, _cross(r, f)
+
+    def linear(self, d):
+        return (_dot(d, self.r), -_dot(d, self.u))
+
+    project = linear
+
+    def depth(self, p) -> float:
+        return _dot(p, self.f)
+
+
+class _Fit:
+    """Scales and centres projected points into the poster, keeping a margin."""
+
+    def __init__(self, pts, width: int, height: int) -> None:
+        xs, ys = [p[0] for p in pts] or [0.0], [p[1] for p in pts] or [0.0]
+        dx, dy = max(xs) - min(xs), max(ys) - min(ys)
+        sx = (width - 2 * MARGIN) / dx if dx > 0 else math.inf
+        sy = (height - 2 * MARGIN) / dy if dy > 0 else math.inf
+        self.s = min(sx, sy) if min(sx, sy) < math.inf else 1.0
+        self.cx, self.cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        self.w2, self.h2 = width / 2, height / 2
+
+    def linear(self, d):
+        return (d[0] * self.s, d[1] * self.s)
+
+    def point(self, p):
+        return ((p[0] - self.cx) * self.s + self.w2, (p[1] - self.cy) * self.s + self.h2)
+
+
+def _legend_style(lg, cam, fit):
+    """(font size in px, rotation in degrees): along its edge, upright, readable."""
+    size = min(MAX_FONT, max(MIN_FONT, lg.size * fit.s * (1.0 if lg.kind == "name" else 1.2)))
+    dx, dy = fit.linear(cam.linear(lg.direction))
+    angle = 0.0
+    if math.hypot(dx, dy) > 0.3 * fit.s:  # not seen end-on
+        angle = math.degrees(math.atan2(dy, dx))
+        angle = angle - 180 if angle > 90 else angle + 180 if angle <= -90 else angle
+    return size, angle
+
+
+def _legend(lg, cam, fit) -> str:
+    x, y = fit.point(cam.project(lg.anchor))
+    size, angle = _legend_style(lg, cam, fit)
+    rot = ' transform="rotate(%s %s %s)"' % (_f(angle), _f(x), _f(y)) if abs(angle) > 0.5 else ""
+    return (
+        '<text x="%s" y="%s" font-size="%s"%s fill="%s" stroke="#000" stroke-width="%s" '
+        'paint-order="stroke" text-anchor="middle" dominant-baseline="middle" '
+        'font-family="sans-serif">%s</text>'
+        % (_f(x), _f(y), _f(size), rot, LEGEND, _f(size / 6), _text(lg.text))
+    )
+
+
+def _text(s: str) -> str:
+    """Character data: markup escaped, characters XML cannot hold dropped."""
+    return escape(_NOT_XML.sub("", s))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _n(r) -> int:
+    return r[1] - r[0]
+
+
+def _f(x: float, digits: int = 2) -> str:
+    s = ("%.*f" % (digits, x)).rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _add(a, b):
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
+
+
+def _sub(a, b):
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+
+def _mul(a, s):
+    return (a[0] * s, a[1] * s, a[2] * s)
+
+
+def _dot(a, b) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _cross(a, b):
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def _unit(a):
+    n = math.sqrt(_dot(a, a))
+    return _mul(a, 1 / n) if n > 1e-12 else None

@@ -1,0 +1,68 @@
+"""The mm-docs command line: outputs, and one clear error line with status 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mm_docs_plugin.cli import main
+from mm_docs_plugin.core import decode_url_state, parse_spec
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def spec_file(tmp_path):
+    path = tmp_path / "fig.yaml"
+    path.write_text("expr: out = relu(A @ B) @ C\nnodes: {A: {shape: [4, 6]}}\n")
+    return path
+
+
+def test_inspect_prints_nodes_shapes_and_size(spec_file, capsys):
+    assert main(["inspect", str(spec_file)]) == 0
+    out = capsys.readouterr().out
+    assert "out" in out and "4×32" in out and "relu(x)" in out
+    assert "scene file:" in out and "elements" in out
+
+
+def test_url_round_trips(spec_file, capsys):
+    assert main(["url", str(spec_file)]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link.startswith("app.html#mm=")
+    assert decode_url_state(link) == parse_spec(spec_file.read_text())
+
+
+def test_import_mm_prints_yaml_that_parses(capsys):
+    link = next(
+        x for x in (FIXTURES / "mm-links.txt").read_text().splitlines() if x.startswith("http")
+    )
+    assert main(["import-mm", link]) == 0
+    data = yaml.safe_load(capsys.readouterr().out)
+    assert parse_spec(data).expr == "L @ R"
+
+
+def test_poster_writes_svg(spec_file, tmp_path, capsys):
+    out = tmp_path / "p.svg"
+    assert main(["poster", str(spec_file), "-o", str(out)]) == 0
+    assert out.read_text().lstrip().startswith(("<svg", "<?xml"))
+
+
+@pytest.mark.parametrize(
+    "args,text,fragment",
+    [
+        (["inspect", "{path}"], "expr: A @ (B", ":1:13: expected ')'"),
+        (["inspect", "{path}"], "expr: A @ B\nanmi: 1", ":2:1: unknown key 'anmi'"),
+        (["inspect", "/nonexistent/x.yaml"], None, "cannot read /nonexistent/x.yaml"),
+        (["import-mm", "https://bhosmer.github.io/mm/?params=%7Bbad"], None, "not valid JSON"),
+    ],
+)
+def test_bad_input_is_one_error_line_and_status_2(args, text, fragment, tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    if text is not None:
+        path.write_text(text)
+    assert main([a.format(path=path) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("mm-docs: error: ")
+    assert fragment in err

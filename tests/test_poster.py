@@ -1,0 +1,217 @@
+"""poster.render: a static SVG of the default view (no JavaScript, no WebGL)."""
+
+from __future__ import annotations
+
+import base64
+import colorsys
+import dataclasses
+import importlib.util
+import struct
+import time
+import xml.etree.ElementTree as ET
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mm_docs_plugin import poster
+from mm_docs_plugin.core import build, parse_spec
+from mm_docs_plugin.core.geometry import Legend
+
+
+def _bench_spec() -> str:
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_build.py"
+    spec = importlib.util.spec_from_file_location("bench_build", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SPEC
+
+
+GPT2_HEAD = _bench_spec()
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+BANDS = """
+expr: L @ R
+nodes:
+  L: {shape: [32, 24], expr: "-2 * (trunc(i / 8) % 2) + 1"}
+  R: {shape: [24, 32], expr: "-2 * (trunc(j / 8) % 2) + 1"}
+"""
+
+
+def parse(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return root
+
+
+def decode_png(data: bytes):
+    """(index (h, w), palette (n, 3), alpha of entries) of an 8-bit indexed PNG, filter 0."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks, idat = 8, {}, b""
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos : pos + 4])
+        tag, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]
+        (crc,) = struct.unpack(">I", data[pos + 8 + n : pos + 12 + n])
+        assert crc == zlib.crc32(tag + body)
+        if tag == b"IDAT":
+            idat += body
+        chunks[tag] = body
+        pos += 12 + n
+    w, h, depth, ctype, _, _, _ = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+    assert (depth, ctype) == (8, 3)
+    raw = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(h, w + 1)
+    assert (raw[:, 0] == 0).all()
+    palette = np.frombuffer(chunks[b"PLTE"], dtype=np.uint8).reshape(-1, 3)
+    alpha = np.full(len(palette), 255, dtype=np.uint8)
+    trns = np.frombuffer(chunks.get(b"tRNS", b""), dtype=np.uint8)
+    alpha[: len(trns)] = trns
+    return raw[:, 1:], palette, alpha
+
+
+def images(root: ET.Element, node: str):
+    out = []
+    for el in root.iter("{http://www.w3.org/2000/svg}image"):
+        if el.get("data-node") == node:
+            href = el.get("href")
+            assert href.startswith("data:image/png;base64,")
+            out.append((el, decode_png(base64.b64decode(href.split(",", 1)[1]))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def bands():
+    return build(parse_spec(BANDS))
+
+
+def test_valid_svg_with_title_background_and_one_image_per_block():
+    scene = build(parse_spec("expr: A @ B @ C\nblocks: {i: 2, j: 2, k: 3}"))
+    root = parse(poster.render(scene))
+    assert root.get("role") == "img"
+    title = root[0]
+    assert title.tag.endswith("title")
+    assert title.text == (
+        "Matrix multiplication figure: A (32×32) @ B (32×32) → A @ B (32×32); "
+        "A @ B (32×32) @ C (32×32) → A @ B @ C (32×32)"
+    )
+    assert root[1].tag.endswith("rect") and root[1].get("fill") == "#000000"
+    imgs = root.findall("svg:image", NS)
+    assert len(imgs) == sum(len(v.blocks) for v in scene.matrices) > len(scene.matrices)
+    for v in scene.matrices:
+        assert len(images(root, v.node)) == len(v.blocks)
+    assert len(root.findall("svg:polygon", NS)) == 2 * len(scene.cubes)
+    texts = [t.text for t in root.findall("svg:text", NS)]
+    assert "A @ B @ C" in texts and "C" in texts
+
+
+def test_known_cells_have_mm_hues(bands):
+    root = parse(poster.render(bands))
+    coverage = {}
+    for view in bands.matrices:
+        values = bands.node_at(view.node).values
+        ((_, (index, palette, alpha)),) = images(root, view.node)
+        h, w = values.shape
+        kr, kc = index.shape[0] // h, index.shape[1] // w
+        assert kr >= poster.DISC_PX and kc >= poster.DISC_PX  # cells drawn as discs
+        assert index.shape == (h * kr, w * kc)
+        assert alpha[0] == 0 and (alpha[1:] == 255).all()
+        cells = index[kr // 2 :: kr, kc // 2 :: kc]  # the pixel at each cell's centre
+        assert (cells != 0).all()
+        hues = np.array(
+            [colorsys.rgb_to_hls(*(palette[i] / 255.0))[0] for i in range(len(palette))]
+        )
+        vol = np.abs(values) / 24.0  # global: max |x| over the tree is 24
+        want = np.where(values > 0, 0.51 + 0.04 * vol, 0.03 - 0.04 * vol) % 1.0
+        got = hues[cells]
+        err = np.minimum(np.abs(got - want), 1 - np.abs(got - want))
+        assert err.max() < 0.01, view.name
+        drawn = (index != 0).reshape(h, kr, w, kc).mean(axis=(1, 3))
+        assert (drawn < 1).all()  # black between the discs
+        coverage[view.role] = drawn.mean()
+    # |x| = 1 of a global 24 in L and R: small discs; |x| = 24 in the result: big ones
+    assert max(coverage["left"], coverage["right"]) < coverage["result"] / 2
+
+
+def test_gpt2_head_is_small_and_fast():
+    scene = build(parse_spec(GPT2_HEAD))
+    start = time.perf_counter()
+    svg = poster.render(scene)
+    elapsed = time.perf_counter() - start
+    assert len(svg.encode()) <= 300 * 1024
+    assert elapsed < 3.0  # target <= 1 s: benchmarks/bench_poster.py
+    root = parse(svg)
+    assert len(root.findall("svg:image", NS)) == len(scene.matrices)
+    assert "softmax" in root[0].text and "attn (256×256)" in root[0].text
+    # attn is softmax(tril(...)): the masked triangle is transparent, the rest drawn
+    ((_, (index, _, _)),) = images(root, scene.nodes["attn"].path)
+    assert index.shape[0] < 256 and index.shape[1] < 256  # pooled to the pixels it covers
+    h, w = index.shape
+    pr, pc = -(-256 // h), -(-256 // w)
+    a, b = np.indices((h, w))
+    masked = b * pc > (a + 1) * pr - 1  # every element of the pool is above the diagonal
+    assert (index[masked] == 0).all()
+    assert (index != 0).any(axis=1).all()  # each softmax row sums to 1: none is empty
+
+
+def test_deterministic(bands):
+    svg = poster.render(bands)
+    assert svg == poster.render(bands) == poster.render(build(parse_spec(BANDS)))
+
+
+def test_user_text_is_escaped(bands):
+    hostile = '<script>alert("x")</script> & \x01'
+    legend = Legend(hostile, (0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (0.0, 0.0, 1.0), 3.0, "name", 0)
+    root_node = dataclasses.replace(bands.root, name="<b>bold</b>")
+    scene = dataclasses.replace(bands, legends=(legend,), root=root_node)
+    svg = poster.render(scene)
+    assert "<script" not in svg and "<b>" not in svg
+    root = parse(svg)
+    assert [t.text for t in root.findall("svg:text", NS)] == [hostile.replace("\x01", "")]
+    assert "→ <b>bold</b> (32×32)" in root[0].text
+    assert not root.findall(".//svg:script", NS)
+
+
+def test_deco_hides_legends_and_arrows():
+    plain = parse(poster.render(build(parse_spec("expr: A @ B"))))
+    assert plain.findall("svg:text", NS) and plain.findall("svg:polygon", NS)
+    bare = parse(
+        poster.render(build(parse_spec("expr: A @ B\ndeco: {legends: 0, flow_guides: 0}")))
+    )
+    assert not bare.findall("svg:text", NS) and not bare.findall("svg:polygon", NS)
+
+
+def test_pool_picks_the_largest_magnitude_and_marks_nan():
+    x = np.array(
+        [[1, -5, 2, 0, 7], [3, 4, -1, 0, 0], [0, 0, 0, np.nan, 1]],
+        dtype=np.float32,
+    )
+    got = poster._pool(x, 2, 2)
+    np.testing.assert_array_equal(got, [[-5, 2, 7], [0, np.nan, 1]])
+
+
+def test_png_roundtrip():
+    index = np.arange(12, dtype=np.uint8).reshape(3, 4) % 5
+    rgb = np.arange(15, dtype=np.uint8).reshape(5, 3)
+    got, palette, alpha = decode_png(poster._png(index, rgb))
+    np.testing.assert_array_equal(got, index)
+    np.testing.assert_array_equal(palette, rgb)
+    assert alpha.tolist() == [0, 255, 255, 255, 255]
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_nan_and_inf_are_drawn_white():
+    scene = build(
+        parse_spec(
+            "expr: C = A @ B\nnodes: {A: {shape: [4, 4], expr: 'log(i - j + 1)'}, "
+            "B: {shape: [4, 4], init: ones}}"
+        )
+    )
+    a = scene.nodes["A"].values
+    assert np.isnan(a).any() and np.isinf(a).any()
+    root = parse(poster.render(scene))
+    ((_, (index, palette, _)),) = images(root, "root.left")
+    kr, kc = index.shape[0] // 4, index.shape[1] // 4
+    cells = index[kr // 2 :: kr, kc // 2 :: kc]
+    bad = ~np.isfinite(a)
+    assert (palette[cells[bad]] == 255).all()
+    assert (palette[cells[np.isfinite(a) & (a != 0)]] != 255).any(axis=1).all()
