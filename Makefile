@@ -14,6 +14,8 @@ setup:
 
 run: setup
 	$(VENV)/mm-docs inspect examples/attention-head.yaml
+	@mkdir -p out
+	$(VENV)/mm-docs poster examples/attention-head.yaml -o out/attention-head.svg
 	$(VENV)/mm-docs url examples/attention-head.yaml
 
 lint: setup
