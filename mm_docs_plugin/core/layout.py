@@ -112,7 +112,7 @@ def layout(spec: Spec) -> Layout:
         if t.kind == "matmul"
     ]
     lo, hi = add(lo, centre), add(hi, centre)
-    legends = _legends(spec, views, cubes)
+    legends = _legends(spec, views)
     warnings = tuple(
         "layout: %s and %s overlap (scheme %s); try layout.scatter, or scheme blocks"
         % (views[m].name, views[n].name, spec.layout.scheme)
@@ -356,7 +356,7 @@ def _arrow(c: Cube, views, flow: float) -> Arrow:
 # ---------------------------------------------------------------- legends
 
 
-def _legends(spec: Spec, views: List[MatrixView], cubes: List[Cube]) -> List[Legend]:
+def _legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
     """Names and dimension labels, each outside an edge no other face is beyond."""
     deco = spec.deco
     if deco.legends <= 0:
