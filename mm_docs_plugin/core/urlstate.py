@@ -58,7 +58,8 @@ def decode_url_state(
             )
         payload = parts[0]
     payload = unquote(payload).strip().rstrip("=")
-    if not _BASE64URL.match(payload):
+    # 4n+1 characters can never be base64 (a lone 6-bit group is not a byte).
+    if not _BASE64URL.match(payload) or len(payload) % 4 == 1:
         raise SpecError(
             "the link's mm= state is not valid base64url",
             "the link may have been cut or changed; copy it again",

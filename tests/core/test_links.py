@@ -162,6 +162,8 @@ def _pack(obj) -> str:
     "state,fragment",
     [
         ("#mm=%%%", "not valid base64url"),
+        ("#mm=A", "not valid base64url"),
+        ("#mm=AAAAA", "not valid base64url"),
         ("#mm=" + base64.urlsafe_b64encode(b"garbage!").decode(), "corrupt"),
         ("#mm=" + _pack([1, 2]), "must be a mapping"),
         ("#mm=" + _pack({"expr": "A @ B", "anim": {"alg": "spin"}}), "anim.alg must be one of"),
