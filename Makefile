@@ -7,7 +7,7 @@ VENV := .venv/bin
 VENV38 := .venv38/bin
 CORE_TESTS := tests/core
 
-.PHONY: setup run test lint pytest pytest38 bench clean
+.PHONY: setup run test lint pytest pytest38 jstest bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -31,10 +31,16 @@ pytest38: setup
 	@if [ "$${MM_SKIP_PY38:-0}" = "1" ]; then echo "skipping Python 3.8 tests (MM_SKIP_PY38=1)"; \
 	else $(VENV38)/python -m pytest -p no:cacheprovider $(CORE_TESTS); fi
 
-test: lint pytest pytest38
+# The viewer's JS units (node --test) against fixtures the Python core writes.
+jstest: setup
+	$(VENV)/python scripts/make_js_fixtures.py && cd pyodide_app && node --test --test-reporter=spec test/
+
+test: lint pytest pytest38 jstest
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(VENV)/python $$b || exit 1; done
 
 clean:
 	rm -rf .venv .venv38 .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf pyodide_app/node_modules pyodide_app/test/fixtures
+	rm -f mm_docs_plugin/assets/mm-viewer.* mm_docs_plugin/assets/app.html

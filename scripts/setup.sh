@@ -16,6 +16,19 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Debian's Chromium for the browser tests (Playwright drives it; never
+# `playwright install`, which downloads browsers from a CDN).
+if [ "${MM_SKIP_BROWSER:-0}" != "1" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null
+  else
+    echo "error: /usr/bin/chromium is missing; install Debian's chromium (sudo apt-get install chromium fonts-liberation)" >&2
+    echo "hint: or set MM_SKIP_BROWSER=1 to skip the browser tests" >&2
+    exit 1
+  fi
+fi
+
 # Python 3.8 for the core (Pyodide 0.17 runs Python 3.8.2 + numpy 1.17.5).
 if [ "${MM_SKIP_PY38:-0}" != "1" ]; then
   PY38=$(scripts/find-python38.sh)
@@ -28,4 +41,28 @@ if [ "${MM_SKIP_PY38:-0}" != "1" ]; then
     .venv38/bin/python -m pip install --quiet "numpy==1.17.5" "pytest>=7" "hypothesis>=6"
     touch "$stamp38"
   fi
+fi
+
+# The viewer (pyodide_app/): npm packages from the lockfile, then the bundle that
+# ships in mm_docs_plugin/assets/ (never committed).  Each step runs only when its
+# inputs are newer than its output, so a second `make` costs two `find`s.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    echo "warning: node $(node --version) is too old for the viewer build and tests (need 20+)" >&2
+  fi
+  if [ ! -f pyodide_app/node_modules/.package-lock.json ] ||
+    [ pyodide_app/package-lock.json -nt pyodide_app/node_modules/.package-lock.json ] ||
+    [ pyodide_app/package.json -nt pyodide_app/node_modules/.package-lock.json ]; then
+    # --prefer-offline: the npm cache is enough once it has the pinned versions.
+    (cd pyodide_app && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
+  fi
+  bundle=mm_docs_plugin/assets/mm-viewer.js
+  if [ -f pyodide_app/src/viewer.js ] && { [ ! -f "$bundle" ] ||
+    [ -n "$(find pyodide_app/src pyodide_app/build.mjs pyodide_app/node_modules/.package-lock.json \
+      -newer "$bundle" -print -quit)" ]; }; then
+    (cd pyodide_app && node build.mjs)
+  fi
+else
+  echo "warning: node/npm not found: the viewer bundle is not built and the JS tests cannot run" >&2
+  echo "hint: install Node.js 20+ and npm (e.g. apt-get install nodejs npm)" >&2
 fi
