@@ -43,6 +43,7 @@ def write_site(out: Path, specs) -> Path:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>mm-docs demo</title>",
+        '<link rel="icon" href="data:,">',
         '<link rel="stylesheet" href="mm-viewer.css">',
         '<script type="module" src="mm-viewer.js"></script>',
         "</head><body>",

@@ -118,7 +118,14 @@ def layout(spec: Spec) -> Layout:
         % (views[m].name, views[n].name, spec.layout.scheme)
         for m, n in overlaps(views)[:3]
     )
-    camera = _camera(spec, lo, hi)
+    # Frame the faces and the labels around them (a label's anchor plus its size).
+    points = [c for v in views for c in v.corners()]
+    points += [
+        add(g.anchor, scale(g.direction, d * g.size * len(g.text) * 0.3))
+        for g in legends
+        for d in (-1, 1)
+    ]
+    camera = _camera(spec, points)
     return Layout(tuple(views), tuple(cubes), tuple(legends), camera, (lo, hi), warnings)
 
 
@@ -449,14 +456,37 @@ def _edge_legend(
 # ---------------------------------------------------------------- camera
 
 
-def _camera(spec: Spec, lo: Vec3, hi: Vec3) -> Camera:
-    """The author's camera, or one that frames the whole figure from front-left-top (mm's view)."""
+NOMINAL_ASPECT = 16 / 9  # framing assumes at least this width:height; narrower views widen the fov
+FILL = 0.92  # fraction of the view the figure may fill
+
+
+def _camera(spec: Spec, points: List[Vec3]) -> Camera:
+    """The author's camera, or one from front-left-top (mm's view) that frames the figure.
+
+    The distance is the smallest at which every face corner projects inside
+    ``FILL`` of a ``NOMINAL_ASPECT`` view: much tighter than fitting a sphere or
+    the bounding box around an X-shaped figure such as an attention head.
+    """
     cam = spec.camera
     target = tuple(cam.target) if cam.target is not None else (0.0, 0.0, 0.0)
     if cam.position is not None:
         return Camera(tuple(cam.position), target)
-    radius = 0.5 * math.sqrt(sum((b - a) ** 2 for a, b in zip(lo, hi)))
     fov = 45.0
-    distance = 1.1 * radius / math.sin(math.radians(fov / 2))
-    direction = (-1 / math.sqrt(3), 1 / math.sqrt(3), 1 / math.sqrt(3))
-    return Camera(add(target, scale(direction, distance)), target, fov=fov)
+    back = (-1 / math.sqrt(3), 1 / math.sqrt(3), 1 / math.sqrt(3))  # from target towards the camera
+    right = _unit(cross((0.0, 1.0, 0.0), back))
+    up = cross(back, right)
+    tan_y = math.tan(math.radians(fov / 2)) * FILL
+    tan_x = tan_y * NOMINAL_ASPECT
+    distance = 1.0
+    for point in points:
+        c = tuple(a - b for a, b in zip(point, target))
+        toward = sum(a * b for a, b in zip(c, back))  # how far the corner sticks out towards us
+        x = abs(sum(a * b for a, b in zip(c, right)))
+        y = abs(sum(a * b for a, b in zip(c, up)))
+        distance = max(distance, toward + x / tan_x, toward + y / tan_y)
+    return Camera(add(target, scale(back, distance)), target, fov=fov)
+
+
+def _unit(v: Vec3) -> Vec3:
+    n = math.sqrt(sum(x * x for x in v))
+    return (v[0] / n, v[1] / n, v[2] / n)

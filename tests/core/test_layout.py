@@ -174,19 +174,36 @@ def test_bbox_holds_everything_and_is_centred(name):
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
-def test_default_camera_sees_the_whole_figure(name):
+def test_default_camera_frames_the_whole_figure_tightly(name):
+    from mm_docs_plugin.core.layout import NOMINAL_ASPECT
+
     scene = figure(name)
     cam = scene.camera
-    forward = [t - p for t, p in zip(cam.target, cam.position)]
-    norm = math.sqrt(dot(forward, forward))
-    forward = [f / norm for f in forward]
-    half = math.radians(cam.fov / 2)
-    lo, hi = scene.bbox
-    for corner in itertools.product(*zip(lo, hi)):
+    back = [p - t for p, t in zip(cam.position, cam.target)]
+    norm = math.sqrt(dot(back, back))
+    back = [b / norm for b in back]
+    right = [
+        cam.up[1] * back[2] - cam.up[2] * back[1],
+        cam.up[2] * back[0] - cam.up[0] * back[2],
+        cam.up[0] * back[1] - cam.up[1] * back[0],
+    ]
+    rn = math.sqrt(dot(right, right))
+    right = [r / rn for r in right]
+    up = [
+        back[1] * right[2] - back[2] * right[1],
+        back[2] * right[0] - back[0] * right[2],
+        back[0] * right[1] - back[1] * right[0],
+    ]
+    t = math.tan(math.radians(cam.fov / 2))
+    extent = 0.0
+    for corner in [c for v in scene.matrices for c in v.corners()]:
         v = [c - p for c, p in zip(corner, cam.position)]
-        along = dot(v, forward)
-        across = math.sqrt(max(dot(v, v) - along**2, 0))
-        assert along > 0 and math.atan2(across, along) < half
+        depth = -dot(v, back)
+        assert depth > 0
+        x, y = dot(v, right) / (depth * t * NOMINAL_ASPECT), dot(v, up) / (depth * t)
+        assert abs(x) <= 1 and abs(y) <= 1  # inside the view
+        extent = max(extent, abs(x), abs(y))
+    assert extent > 0.6  # and filling it (labels take the rest), not lost in the middle
 
 
 def test_author_camera_is_kept():

@@ -1,0 +1,120 @@
+"""The viewer in headless Chromium (software WebGL), GPT-2 attention-head figure, 1280×720.
+
+Targets (issue 4): first frame <= 500 ms after the scene bytes are available;
+frame time while orbiting <= 100 ms; JS bundle <= 300 KB gzipped.
+Frames are timed up to a one-pixel readback of the figure's canvas, so the GPU
+work is included (rAF rates would hide it).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from conftest import ARGS, ASSETS, CHROMIUM  # noqa: E402
+from demo_site import write_site  # noqa: E402
+
+SPEC = (ROOT / "examples" / "attention-head.yaml").read_text()
+FULL = "body{margin:0} figure.mm-figure{--mm-height:720px !important;margin:0 !important} figcaption{display:none}"
+RUNS = 5
+
+
+def serve(folder: Path):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main() -> None:
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    bundle = ASSETS.read_bytes()
+    gz = len(gzip.compress(bundle, 9)) / 1024
+    print(
+        "bundle: %.0f KB raw, %.0f KB gzipped (target <= 300 KB) %s"
+        % (len(bundle) / 1024, gz, "OK" if gz <= 300 else "OVER")
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        write_site(Path(tmp), [SPEC])
+        server = serve(Path(tmp))
+        url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
+        firsts, orbit = [], []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            for run in range(RUNS):
+                context = browser.new_context(viewport={"width": 1280, "height": 720})
+                context.route(
+                    "**/*",
+                    lambda r: (
+                        r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
+                    ),
+                )
+                context.add_init_script(
+                    "document.addEventListener('DOMContentLoaded', () => {"
+                    " const s = document.createElement('style'); s.textContent = %s;"
+                    " document.head.appendChild(s); });" % json.dumps(FULL)
+                )
+                page = context.new_page()
+                page.goto(url)
+                fig = page.query_selector("figure.mm-figure")
+                page.wait_for_function(
+                    "el => el.dataset.mmState === 'ready'", arg=fig, timeout=60_000
+                )
+                firsts.append(
+                    page.evaluate(
+                        """el => performance.getEntriesByName('mm:first-frame:' + el.id)[0].startTime
+                                 - performance.getEntriesByName('mm:scene-bytes:' + el.id)[0].startTime""",
+                        fig,
+                    )
+                )
+                if run == RUNS - 1:
+                    orbit = page.evaluate(
+                        """el => {
+                            const fig = mmViewer.figure(el), out = [];
+                            for (let n = 0; n < 30; n++) {
+                                const t0 = performance.now();
+                                fig.controls.orbit.rotateLeft(0.03);
+                                fig.renderNow();
+                                fig.ctx.getImageData(0, 0, 1, 1);
+                                out.push(performance.now() - t0);
+                            }
+                            return out;
+                        }""",
+                        fig,
+                    )
+                context.close()
+            browser.close()
+        server.shutdown()
+    first = statistics.median(firsts)
+    print(
+        "first frame after scene bytes: median %.0f ms over %d loads (target <= 500 ms) %s"
+        % (first, RUNS, "OK" if first <= 500 else "OVER")
+    )
+    frame = statistics.median(orbit)
+    print(
+        "orbit frame: median %.1f ms, max %.1f ms (target <= 100 ms) %s"
+        % (frame, max(orbit), "OK" if frame <= 100 else "OVER")
+    )
+
+
+if __name__ == "__main__":
+    main()

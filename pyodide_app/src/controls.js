@@ -1,0 +1,263 @@
+// Input for one figure: orbit/pan/zoom (OrbitControls: mouse, touch, wheel),
+// keyboard while the figure has focus, the toolbar and the help overlay.
+//
+// Keys are handled on the figure element only (never on window) and events
+// from form fields are ignored.  The wheel zooms only once the figure has focus
+// (or with Ctrl/⌘ held), so scrolling an article never gets stuck in a figure.
+
+import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
+
+const ROTATE_STEP = Math.PI / 36; // 5° per arrow key
+const PAN_STEP_PX = 40;
+const ZOOM_STEP = 1.15;
+
+/** [keys, what they do]: the help overlay's content and the keyboard map's documentation. */
+export const HELP = [
+  ["drag · one finger", "orbit"],
+  ["right-drag · Shift+drag · two fingers", "pan"],
+  ["wheel (figure focused, or Ctrl+wheel) · pinch", "zoom"],
+  ["← → ↑ ↓", "orbit"],
+  ["Shift + ← → ↑ ↓", "pan"],
+  ["+ / −", "zoom in / out"],
+  ["0 or Home", "reset the view"],
+  ["f", "fit the figure in view"],
+  ["hover · tap · long-press", "show a value"],
+  ["i / k", "probe: previous / next row"],
+  ["j / l", "probe: previous / next column"],
+  ["m / Shift+M", "probe: next / previous matrix"],
+  ["Esc", "hide the probe and this help"],
+  ["?", "show or hide this help"],
+];
+
+function isFormField(target) {
+  if (!target || target.nodeType !== 1) return false;
+  const tag = target.tagName;
+  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Toolbar icons: stroked paths on a 24-unit grid (no emoji: fonts may lack them). */
+const ICONS = {
+  reset: "M4.5 12a7.5 7.5 0 1 0 2.2-5.3M4.5 4v4.5H9",
+  fit: "M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5",
+  save: "M12 4v11M7 10l5 5 5-5M5 20h14",
+  link: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
+  open: "M14 4h6v6M20 4l-9 9M18 14v6H4V6h6",
+};
+
+function icon(name) {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "16");
+  svg.setAttribute("height", "16");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(SVG_NS, "path");
+  path.setAttribute("d", ICONS[name]);
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2");
+  path.setAttribute("stroke-linecap", "round");
+  path.setAttribute("stroke-linejoin", "round");
+  svg.appendChild(path);
+  return svg;
+}
+
+function button(label, content, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "mm-button";
+  b.setAttribute("aria-label", label);
+  b.title = label;
+  if (ICONS[content]) b.appendChild(icon(content));
+  else b.textContent = content;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+export class Controls {
+  /**
+   * @param {object} fig the Figure: el, stage, canvas, camera, inspector, and the
+   *   actions resetView(), fit(), savePng(), copyLink(), linkHref(), markDirty()
+   */
+  constructor(fig) {
+    this.fig = fig;
+    const orbit = new OrbitControls(fig.camera, fig.canvas);
+    orbit.enableDamping = false; // frames stay on demand: nothing moves after release
+    orbit.zoomSpeed = 0.6;
+    orbit.screenSpacePanning = true;
+    this.orbit = orbit;
+    this.dragging = false;
+    this._onChange = () => fig.onCameraChange();
+    this._onStart = () => {
+      this.dragging = true;
+    };
+    this._onEnd = () => {
+      this.dragging = false;
+    };
+    orbit.addEventListener("change", this._onChange);
+    orbit.addEventListener("start", this._onStart);
+    orbit.addEventListener("end", this._onEnd);
+
+    this._onKey = (e) => this.onKeyDown(e);
+    fig.el.addEventListener("keydown", this._onKey);
+    this._onWheel = (e) => this.onWheel(e);
+    fig.stage.addEventListener("wheel", this._onWheel, { capture: true, passive: true });
+    this._onPointerDown = () => {
+      if (!fig.el.contains(document.activeElement)) fig.el.focus({ preventScroll: true });
+    };
+    fig.canvas.addEventListener("pointerdown", this._onPointerDown);
+
+    this.toolbar = document.createElement("div");
+    this.toolbar.className = "mm-toolbar";
+    this.linkButton = button("Copy a link to this figure", "link", () => fig.copyLink());
+    const full = document.createElement("a");
+    full.className = "mm-button";
+    full.appendChild(icon("open"));
+    full.href = fig.linkHref();
+    full.target = "_blank";
+    full.rel = "noopener";
+    full.setAttribute("aria-label", "Open in full view");
+    full.title = "Open in full view";
+    this.toolbar.append(
+      button("Reset view", "reset", () => fig.resetView()),
+      button("Fit in view", "fit", () => fig.fit()),
+      button("Save as PNG", "save", () => fig.savePng()),
+      this.linkButton,
+      full,
+      button("Keyboard and mouse help", "?", () => this.toggleHelp()),
+    );
+    this.help = document.createElement("div");
+    this.help.className = "mm-help";
+    this.help.hidden = true;
+    const title = document.createElement("p");
+    title.className = "mm-help-title";
+    title.textContent = "Keys (when the figure has focus) and gestures";
+    const list = document.createElement("dl");
+    for (const [keys, action] of HELP) {
+      const dt = document.createElement("dt");
+      dt.textContent = keys;
+      const dd = document.createElement("dd");
+      dd.textContent = action;
+      list.append(dt, dd);
+    }
+    this.help.append(title, list);
+    this.hint = document.createElement("div");
+    this.hint.className = "mm-hint";
+    this.hint.hidden = true;
+    this.hint.textContent = "Click the figure, or hold Ctrl, to zoom with the wheel";
+    this._hintTimer = 0;
+    fig.stage.append(this.toolbar, this.help, this.hint);
+  }
+
+  toggleHelp(show = this.help.hidden) {
+    this.help.hidden = !show;
+  }
+
+  onWheel(e) {
+    const el = this.fig.el;
+    if (el.contains(document.activeElement) || e.ctrlKey || e.metaKey) return;
+    // Not ours yet: let the page scroll (OrbitControls' listener is on the canvas,
+    // below this capturing one, so stopping here keeps it from zooming).
+    e.stopPropagation();
+    this.hint.textContent = "Click the figure, or hold Ctrl, to zoom with the wheel";
+    this.hint.hidden = false;
+    clearTimeout(this._hintTimer);
+    this._hintTimer = setTimeout(() => {
+      this.hint.hidden = true;
+    }, 1500);
+  }
+
+  onKeyDown(e) {
+    if (e.defaultPrevented || isFormField(e.target)) return;
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const fig = this.fig;
+    const orbit = this.orbit;
+    const probe = fig.inspector;
+    let handled = true;
+    switch (e.key) {
+      case "ArrowLeft":
+        if (e.shiftKey) orbit.pan(PAN_STEP_PX, 0);
+        else orbit.rotateLeft(ROTATE_STEP);
+        break;
+      case "ArrowRight":
+        if (e.shiftKey) orbit.pan(-PAN_STEP_PX, 0);
+        else orbit.rotateLeft(-ROTATE_STEP);
+        break;
+      case "ArrowUp":
+        if (e.shiftKey) orbit.pan(0, PAN_STEP_PX);
+        else orbit.rotateUp(ROTATE_STEP);
+        break;
+      case "ArrowDown":
+        if (e.shiftKey) orbit.pan(0, -PAN_STEP_PX);
+        else orbit.rotateUp(-ROTATE_STEP);
+        break;
+      case "+":
+      case "=":
+        orbit.dollyIn(1 / ZOOM_STEP); // OrbitControls: a scale below 1 moves closer
+        break;
+      case "-":
+      case "_":
+        orbit.dollyOut(1 / ZOOM_STEP);
+        break;
+      case "0":
+      case "Home":
+        fig.resetView();
+        break;
+      case "f":
+      case "F":
+        fig.fit();
+        break;
+      case "?":
+        this.toggleHelp();
+        break;
+      case "Escape":
+        if (this.help.hidden && !probe.probe) handled = false;
+        this.toggleHelp(false);
+        probe.clearProbe();
+        break;
+      case "i":
+      case "I":
+        probe.moveProbe(-1, 0);
+        break;
+      case "k":
+      case "K":
+        probe.moveProbe(1, 0);
+        break;
+      case "j":
+      case "J":
+        probe.moveProbe(0, -1);
+        break;
+      case "l":
+      case "L":
+        probe.moveProbe(0, 1);
+        break;
+      case "m":
+        probe.nextMatrix(1);
+        break;
+      case "M":
+        probe.nextMatrix(-1);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  }
+
+  dispose() {
+    const fig = this.fig;
+    const orbit = this.orbit;
+    orbit.removeEventListener("change", this._onChange);
+    orbit.removeEventListener("start", this._onStart);
+    orbit.removeEventListener("end", this._onEnd);
+    orbit.dispose();
+    fig.el.removeEventListener("keydown", this._onKey);
+    fig.stage.removeEventListener("wheel", this._onWheel, { capture: true });
+    fig.canvas.removeEventListener("pointerdown", this._onPointerDown);
+    clearTimeout(this._hintTimer);
+    this.toolbar.remove();
+    this.help.remove();
+    this.hint.remove();
+  }
+}

@@ -1,0 +1,835 @@
+// One figure: fetches its scene file, builds a THREE.Scene from it (one quad per
+// matrix block, values in float textures, flow arrows, axes), owns its camera,
+// controls, legends and inspector, and draws through the page's shared renderer.
+//
+// Module layout (create / update / render / dispose):
+//   figure.js    scene building, camera, colours and deco uniforms, lifecycle
+//   renderer.js  the shared WebGL context and the on-demand frame loop
+//   labels.js    legends as DOM text        tooltip.js  value inspection
+//   controls.js  orbit/keyboard/toolbar     shaders/    matrix.vert, matrix.frag
+//
+// Hooks for the animation player (a follow-up): `views[n].uniforms` holds the
+// per-view uReveal / uHighlight / uDim uniforms, `texturesFor(bufferName)` gives
+// the value textures, `layers` is a THREE.Group for planes inside cubes, and
+// `addTicker(fn)` runs fn(now) every frame while the figure is on screen (return
+// true to keep frames coming).
+
+import * as THREE from "three";
+import { decodeScene, halfToFloat } from "./decode.js";
+import * as gpu from "./renderer.js";
+import { Labels } from "./labels.js";
+import { Inspector } from "./tooltip.js";
+import { Controls } from "./controls.js";
+import matrixVert from "./shaders/matrix.vert";
+import matrixFrag from "./shaders/matrix.frag";
+
+export const NO_WEBGL_MESSAGE = "Interactive view needs WebGL 2; showing a static picture.";
+const TILE = 4096; // no texture side above this
+const FLOW_COLORS = ["#4d7fff", "#ff4d4d"]; // left argument's vane, right argument's (as the poster)
+const ALL = new THREE.Vector4(-1e9, -1e9, 1e9, 1e9);
+const NONE = new THREE.Vector4(0, 0, 0, 0);
+const Y_AXIS = new THREE.Vector3(0, 1, 0);
+
+/** Viewer-only deco keys, beside the scene's `settings.deco`. */
+const VIEWER_DECO = { grid: 1, sign_rings: 1 };
+
+function v3(a) {
+  return new THREE.Vector3(a[0], a[1], a[2]);
+}
+
+function oneLine(message) {
+  return String(message || "unknown error").split("\n")[0].slice(0, 300);
+}
+
+export class Figure {
+  /**
+   * @param {HTMLElement} el a `figure.mm-figure` placeholder
+   * @param {{assetsBase: URL|string, reducedMotion: boolean}} options
+   */
+  constructor(el, { assetsBase, reducedMotion = false } = {}) {
+    this.el = el;
+    this.id = el.id || "";
+    this.assetsBase = assetsBase;
+    this.reducedMotion = reducedMotion;
+    this.state = "poster";
+    this.disposed = false;
+    this.near = false; // within the loading margin: drawn once
+    this.onScreen = false; // intersecting the viewport: redrawn on change
+    this.built = false;
+    this.firstFrame = false;
+    this.cssSize = [0, 0];
+    this.pixelSize = [1, 1];
+    this.views = null;
+    this.tickers = new Set();
+    this.timings = {};
+    this._lastTick = 0;
+    this._abort = null;
+    this._disposables = []; // geometries, materials, textures
+    this._textures = new Map(); // buffer name -> tiles
+    this._stats = null; // path -> [min, max] finite |x|, computed on first need
+    // Reader's visual changes: kept across scene rebuilds, applied over the scene's settings.
+    this.colorOverrides = { all: {}, byPath: Object.create(null) };
+    this.decoOverrides = {};
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Create the DOM and start loading. Errors end in state "error", never a throw. */
+  start() {
+    this.setState("loading");
+    try {
+      this.shared = gpu.sharedRenderer();
+    } catch (err) {
+      this.fail(err instanceof gpu.NoWebGLError ? NO_WEBGL_MESSAGE : "WebGL error: " + oneLine(err.message));
+      return;
+    }
+    this.createDom();
+    gpu.register(this);
+    this.load();
+  }
+
+  createDom() {
+    const stage = document.createElement("div");
+    stage.className = "mm-stage";
+    if (!this.el.querySelector(":scope > .mm-poster")) stage.classList.add("mm-stage-flow");
+    const canvas = document.createElement("canvas");
+    canvas.className = "mm-canvas";
+    canvas.setAttribute("aria-hidden", "true");
+    stage.appendChild(canvas);
+    const caption = this.el.querySelector(":scope > figcaption");
+    this.el.insertBefore(stage, caption);
+    this.stage = stage;
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d", { alpha: false });
+    this._resize = new ResizeObserver(() => this.measure());
+    this._resize.observe(stage);
+    this.measure();
+  }
+
+  async load() {
+    const src = this.el.getAttribute("data-mm-scene");
+    if (!src) {
+      this.fail("This figure names no scene file (data-mm-scene).");
+      return;
+    }
+    let bytes;
+    this._abort = typeof AbortController === "function" ? new AbortController() : null;
+    try {
+      const url = new URL(src, document.baseURI);
+      const response = await fetch(url, { signal: this._abort ? this._abort.signal : undefined });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      bytes = await response.arrayBuffer();
+    } catch (err) {
+      if (this.disposed) return;
+      this.fail("Could not load the figure data (" + oneLine(err && err.message) + ").");
+      return;
+    }
+    if (this.disposed) return;
+    this.timings.bytes = performance.now();
+    performance.mark("mm:scene-bytes:" + this.id);
+    this.show(bytes);
+  }
+
+  /** Build from scene-file bytes and draw the first frame (used by load and by tests). */
+  show(bytes) {
+    let scene;
+    try {
+      scene = decodeScene(bytes);
+    } catch (err) {
+      this.fail("The figure data could not be read: " + oneLine(err.message));
+      return;
+    }
+    try {
+      this.build(scene);
+    } catch (err) {
+      this.fail("The figure could not be drawn: " + oneLine(err.message));
+      if (typeof console !== "undefined") console.warn("mm-docs viewer:", err);
+      return;
+    }
+    this.built = true;
+    // Draw at once (no wait for the next animation frame) when it is near the screen.
+    if (!(this.canRender() && gpu.renderNow(this))) this.markDirty();
+  }
+
+  setState(state) {
+    this.state = state;
+    this.el.setAttribute("data-mm-state", state);
+  }
+
+  fail(message) {
+    if (this.disposed) return;
+    this.setState("error");
+    this.built = false;
+    if (!this.notice) {
+      this.notice = document.createElement("p");
+      this.notice.className = "mm-notice";
+      this.notice.setAttribute("role", "note");
+      const caption = this.el.querySelector(":scope > figcaption");
+      this.el.insertBefore(this.notice, caption);
+    }
+    this.notice.textContent = message;
+    if (this.stage) this.stage.hidden = true;
+    this.el.dispatchEvent(new CustomEvent("mm:error", { bubbles: true, detail: { message } }));
+  }
+
+  /** Free every GL object, listener and element this figure added; the poster shows again. */
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this._abort) this._abort.abort();
+    gpu.unregister(this);
+    if (this._resize) this._resize.disconnect();
+    this.teardown();
+    this.tickers.clear();
+    clearTimeout(this._flashTimer);
+    if (this.stage) this.stage.remove();
+    if (this.notice) this.notice.remove();
+    this.el.setAttribute("data-mm-state", "poster");
+  }
+
+  /** Free the current scene (GL objects, controls, overlays); the stage stays. */
+  teardown() {
+    if (this.controls) this.controls.dispose();
+    if (this.inspector) this.inspector.dispose();
+    if (this.labels) this.labels.dispose();
+    this.controls = this.inspector = this.labels = null;
+    for (const d of this._disposables) d.dispose();
+    this._disposables = [];
+    for (const tiles of this._textures.values()) for (const t of tiles) t.texture.dispose();
+    this._textures.clear();
+    if (this.scene) this.scene.clear();
+    this.scene = null;
+    this.views = null;
+    this._stats = null;
+    this._fitPoints = null;
+    this.built = false;
+  }
+
+  onContextRestored() {
+    // three.js rebuilt its GL state; textures and buffers re-upload from CPU copies.
+    for (const tiles of this._textures.values()) for (const t of tiles) t.texture.needsUpdate = true;
+  }
+
+  // ------------------------------------------------------------------ building
+
+  /** Build the THREE.Scene for a decoded scene file, replacing any scene shown before. */
+  build({ header, buffers }) {
+    this.teardown();
+    this.header = header;
+    this.buffers = buffers;
+    const settings = header.settings || {};
+    this.settings = settings;
+    this.baseLegendSize = Number(settings.deco && settings.deco.legends) > 0 ? Number(settings.deco.legends) : 6;
+    this.deco = Object.assign({}, VIEWER_DECO, settings.deco || {}, this.decoOverrides);
+    this.nodes = new Map((header.nodes || []).map((n) => [n.path, n]));
+
+    const scene = new THREE.Scene();
+    scene.background = new THREE.Color(0x000000);
+    scene.matrixWorldAutoUpdate = true;
+    this.scene = scene;
+    const lo = v3(header.bbox[0]);
+    const hi = v3(header.bbox[1]);
+    this.bbox = new THREE.Box3(lo, hi);
+    this.center = this.bbox.getCenter(new THREE.Vector3());
+    this.radius = Math.max(1, lo.distanceTo(hi) / 2);
+
+    this.decoUniform = { value: new THREE.Vector3() };
+    this.nodeUniforms = new Map();
+    this.views = header.matrices.map((m) => this.buildView(m));
+    this.buildArrows(header.cubes || []);
+    this.axes = null;
+    this.layers = new THREE.Group(); // animation planes go here (follow-up)
+    scene.add(this.layers);
+
+    // The header's camera is the first frame's, exactly (tests project with it);
+    // `fit()` ("f", the toolbar) tightens the framing on request.
+    this.buildCamera(header.camera);
+    this.labels = new Labels(this.stage, header.legends || []);
+    this.inspector = new Inspector(this);
+    this.controls = new Controls(this);
+    this.applyColors();
+    this.applyDeco();
+    this.resetView();
+    this.spin = Number((settings.anim && settings.anim.spin) || (header.animation && header.animation.spin) || 0);
+  }
+
+  /** Value textures of one scene buffer, split into tiles of at most 4096 per side. */
+  texturesFor(name) {
+    const cached = this._textures.get(name);
+    if (cached) return cached;
+    const buf = this.buffers[name];
+    if (!buf) throw new Error(`scene buffer ${JSON.stringify(name)} is missing`);
+    const rows = buf.shape.length === 2 ? buf.shape[0] : 1;
+    const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
+    let data = buf.data;
+    let half = buf.dtype === "f2";
+    if (buf.dtype !== "f2" && buf.dtype !== "f4") {
+      data = Float32Array.from(data); // integer buffers: shown as floats
+      half = false;
+    }
+    const maxSide = Math.min(TILE, this.shared.renderer.capabilities.maxTextureSize || TILE);
+    const tiles = [];
+    for (let r0 = 0; r0 < rows; r0 += maxSide) {
+      for (let c0 = 0; c0 < cols; c0 += maxSide) {
+        const tr = Math.min(maxSide, rows - r0);
+        const tc = Math.min(maxSide, cols - c0);
+        let tileData = data;
+        if (tr !== rows || tc !== cols) {
+          tileData = new data.constructor(tr * tc);
+          for (let r = 0; r < tr; r++) {
+            tileData.set(data.subarray((r0 + r) * cols + c0, (r0 + r) * cols + c0 + tc), r * tc);
+          }
+        }
+        const tex = new THREE.DataTexture(
+          tileData,
+          tc,
+          tr,
+          THREE.RedFormat,
+          half ? THREE.HalfFloatType : THREE.FloatType,
+        );
+        tex.internalFormat = half ? "R16F" : "R32F";
+        tex.minFilter = THREE.NearestFilter;
+        tex.magFilter = THREE.NearestFilter;
+        tex.generateMipmaps = false;
+        tex.flipY = false;
+        tex.unpackAlignment = 1;
+        tex.colorSpace = THREE.NoColorSpace;
+        tex.needsUpdate = true;
+        tiles.push({ texture: tex, row0: r0, col0: c0, rows: tr, cols: tc });
+      }
+    }
+    this._textures.set(name, tiles);
+    return tiles;
+  }
+
+  /** Per-node colour uniforms, shared by every quad that shows the node. */
+  uniformsFor(path) {
+    let u = this.nodeUniforms.get(path);
+    if (!u) {
+      u = {
+        uRange: { value: new THREE.Vector2(0, 1) },
+        uHue: { value: new THREE.Vector3() },
+        uLight: { value: new THREE.Vector2() },
+        uSize: { value: new THREE.Vector2() },
+      };
+      this.nodeUniforms.set(path, u);
+    }
+    return u;
+  }
+
+  buildView(m) {
+    const node = this.nodes.get(m.node);
+    if (!node) throw new Error(`matrix ${JSON.stringify(m.name)} shows unknown node ${JSON.stringify(m.node)}`);
+    const buffer = this.buffers[node.buffer];
+    const transposed = Boolean(node.transposed);
+    const a0 = v3(m.axes[0]);
+    const a1 = v3(m.axes[1]);
+    const view = {
+      data: m,
+      node,
+      buffer,
+      transposed,
+      a0,
+      a1,
+      normal: new THREE.Vector3().crossVectors(a0, a1).normalize(),
+      visible: true,
+      meshes: [],
+      uniforms: {
+        uReveal: { value: ALL.clone() },
+        uHighlight: { value: NONE.clone() },
+        uDim: { value: 1 },
+      },
+    };
+    const nodeU = this.uniformsFor(m.node);
+    const tiles = this.texturesFor(node.buffer);
+    const group = new THREE.Group();
+    group.name = m.name;
+    for (const block of m.blocks) {
+      for (const tile of tiles) {
+        // The tile's rows/cols in view coordinates.
+        const vr0 = transposed ? tile.col0 : tile.row0;
+        const vr1 = vr0 + (transposed ? tile.cols : tile.rows);
+        const vc0 = transposed ? tile.row0 : tile.col0;
+        const vc1 = vc0 + (transposed ? tile.rows : tile.cols);
+        const r0 = Math.max(block.rows[0], vr0);
+        const r1 = Math.min(block.rows[1], vr1);
+        const c0 = Math.max(block.cols[0], vc0);
+        const c1 = Math.min(block.cols[1], vc1);
+        if (r1 <= r0 || c1 <= c0) continue;
+        group.add(this.buildQuad(view, block, tile, [r0, r1, c0, c1], nodeU));
+      }
+    }
+    this.scene.add(group);
+    view.group = group;
+    return view;
+  }
+
+  buildQuad(view, block, tile, [r0, r1, c0, c1], nodeU) {
+    const { a0, a1 } = view;
+    const origin = v3(block.origin);
+    // Block-local cell coordinates of the corners.
+    const a = r0 - block.rows[0];
+    const b = r1 - block.rows[0];
+    const c = c0 - block.cols[0];
+    const d = c1 - block.cols[0];
+    const corner = (r, k) => origin.clone().addScaledVector(a0, r).addScaledVector(a1, k);
+    const pts = [corner(a, c), corner(b, c), corner(b, d), corner(a, d)];
+    const centre = pts[0].clone().add(pts[2]).multiplyScalar(0.5);
+    const positions = new Float32Array(12);
+    pts.forEach((p, n) => p.clone().sub(centre).toArray(positions, n * 3));
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute("position", new THREE.BufferAttribute(positions, 3));
+    geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array([a, c, b, c, b, d, a, d]), 2));
+    geometry.setIndex([0, 1, 2, 0, 2, 3]);
+    const material = new THREE.RawShaderMaterial({
+      glslVersion: THREE.GLSL3,
+      vertexShader: matrixVert,
+      fragmentShader: matrixFrag,
+      side: THREE.DoubleSide,
+      uniforms: {
+        uValues: { value: tile.texture },
+        uTileOrigin: { value: [tile.row0, tile.col0] },
+        uTileSize: { value: [tile.rows, tile.cols] },
+        uTransposed: { value: view.transposed },
+        uBlockStart: { value: [block.rows[0], block.cols[0]] },
+        uBlockSize: { value: new THREE.Vector2(block.rows[1] - block.rows[0], block.cols[1] - block.cols[0]) },
+        uRange: nodeU.uRange,
+        uHue: nodeU.uHue,
+        uLight: nodeU.uLight,
+        uSize: nodeU.uSize,
+        uDeco: this.decoUniform,
+        uReveal: view.uniforms.uReveal,
+        uHighlight: view.uniforms.uHighlight,
+        uDim: view.uniforms.uDim,
+      },
+    });
+    this._disposables.push(geometry, material);
+    const mesh = new THREE.Mesh(geometry, material);
+    mesh.position.copy(centre);
+    mesh.matrixAutoUpdate = false;
+    mesh.updateMatrix();
+    view.meshes.push(mesh);
+    return mesh;
+  }
+
+  buildArrows(cubes) {
+    this.arrowMaterial = new THREE.MeshBasicMaterial({
+      vertexColors: true,
+      transparent: true,
+      opacity: 0.55,
+      side: THREE.DoubleSide,
+      depthWrite: false,
+    });
+    this._disposables.push(this.arrowMaterial);
+    this.arrows = new THREE.Group();
+    const colors = FLOW_COLORS.map((c) => new THREE.Color(c));
+    for (const cube of cubes) {
+      if (!cube.arrow) continue;
+      const pos = new Float32Array(18);
+      const col = new Float32Array(18);
+      [cube.arrow.left_vane, cube.arrow.right_vane].forEach((vane, s) => {
+        vane.forEach((p, n) => {
+          pos.set(p, (s * 3 + n) * 3);
+          col.set([colors[s].r, colors[s].g, colors[s].b], (s * 3 + n) * 3);
+        });
+      });
+      const geometry = new THREE.BufferGeometry();
+      geometry.setAttribute("position", new THREE.BufferAttribute(pos, 3));
+      geometry.setAttribute("color", new THREE.BufferAttribute(col, 3));
+      this._disposables.push(geometry);
+      const mesh = new THREE.Mesh(geometry, this.arrowMaterial);
+      mesh.renderOrder = 1;
+      this.arrows.add(mesh);
+    }
+    this.scene.add(this.arrows);
+  }
+
+  // ------------------------------------------------------------------ camera
+
+  buildCamera(c) {
+    this.home = {
+      position: v3(c.position),
+      target: v3(c.target),
+      up: v3(c.up || [0, 1, 0]),
+      fov: Number(c.fov) || 45,
+    };
+    this.camera = new THREE.PerspectiveCamera(this.home.fov, 1, 0.1, 1000);
+    this.applyHome();
+  }
+
+  applyHome() {
+    const cam = this.camera;
+    cam.up.copy(this.home.up);
+    cam.position.copy(this.home.position);
+    cam.lookAt(this.home.target);
+    this.updateProjection();
+    if (this.controls) {
+      this.controls.orbit.target.copy(this.home.target);
+      this.controls.orbit.update();
+    }
+  }
+
+  /** The vertical field of view for the current aspect: narrow figures keep the width. */
+  updateProjection() {
+    const cam = this.camera;
+    const [w, h] = this.cssSize;
+    const aspect = w > 0 && h > 0 ? w / h : 16 / 9;
+    let fov = this.home.fov;
+    if (aspect < 1) {
+      const t = Math.tan(THREE.MathUtils.degToRad(fov) / 2) / aspect;
+      fov = Math.min(120, THREE.MathUtils.radToDeg(2 * Math.atan(t)));
+    }
+    cam.fov = fov;
+    cam.aspect = aspect;
+    this.updateClip(true);
+  }
+
+  /** Near/far planes hugging the scene from where the camera is. */
+  updateClip(force = false) {
+    const cam = this.camera;
+    const d = cam.position.distanceTo(this.center);
+    const r = this.axes && this.axes.visible ? Math.max(this.radius * 1.5, 140) : this.radius * 1.5;
+    const near = Math.max(d - r, d * 0.002, 0.01);
+    const far = d + r;
+    if (force || Math.abs(near - cam.near) > 1e-3 * near || Math.abs(far - cam.far) > 1e-3 * far) {
+      cam.near = near;
+      cam.far = far;
+      cam.updateProjectionMatrix();
+    }
+  }
+
+  /** Back to the scene's camera. */
+  resetView() {
+    this.applyHome();
+    this.onCameraChange();
+  }
+
+  /** Keep the view direction; aim at the scene and move so it (and its legends) fill the view. */
+  fit() {
+    const cam = this.camera;
+    const orbit = this.controls.orbit;
+    const dir = new THREE.Vector3().subVectors(cam.position, orbit.target).normalize();
+    cam.updateMatrixWorld();
+    const right = new THREE.Vector3().setFromMatrixColumn(cam.matrixWorld, 0);
+    const up = new THREE.Vector3().setFromMatrixColumn(cam.matrixWorld, 1);
+    const pts = this.fitPoints().slice(); // the cached list stays as it is
+    if (this.labels && this.labels.visible) pts.push(...this.labels.items.map((it) => it.anchor));
+    // Centre the target on the points' extent across the view, then back off until all fit.
+    let xmin = Infinity;
+    let xmax = -Infinity;
+    let ymin = Infinity;
+    let ymax = -Infinity;
+    for (const p of pts) {
+      const q = p.clone().sub(this.center);
+      xmin = Math.min(xmin, q.dot(right));
+      xmax = Math.max(xmax, q.dot(right));
+      ymin = Math.min(ymin, q.dot(up));
+      ymax = Math.max(ymax, q.dot(up));
+    }
+    const target = this.center
+      .clone()
+      .addScaledVector(right, (xmin + xmax) / 2)
+      .addScaledVector(up, (ymin + ymax) / 2);
+    const tanV = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2);
+    const tanH = tanV * cam.aspect;
+    let dist = 0;
+    for (const p of pts) {
+      const q = p.clone().sub(target);
+      const x = Math.abs(q.dot(right));
+      const y = Math.abs(q.dot(up));
+      const z = q.dot(dir);
+      dist = Math.max(dist, z + x / tanH, z + y / tanV);
+    }
+    dist *= 1.08;
+    orbit.target.copy(target);
+    cam.position.copy(target).addScaledVector(dir, dist);
+    cam.lookAt(target);
+    orbit.update();
+    this.onCameraChange();
+  }
+
+  /** What `fit` frames: every block's corners, the flow arrows and the legends' anchors. */
+  fitPoints() {
+    if (this._fitPoints) return this._fitPoints;
+    const pts = [];
+    for (const view of this.views) {
+      for (const b of view.data.blocks) {
+        const o = v3(b.origin);
+        const nr = b.rows[1] - b.rows[0];
+        const nc = b.cols[1] - b.cols[0];
+        for (const [r, c] of [[0, 0], [nr, 0], [0, nc], [nr, nc]]) {
+          pts.push(o.clone().addScaledVector(view.a0, r).addScaledVector(view.a1, c));
+        }
+      }
+    }
+    for (const cube of this.header.cubes || []) {
+      if (cube.arrow) for (const p of [...cube.arrow.left_vane, ...cube.arrow.right_vane]) pts.push(v3(p));
+    }
+    if (pts.length === 0) pts.push(this.bbox.min.clone(), this.bbox.max.clone());
+    this._fitPoints = pts;
+    return pts;
+  }
+
+  onCameraChange() {
+    this.markDirty();
+  }
+
+  // ------------------------------------------------------------------ colours and deco
+
+  /** Colour settings of node `path`: scene's, the node's, then runtime overrides. */
+  colorsFor(path) {
+    const s = this.settings;
+    return Object.assign(
+      {},
+      s.colors || {},
+      (s.node_colors && s.node_colors[path]) || {},
+      this.colorOverrides.all,
+      this.colorOverrides.byPath[path] || {},
+    );
+  }
+
+  /**
+   * Change colours and sizes (keys of settings.colors: zero_hue, hue_gap, hue_spread,
+   * min_light, max_light, min_size, elem_scale, sensitivity).  Uniforms only: no
+   * values are recomputed.  `path` limits the change to one node.
+   */
+  setColors(partial, path = null) {
+    const target = path === null ? this.colorOverrides.all : (this.colorOverrides.byPath[path] ||= {});
+    Object.assign(target, partial);
+    if (!this.scene) return; // applied when the scene is built
+    this.applyColors();
+    this.markDirty();
+  }
+
+  applyColors() {
+    for (const [path, u] of this.nodeUniforms) {
+      const c = this.colorsFor(path);
+      u.uHue.value.set(+c.zero_hue, +c.hue_gap, +c.hue_spread);
+      u.uLight.value.set(+c.min_light, +c.max_light);
+      u.uSize.value.set(+c.min_size, +c.elem_scale);
+      const r = this.rangeFor(path, c.sensitivity);
+      u.uRange.value.set(r[0], r[1]);
+    }
+  }
+
+  /** (absmin, absmax) of |x| for `path` under `mode` (colors.py `value_ranges`). */
+  rangeFor(path, mode) {
+    const s = this.settings;
+    const built = Object.assign({}, s.colors || {}, (s.node_colors && s.node_colors[path]) || {});
+    const given = this.header.ranges && this.header.ranges[path];
+    if (given && (mode === undefined || mode === built.sensitivity)) return given;
+    const stats = this.valueStats();
+    const [lo, hi] = stats.get(path) || [0, 0];
+    let whole = 0;
+    for (const [, h] of stats.values()) whole = Math.max(whole, h);
+    if (mode === "local") return [0, hi];
+    if (mode === "semilocal") return [0, Math.sqrt(hi * whole)];
+    if (mode === "superlocal") return [lo, hi];
+    return [0, whole];
+  }
+
+  /** path -> [min, max] of finite |x| per node (once, on the first sensitivity change). */
+  valueStats() {
+    if (this._stats) return this._stats;
+    const byBuffer = new Map();
+    const out = new Map();
+    for (const node of this.nodes.values()) {
+      let mm = byBuffer.get(node.buffer);
+      if (!mm) {
+        const buf = this.buffers[node.buffer];
+        let lo = Infinity;
+        let hi = 0;
+        const half = buf.dtype === "f2";
+        for (let n = 0; n < buf.data.length; n++) {
+          const x = Math.abs(half ? halfToFloat(buf.data[n]) : buf.data[n]);
+          if (x === Infinity || Number.isNaN(x)) continue;
+          if (x < lo) lo = x;
+          if (x > hi) hi = x;
+        }
+        mm = lo === Infinity ? [0, 0] : [lo, hi];
+        byBuffer.set(node.buffer, mm);
+      }
+      out.set(node.path, mm);
+    }
+    this._stats = out;
+    return out;
+  }
+
+  /**
+   * Change decorations (keys of settings.deco: legends, shape, row_guides,
+   * flow_guides, axes; viewer-only: grid, sign_rings).  Uniforms and visibility only.
+   */
+  setDeco(partial) {
+    Object.assign(this.decoOverrides, partial);
+    if (!this.scene) return; // applied when the scene is built
+    Object.assign(this.deco, partial);
+    this.applyDeco();
+    this.markDirty();
+  }
+
+  applyDeco() {
+    const d = this.deco;
+    this.decoUniform.value.set(Math.max(0, +d.row_guides || 0), Math.max(0, +d.grid || 0), d.sign_rings ? 1 : 0);
+    const flow = Math.max(0, Math.min(1, +d.flow_guides || 0));
+    this.arrows.visible = flow > 0;
+    this.arrowMaterial.opacity = 0.3 + 0.5 * flow;
+    const legends = +d.legends || 0;
+    this.labels.configure({
+      visible: legends > 0,
+      scale: legends / this.baseLegendSize,
+      shape: d.shape !== false,
+    });
+    if (d.axes && !this.axes) {
+      this.axes = new THREE.AxesHelper(128);
+      this._disposables.push(this.axes);
+      this.scene.add(this.axes);
+    }
+    if (this.axes) this.axes.visible = Boolean(d.axes);
+  }
+
+  /** Spin about the world's Y axis, mm's unit (spin/20000 rad per ms); off under reduced motion. */
+  setSpin(spin) {
+    this.spin = Number(spin) || 0;
+    this._lastTick = 0;
+    this.markDirty();
+  }
+
+  // ------------------------------------------------------------------ frames
+
+  markDirty() {
+    if (!this.disposed) gpu.markDirty(this);
+  }
+
+  /** Run fn(now) every frame while on screen; fn returns true to keep frames coming. */
+  addTicker(fn) {
+    this.tickers.add(fn);
+    this.markDirty();
+    return () => this.tickers.delete(fn);
+  }
+
+  /** Called by the loop each frame for on-screen figures: true asks for another frame. */
+  tick(now) {
+    if (!this.built || this.state === "error") return false;
+    let more = false;
+    const dt = this._lastTick ? Math.min(100, now - this._lastTick) : 0;
+    this._lastTick = now;
+    if (this.spin && !this.reducedMotion) {
+      if (!this.controls.dragging && dt > 0) {
+        const target = this.controls.orbit.target;
+        const cam = this.camera;
+        cam.position.sub(target).applyAxisAngle(Y_AXIS, (this.spin / 20000) * dt).add(target);
+        cam.lookAt(target);
+      }
+      more = true;
+    }
+    for (const fn of this.tickers) if (fn(now)) more = true;
+    if (!more) this._lastTick = 0;
+    return more;
+  }
+
+  canRender() {
+    return this.built && !this.disposed && this.state !== "error" && (this.onScreen || (this.near && !this.firstFrame));
+  }
+
+  measure() {
+    if (!this.stage) return;
+    const w = this.stage.clientWidth;
+    const h = this.stage.clientHeight;
+    if (w === this.cssSize[0] && h === this.cssSize[1]) return;
+    this.cssSize = [w, h];
+    const [pw, ph] = gpu.devicePixels(w, h);
+    if (pw !== this.pixelSize[0] || ph !== this.pixelSize[1]) {
+      this.pixelSize = [pw, ph];
+      this.canvas.width = pw;
+      this.canvas.height = ph;
+    }
+    if (this.camera) this.updateProjection();
+    this.markDirty();
+  }
+
+  beforeRender() {
+    this.updateClip();
+  }
+
+  afterRender() {
+    const [w, h] = this.cssSize;
+    this.camera.updateMatrixWorld();
+    this.labels.update(this.camera, w, h);
+    this.inspector.refresh();
+    if (!this.firstFrame) {
+      this.firstFrame = true;
+      // Read one pixel back: the frame is really finished (and measurable) here.
+      this.ctx.getImageData(0, 0, 1, 1);
+      this.timings.firstFrame = performance.now();
+      performance.mark("mm:first-frame:" + this.id);
+      this.setState("ready");
+      const detail = { id: this.id, ms: this.timings.bytes ? this.timings.firstFrame - this.timings.bytes : null };
+      this.el.dispatchEvent(new CustomEvent("mm:ready", { bubbles: true, detail }));
+    }
+  }
+
+  /** Draw now, synchronously (benchmarks); returns false if it could not. */
+  renderNow() {
+    return this.built ? gpu.renderNow(this) : false;
+  }
+
+  // ------------------------------------------------------------------ export
+
+  /** `app.html#mm=<state>` next to the viewer's assets. */
+  linkHref() {
+    const spec = this.el.getAttribute("data-mm-spec") || "";
+    try {
+      return new URL("app.html", this.assetsBase).href + "#mm=" + spec;
+    } catch (err) {
+      return "app.html#mm=" + spec;
+    }
+  }
+
+  /** Download the current view, legends included, as `<figure id>.png`. */
+  savePng() {
+    const name = (this.id || "mm-figure") + ".png";
+    const out = document.createElement("canvas");
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    const ctx = out.getContext("2d");
+    ctx.drawImage(this.canvas, 0, 0);
+    if (this.cssSize[0] > 0) this.labels.paint(ctx, this.canvas.width / this.cssSize[0]);
+    out.toBlob((blob) => {
+      if (!blob) return;
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      a.hidden = true;
+      this.stage.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    }, "image/png");
+  }
+
+  async copyLink() {
+    const href = this.linkHref();
+    const btn = this.controls.linkButton;
+    btn.dataset.mmLink = href;
+    let copied = false;
+    try {
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        await navigator.clipboard.writeText(href);
+        copied = true;
+      }
+    } catch (err) {
+      copied = false;
+    }
+    this.flash(copied ? "Link copied" : href);
+  }
+
+  flash(text) {
+    const hint = this.controls.hint;
+    hint.textContent = text;
+    hint.hidden = false;
+    clearTimeout(this._flashTimer);
+    this._flashTimer = setTimeout(() => {
+      hint.hidden = true;
+    }, 4000);
+  }
+}

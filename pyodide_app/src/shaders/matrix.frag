@@ -1,0 +1,191 @@
+// Draws the elements of one matrix block: the cell under the pixel is found from
+// vCell, its value read from a float texture, and drawn with mm's mapping
+// (mm-reference §1.9, mm_docs_plugin/core/colors.py):
+//
+//   vol   = clamp((|x| - absmin) / (absmax - absmin), 0, 1)
+//   size  = min_size + (1 - min_size) * sqrt(vol)
+//   hue   = fract(zero_hue + hue_gap * sign + hue_spread * sign * vol)
+//   light = min_light + (max_light - min_light) * sqrt(vol);  HSL(hue, 1, light)
+//
+// Zeros are not drawn; NaN and ±Inf are white at full size.  Cells of a few
+// pixels or more are shaded discs (diameter min(1, elem_scale * 0.72 * size) of
+// a cell, as the SVG poster); smaller cells become flat squares dimmed by size,
+// and when several cells share a pixel the one of largest |x| is shown.  Cost
+// is per pixel covered, whatever the number of elements.
+precision highp float;
+precision highp int;
+precision highp sampler2D;
+
+uniform sampler2D uValues;  // R16F or R32F; texel (x, y) = buffer (column, row)
+uniform ivec2 uTileOrigin;  // buffer (row, col) of texel (0, 0)
+uniform ivec2 uTileSize;  // texture (rows, cols)
+uniform bool uTransposed;  // the view's (i, j) is the buffer's [j, i]
+uniform ivec2 uBlockStart;  // view (row, col) of the block's cell (0, 0)
+uniform vec2 uBlockSize;  // the block's rows, cols
+
+uniform vec2 uRange;  // absmin, absmax of |x|
+uniform vec3 uHue;  // zero_hue, hue_gap, hue_spread
+uniform vec2 uLight;  // min_light, max_light
+uniform vec2 uSize;  // min_size, elem_scale
+uniform vec3 uDeco;  // row guide brightness, cell grid brightness, sign rings (0 or 1)
+
+// Hooks for the animation player: view rows [x, z) × cols [y, w) are drawn and
+// the rest hidden (uReveal); cells in uHighlight are brightened like mm's
+// +0x808080 (empty when x >= z); uDim scales the elements (0 hides them).
+uniform vec4 uReveal;
+uniform vec4 uHighlight;
+uniform float uDim;
+
+in vec2 vCell;
+out vec4 fragColor;
+
+const vec3 LIGHT_DIR = vec3(-0.45, 0.55, 0.70);
+
+bool nonFinite(float x) {
+  // Bit test: robust where isnan()/comparisons get optimised away.
+  return (floatBitsToUint(x) & 0x7f800000u) == 0x7f800000u;
+}
+
+float valueAt(ivec2 cell) {
+  ivec2 v = cell + uBlockStart;
+  ivec2 b = uTransposed ? v.yx : v;
+  ivec2 t = clamp(b - uTileOrigin, ivec2(0), uTileSize - 1);
+  return texelFetch(uValues, t.yx, 0).r;
+}
+
+bool inRect(vec2 v, vec4 r) {
+  return v.x >= r.x && v.x < r.z && v.y >= r.y && v.y < r.w;
+}
+
+float volOf(float ax) {
+  float lo = uRange.x;
+  float hi = uRange.y;
+  if (hi > lo) {
+    return clamp((ax - lo) / (hi - lo), 0.0, 1.0);
+  }
+  return ax >= hi ? 1.0 : 0.0;
+}
+
+vec3 hsl(float h, float s, float l) {
+  float a = s * min(l, 1.0 - l);
+  vec3 k = mod(vec3(0.0, 8.0, 4.0) + h * 12.0, 12.0);
+  return l - a * clamp(min(k - 3.0, 9.0 - k), -1.0, 1.0);
+}
+
+// 1 on a line at pixel distance 0, fading out over about a pixel.
+float lineMask(float distPx) {
+  return 1.0 - smoothstep(0.5, 1.5, distPx);
+}
+
+void main() {
+  vec2 dx = dFdx(vCell);
+  vec2 dy = dFdy(vCell);
+  float gr = max(length(vec2(dx.x, dy.x)), 1e-6);  // rows per pixel
+  float gc = max(length(vec2(dx.y, dy.y)), 1e-6);  // columns per pixel
+  float pxLen = max(gr, gc);  // cells per pixel, worst axis
+  float cellPx = 1.0 / pxLen;  // pixels per cell
+
+  vec2 n = uBlockSize;
+  ivec2 last = ivec2(n) - 1;
+  ivec2 cell = clamp(ivec2(floor(vCell)), ivec2(0), last);
+  vec2 view = vec2(cell + uBlockStart);
+
+  float x = valueAt(cell);
+  if (cellPx < 1.0) {
+    // Several cells under this pixel: keep the one of largest |x| (non-finite first).
+    for (int s = 0; s < 4; s++) {
+      vec2 o = vec2(float(s & 1), float(s >> 1)) - 0.5;
+      ivec2 c = clamp(ivec2(floor(vCell + 0.5 * (o.x * dx + o.y * dy))), ivec2(0), last);
+      float y = valueAt(c);
+      if (nonFinite(y) || (!nonFinite(x) && abs(y) > abs(x))) {
+        x = y;
+      }
+    }
+  }
+  if (!inRect(view, uReveal)) {
+    x = 0.0;
+  }
+
+  // Background: row guides (side rails, ~9 lines along the rows, a diagonal
+  // cutting the (0, 0) corner to show orientation) and a faint cell grid.
+  float blockPx = min(n.x / gr, n.y / gc);
+  float guideA = 0.0;
+  if (uDeco.x > 0.0) {
+    float rails = lineMask(min(vCell.y, n.y - vCell.y) / gc);
+    float k = clamp(floor(vCell.x * 9.0 / n.x + 0.5), 1.0, 8.0);
+    float r = floor(k * n.x / 9.0 + 0.5);
+    float rows = (r > 0.0 && r < n.x) ? lineMask(abs(vCell.x - r) / gr) : 0.0;
+    rows *= smoothstep(4.0, 10.0, n.x / 9.0 / gr);  // fade when lines crowd
+    float c = max(1.0, floor(min(n.x, n.y) / 6.0 + 0.5));
+    float gd = max(length(vec2(dx.x + dx.y, dy.x + dy.y)), 1e-6);
+    float diag = lineMask(abs(vCell.x + vCell.y - c) / gd);
+    guideA = max(max(rails, rows), diag) * smoothstep(16.0, 48.0, blockPx);
+  }
+  float gridA = 0.0;
+  if (uDeco.y > 0.0) {
+    vec2 f = fract(vCell);
+    float dr = min(f.x, 1.0 - f.x) / gr;
+    float dc = min(f.y, 1.0 - f.y) / gc;
+    float grid = lineMask(min(dr, dc) + 0.5) * smoothstep(8.0, 16.0, cellPx);
+    float frame = lineMask(min(min(vCell.x, n.x - vCell.x) / gr, min(vCell.y, n.y - vCell.y) / gc));
+    gridA = max(grid, frame) * uDeco.y;
+  }
+  float bg = max(guideA * uDeco.x * 0.5, gridA * 0.13);
+
+  vec3 elem = vec3(0.0);
+  float cov = 0.0;
+  bool bad = nonFinite(x);
+  if (bad || x != 0.0) {
+    float vol = bad ? 1.0 : volOf(abs(x));
+    float sv = sqrt(vol);
+    float size = bad ? 1.0 : uSize.x + (1.0 - uSize.x) * sv;
+    float sgn = x < 0.0 ? -1.0 : 1.0;
+    vec3 base = bad
+      ? vec3(1.0)
+      : hsl(fract(uHue.x + uHue.y * sgn + uHue.z * sgn * vol), 1.0, uLight.x + (uLight.y - uLight.x) * sv);
+
+    // Level of detail: flat squares below ~3 px per cell, discs above.  A flat
+    // square's brightness follows the disc's area (relative to the largest
+    // element's), so zooming out keeps the picture's weight without popping.
+    float discMix = smoothstep(2.0, 4.0, cellPx);
+    float diameter = min(1.0, uSize.y * 0.72 * size);
+    float fullDiameter = min(1.0, uSize.y * 0.72);
+    float area = bad ? 1.0 : (diameter * diameter) / max(fullDiameter * fullDiameter, 1e-6);
+    vec3 flatColor = base * (0.3 + 0.7 * area);
+
+    vec2 f = fract(vCell) - 0.5;
+    float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
+    float radiusPx = radius * cellPx;
+    float d = length(f);
+    float discCov = clamp((radius - d) / pxLen + 0.5, 0.0, 1.0);
+    vec2 q = f / radius;
+    float q2 = min(dot(q, q), 1.0);
+    vec3 nrm = vec3(q.y, -q.x, sqrt(1.0 - q2));
+    float diffuse = max(dot(nrm, normalize(LIGHT_DIR)), 0.0);
+    // Sphere shading (lighter centre, darker rim) only where the disc has pixels to show it.
+    float shade = smoothstep(1.5, 5.0, radiusPx);
+    vec3 disc = bad
+      ? vec3(mix(1.0, 0.8 + 0.2 * diffuse, shade))
+      : base * mix(1.0, 0.5 + 0.55 * diffuse, shade) + vec3(0.12 * shade * pow(diffuse, 32.0));
+    if (sgn < 0.0 && !bad) {
+      // Sign by shape, not only hue: negative discs carry a darker ring.
+      float rq = sqrt(q2);
+      float ring = smoothstep(0.45, 0.58, rq) * (1.0 - smoothstep(0.70, 0.83, rq));
+      disc *= 1.0 - 0.4 * ring * uDeco.z * smoothstep(3.0, 7.0, radiusPx);
+    }
+    elem = mix(flatColor, disc, discMix);
+    cov = mix(1.0, discCov, discMix);
+    if (inRect(view, uHighlight)) {
+      elem = min(elem + 0.5, vec3(1.0));
+    }
+    elem *= uDim;
+    cov *= step(0.001, uDim);
+  }
+
+  if (cov < 0.02 && bg < 0.004) {
+    discard;
+  }
+  // Against the black background, coverage fades to black: anti-aliased edges
+  // without blending or sorting.
+  fragColor = vec4(mix(vec3(bg), elem, cov), 1.0);
+}

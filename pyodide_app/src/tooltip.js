@@ -1,0 +1,297 @@
+// Value inspection: hover (tap or long-press on touch) shows the matrix name, the
+// index (i, j) and the value under the pointer in a DOM tooltip; with the figure
+// focused, a keyboard probe moves cell by cell (i/k rows, j/l columns, m next
+// matrix).  Picking is analytic: the pointer's ray meets each block's plane, the
+// hit gives the cell, the value comes from the CPU copy of the scene buffers.
+// Never GPU picking, never an O(elements) scan.
+
+import * as THREE from "three";
+import { valueAt } from "./decode.js";
+
+const LONG_PRESS_MS = 500;
+const TAP_SLOP_PX = 8;
+
+/** `x` with about 5 significant digits: 0.12346, 1234.6, 1.2346e-7, NaN, ∞. */
+export function formatValue(x) {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "∞";
+  if (x === -Infinity) return "−∞";
+  if (x === 0) return "0";
+  return String(Number(x.toPrecision(5)));
+}
+
+export class Inspector {
+  /**
+   * @param {object} fig the Figure (camera, views, buffers, stage, canvas)
+   */
+  constructor(fig) {
+    this.fig = fig;
+    this.tip = document.createElement("div");
+    this.tip.className = "mm-tooltip";
+    this.tip.setAttribute("role", "status");
+    this.tip.setAttribute("aria-live", "polite");
+    this.tip.hidden = true;
+    this.tipName = document.createElement("span");
+    this.tipName.className = "mm-tooltip-name";
+    this.tipIndex = document.createElement("span");
+    this.tipIndex.className = "mm-tooltip-index";
+    this.tipValue = document.createElement("span");
+    this.tipValue.className = "mm-tooltip-value";
+    this.tip.append(this.tipName, this.tipIndex, this.tipValue);
+    this.marker = document.createElement("div");
+    this.marker.className = "mm-probe";
+    this.marker.hidden = true;
+    fig.stage.append(this.marker, this.tip);
+
+    this.probe = null; // {view, i, j} while the keyboard probe is active
+    this.hover = null; // last pointer position {x, y} (CSS px in the stage)
+    this._ray = new THREE.Raycaster();
+    this._ndc = new THREE.Vector2();
+    this._p = new THREE.Vector3();
+    this._o = new THREE.Vector3();
+    this._a = new THREE.Vector3();
+    this._b = new THREE.Vector3();
+    this._n = new THREE.Vector3();
+    this._press = null; // touch: {id, x, y, t, timer}
+
+    const canvas = fig.canvas;
+    this._onMove = (e) => this.onPointerMove(e);
+    this._onLeave = (e) => this.onPointerLeave(e);
+    this._onDown = (e) => this.onPointerDown(e);
+    this._onUp = (e) => this.onPointerUp(e);
+    canvas.addEventListener("pointermove", this._onMove);
+    canvas.addEventListener("pointerleave", this._onLeave);
+    canvas.addEventListener("pointerdown", this._onDown);
+    canvas.addEventListener("pointerup", this._onUp);
+    canvas.addEventListener("pointercancel", this._onLeave);
+  }
+
+  // ------------------------------------------------------------------ picking
+
+  /**
+   * The cell under CSS point (x, y) of the stage: `{view, i, j, value, t}` or null.
+   * The nearest block plane hit in front of the camera wins.
+   */
+  pick(x, y) {
+    const fig = this.fig;
+    const [w, h] = fig.cssSize;
+    if (!fig.views || w <= 0 || h <= 0) return null;
+    this._ndc.set((x / w) * 2 - 1, 1 - (y / h) * 2);
+    this._ray.setFromCamera(this._ndc, fig.camera);
+    const { origin, direction } = this._ray.ray;
+    let best = null;
+    for (let vi = 0; vi < fig.views.length; vi++) {
+      const view = fig.views[vi];
+      if (!view.visible) continue;
+      const { a0, a1, normal } = view;
+      const denom = direction.dot(normal);
+      if (Math.abs(denom) < 1e-9) continue;
+      for (const block of view.data.blocks) {
+        const o = this._o.fromArray(block.origin);
+        const t = this._p.copy(o).sub(origin).dot(normal) / denom;
+        if (!(t > 0) || (best && t >= best.t)) continue;
+        const rel = this._p.copy(direction).multiplyScalar(t).add(origin).sub(o);
+        const u = rel.dot(a0);
+        const v = rel.dot(a1);
+        const nr = block.rows[1] - block.rows[0];
+        const nc = block.cols[1] - block.cols[0];
+        if (u >= 0 && u < nr && v >= 0 && v < nc) {
+          const i = block.rows[0] + Math.floor(u);
+          const j = block.cols[0] + Math.floor(v);
+          best = { view: vi, i, j, t };
+        }
+      }
+    }
+    if (best) best.value = this.valueOf(best.view, best.i, best.j);
+    return best;
+  }
+
+  valueOf(vi, i, j) {
+    const view = this.fig.views[vi];
+    return valueAt(view.buffer, i, j, view.transposed);
+  }
+
+  /** CSS position in the stage of the centre of cell (i, j) of view `vi`, or null if behind. */
+  cellScreen(vi, i, j) {
+    const fig = this.fig;
+    const view = fig.views[vi];
+    const block = view.data.blocks.find(
+      (b) => b.rows[0] <= i && i < b.rows[1] && b.cols[0] <= j && j < b.cols[1],
+    );
+    if (!block) return null;
+    const p = this._p
+      .fromArray(block.origin)
+      .addScaledVector(view.a0, i - block.rows[0] + 0.5)
+      .addScaledVector(view.a1, j - block.cols[0] + 0.5);
+    const cam = this._o.copy(p).applyMatrix4(fig.camera.matrixWorldInverse);
+    if (-cam.z <= fig.camera.near) return null;
+    p.project(fig.camera);
+    const [w, h] = fig.cssSize;
+    const depth = -cam.z;
+    const cellPx = h / (2 * Math.tan(THREE.MathUtils.degToRad(fig.camera.fov) / 2) * depth);
+    return { x: ((p.x + 1) / 2) * w, y: ((1 - p.y) / 2) * h, cellPx };
+  }
+
+  // ------------------------------------------------------------------ display
+
+  show(hit, x, y) {
+    const view = this.fig.views[hit.view];
+    this.tipName.textContent = view.data.name;
+    this.tipIndex.textContent = `[${hit.i}, ${hit.j}]`;
+    this.tipValue.textContent = "= " + formatValue(hit.value);
+    const d = this.tip.dataset;
+    d.name = view.data.name;
+    d.node = view.data.node;
+    d.i = String(hit.i);
+    d.j = String(hit.j);
+    d.value = String(hit.value);
+    this.tip.hidden = false;
+    // Keep the tooltip inside the stage: flip left/up near the far edges.
+    const [w, h] = this.fig.cssSize;
+    const tw = this.tip.offsetWidth;
+    const th = this.tip.offsetHeight;
+    let left = x + 14;
+    let top = y + 14;
+    if (left + tw > w - 4) left = Math.max(4, x - 14 - tw);
+    if (top + th > h - 4) top = Math.max(4, y - 14 - th);
+    this.tip.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+  }
+
+  hide() {
+    this.tip.hidden = true;
+  }
+
+  // ------------------------------------------------------------------ pointer
+
+  local(e) {
+    const r = this.fig.stage.getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top];
+  }
+
+  onPointerMove(e) {
+    if (this._press && e.pointerId === this._press.id) {
+      const [x, y] = this.local(e);
+      if (Math.hypot(x - this._press.x, y - this._press.y) > TAP_SLOP_PX) this.cancelPress();
+    }
+    if (e.pointerType === "touch") return; // touch shows values on tap / long-press
+    if (e.buttons !== 0) {
+      this.hide(); // dragging: orbiting, not inspecting
+      return;
+    }
+    const [x, y] = this.local(e);
+    this.hover = { x, y };
+    this.probe = null;
+    this.marker.hidden = true;
+    const hit = this.pick(x, y);
+    if (hit) this.show(hit, x, y);
+    else this.hide();
+  }
+
+  onPointerLeave(e) {
+    this.cancelPress();
+    // A finger "leaves" right after every tap: keep the tapped value shown.
+    if (e && (e.pointerType === "touch" || e.pointerType === "pen")) return;
+    this.hover = null;
+    if (!this.probe) this.hide();
+  }
+
+  onPointerDown(e) {
+    if (e.pointerType !== "touch" && e.pointerType !== "pen") return;
+    const [x, y] = this.local(e);
+    this.cancelPress();
+    const press = { id: e.pointerId, x, y, t: performance.now(), timer: 0 };
+    press.timer = setTimeout(() => {
+      press.timer = 0;
+      this.inspectAt(x, y);
+    }, LONG_PRESS_MS);
+    this._press = press;
+  }
+
+  onPointerUp(e) {
+    const press = this._press;
+    if (!press || e.pointerId !== press.id) return;
+    const quick = performance.now() - press.t < LONG_PRESS_MS;
+    const wasTimer = press.timer !== 0;
+    this.cancelPress();
+    if (quick && wasTimer) this.inspectAt(press.x, press.y); // a tap
+  }
+
+  cancelPress() {
+    if (this._press && this._press.timer) clearTimeout(this._press.timer);
+    this._press = null;
+  }
+
+  inspectAt(x, y) {
+    const hit = this.pick(x, y);
+    if (hit) this.show(hit, x, y);
+    else this.hide();
+  }
+
+  // ------------------------------------------------------------------ keyboard probe
+
+  /** Move the probe by (di, dj) cells; start it at the centre of the first matrix. */
+  moveProbe(di, dj) {
+    const views = this.fig.views;
+    if (!views || views.length === 0) return;
+    if (!this.probe) {
+      const s = views[0].data.shape;
+      this.probe = { view: 0, i: Math.floor(s[0] / 2), j: Math.floor(s[1] / 2) };
+    } else {
+      const s = views[this.probe.view].data.shape;
+      this.probe.i = Math.min(s[0] - 1, Math.max(0, this.probe.i + di));
+      this.probe.j = Math.min(s[1] - 1, Math.max(0, this.probe.j + dj));
+    }
+    this.refresh();
+  }
+
+  /** Move the probe to the next (+1) or previous (-1) matrix, keeping the index if it fits. */
+  nextMatrix(step) {
+    const views = this.fig.views;
+    if (!views || views.length === 0) return;
+    if (!this.probe) {
+      this.moveProbe(0, 0);
+      return;
+    }
+    const n = views.length;
+    const vi = (((this.probe.view + step) % n) + n) % n;
+    const s = views[vi].data.shape;
+    this.probe = { view: vi, i: Math.min(this.probe.i, s[0] - 1), j: Math.min(this.probe.j, s[1] - 1) };
+    this.refresh();
+  }
+
+  clearProbe() {
+    this.probe = null;
+    this.marker.hidden = true;
+    this.hide();
+  }
+
+  /** Re-place the probe's marker and tooltip (after the camera moved). */
+  refresh() {
+    const p = this.probe;
+    if (!p) return;
+    const at = this.cellScreen(p.view, p.i, p.j);
+    if (!at) {
+      this.marker.hidden = true;
+      this.hide();
+      return;
+    }
+    const size = Math.max(8, Math.min(48, at.cellPx));
+    this.marker.style.width = size.toFixed(1) + "px";
+    this.marker.style.height = size.toFixed(1) + "px";
+    this.marker.style.transform = `translate(${(at.x - size / 2).toFixed(1)}px, ${(at.y - size / 2).toFixed(1)}px)`;
+    this.marker.hidden = false;
+    this.show({ view: p.view, i: p.i, j: p.j, value: this.valueOf(p.view, p.i, p.j) }, at.x, at.y);
+  }
+
+  dispose() {
+    this.cancelPress();
+    const canvas = this.fig.canvas;
+    canvas.removeEventListener("pointermove", this._onMove);
+    canvas.removeEventListener("pointerleave", this._onLeave);
+    canvas.removeEventListener("pointerdown", this._onDown);
+    canvas.removeEventListener("pointerup", this._onUp);
+    canvas.removeEventListener("pointercancel", this._onLeave);
+    this.tip.remove();
+    this.marker.remove();
+  }
+}

@@ -1,0 +1,197 @@
+// The viewer's entry point: finds `figure.mm-figure` placeholders (the HTML
+// contract is mm_docs_plugin/figure_html.py) and turns them into interactive
+// figures as they come within about one viewport of the screen.
+//
+// Public API, exported and on `window.mmViewer`:
+//   mount(el)            mount one figure now (idempotent); returns its Figure
+//   unmount(el)          dispose it: GL objects, listeners and added DOM; poster back
+//   mountAll(root)       watch every placeholder under root; each mounts when near
+//   liveContexts()       WebGL contexts held by the viewer (0 or 1)
+//   figure(el)           the mounted Figure of el, if any (setColors, setDeco, fit…)
+//   stats()              {figures, contexts, geometries, textures, programs}
+//
+// On its own it mounts the page on DOMContentLoaded, re-scans after each
+// mkdocs-material instant navigation (`document$`), and unmounts figures
+// that leave the document.
+
+import { Figure } from "./figure.js";
+import { liveContexts as contexts, rendererInfo } from "./renderer.js";
+
+const SELECTOR = "figure.mm-figure";
+const figures = new Map(); // element -> Figure
+const watched = new Set(); // elements waiting to come near the screen
+const released = new WeakSet(); // unmounted on request: automatic rescans leave them be
+let nearObserver = null;
+let screenObserver = null;
+let sweepQueued = false;
+
+const ASSETS_BASE = (() => {
+  try {
+    return new URL(".", import.meta.url).href;
+  } catch (err) {
+    return typeof document !== "undefined" ? document.baseURI : "";
+  }
+})();
+
+function prefersReducedMotion() {
+  return typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+function ensureObservers() {
+  if (nearObserver || typeof IntersectionObserver !== "function") return;
+  // Load and draw a first frame within one viewport above or below the screen…
+  nearObserver = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const el = entry.target;
+        if (!entry.isIntersecting) {
+          const fig = figures.get(el);
+          if (fig) fig.near = false;
+          continue;
+        }
+        const fig = figures.get(el) || (watched.has(el) ? mount(el) : null);
+        if (fig) {
+          fig.near = true;
+          fig.markDirty();
+        }
+      }
+    },
+    { rootMargin: "100% 0px 100% 0px" },
+  );
+  // …but redraw (camera moves, spin, animation) only while actually visible.
+  screenObserver = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const fig = figures.get(entry.target);
+      if (!fig) continue;
+      fig.onScreen = entry.isIntersecting;
+      if (fig.onScreen) fig.markDirty();
+    }
+  });
+}
+
+function isFigure(el) {
+  return Boolean(el && el.nodeType === 1 && el.matches(SELECTOR));
+}
+
+/** Mount `el` now (idempotent). Returns its Figure, or null if `el` is not a placeholder. */
+export function mount(el) {
+  if (!isFigure(el)) return null;
+  const existing = figures.get(el);
+  if (existing) return existing;
+  released.delete(el);
+  ensureObservers();
+  const fig = new Figure(el, { assetsBase: ASSETS_BASE, reducedMotion: prefersReducedMotion() });
+  figures.set(el, fig);
+  watched.add(el);
+  if (nearObserver) {
+    nearObserver.observe(el); // no-op if already observed; its first report sets `near`
+    screenObserver.observe(el);
+  } else {
+    fig.near = true;
+    fig.onScreen = true;
+  }
+  fig.start();
+  return fig;
+}
+
+/** Unmount `el` (idempotent): free its GL objects and listeners, remove what was added. */
+export function unmount(el) {
+  if (el && el.isConnected) released.add(el); // still on the page: stay a poster until asked again
+  watched.delete(el);
+  if (nearObserver) {
+    nearObserver.unobserve(el);
+    screenObserver.unobserve(el);
+  }
+  const fig = figures.get(el);
+  if (!fig) return false;
+  figures.delete(el);
+  fig.dispose();
+  return true;
+}
+
+/**
+ * Watch every placeholder under `root` (default: the document); each mounts when it
+ * comes within a viewport of the screen.  Figures no longer in the document are
+ * unmounted.  Idempotent.  Returns the number of placeholders found.
+ */
+export function mountAll(root = document) {
+  return scan(root, true);
+}
+
+function scan(root, explicit) {
+  sweep();
+  const found = [];
+  if (isFigure(root)) found.push(root);
+  if (root && root.querySelectorAll) found.push(...root.querySelectorAll(SELECTOR));
+  ensureObservers();
+  for (const el of found) {
+    if (explicit) released.delete(el);
+    else if (released.has(el)) continue;
+    if (figures.has(el) || watched.has(el)) continue;
+    watched.add(el);
+    if (nearObserver) nearObserver.observe(el);
+    else mount(el);
+  }
+  return found.length;
+}
+
+/** Unmount figures (and forget placeholders) that have left the document. */
+function sweep() {
+  for (const el of Array.from(watched)) if (!el.isConnected) unmount(el);
+  for (const el of Array.from(figures.keys())) if (!el.isConnected) unmount(el);
+}
+
+export function liveContexts() {
+  return contexts();
+}
+
+export function figure(el) {
+  return figures.get(el) || null;
+}
+
+export function stats() {
+  return Object.assign({ figures: figures.size, contexts: contexts() }, rendererInfo());
+}
+
+function queueRescan() {
+  if (sweepQueued) return;
+  sweepQueued = true;
+  requestAnimationFrame(() => {
+    sweepQueued = false;
+    scan(document, false);
+  });
+}
+
+function ours(node) {
+  const el = node && node.nodeType === 1 ? node : node && node.parentElement;
+  return Boolean(el && el.closest && el.closest(".mm-stage, .mm-notice"));
+}
+
+function autoStart() {
+  if (typeof window === "undefined" || typeof document === "undefined") return;
+  if (window.mmViewer && window.mmViewer.autoStarted) return; // bundle included twice
+  window.mmViewer = api;
+  const start = () => {
+    mountAll(document);
+    if (typeof MutationObserver === "function" && document.body) {
+      // Pages that swap content without document$ (other themes, htmx…).
+      new MutationObserver((records) => {
+        for (const r of records) {
+          if (!ours(r.target)) {
+            queueRescan();
+            return;
+          }
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    }
+    // mkdocs-material instant navigation: an RxJS subject emitting after each page swap.
+    const doc$ = window.document$;
+    if (doc$ && typeof doc$.subscribe === "function") doc$.subscribe(() => scan(document, false));
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+  else start();
+}
+
+export const api = { mount, unmount, mountAll, liveContexts, figure, stats, autoStarted: true };
+
+autoStart();
