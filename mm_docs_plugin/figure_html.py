@@ -40,10 +40,31 @@ def describe(scene: Scene) -> str:
             node.name,
             _shape(node.shape),
         )
-        if node.epilog and node.epilog != "none":
-            text += ", " + node.epilog
+        words = epilog_words(node.epilog_ops)
+        if words:
+            text += ", " + words
         parts.append(text)
     return "; ".join(parts)
+
+
+def epilog_words(ops) -> str:
+    """An epilog in words for screen readers: ``softmax(tril(x / sqrt(k)))`` → "scaled, causal softmax"."""
+    kinds = [op.kind for op in ops]
+    words = []
+    if "scale" in kinds:
+        words.append("scaled")
+    masked = "tril" in kinds or "triu" in kinds
+    for kind in kinds:
+        if kind == "softmax":
+            words.append("causal softmax" if masked else "softmax")
+        elif kind in ("tril", "triu"):
+            if "softmax" not in kinds:
+                words.append("lower-triangular mask" if kind == "tril" else "upper-triangular mask")
+        elif kind == "layernorm_matrix":
+            words.append("layernorm over the whole matrix")
+        elif kind != "scale":
+            words.append(kind)
+    return ", ".join(words)
 
 
 def _shape(shape) -> str:
@@ -78,7 +99,9 @@ def figure_html(
     }
     out = ["<figure %s>" % " ".join('%s="%s"' % (k, escape(str(v))) for k, v in attrs.items())]
     if poster_url:
-        out.append('<img class="mm-poster" src="%s" alt="%s">' % (escape(poster_url), escape(alt)))
+        out.append(
+            '<img class="mm-poster" src="%s" alt="%s" />' % (escape(poster_url), escape(alt))
+        )
     if figure.caption:
         out.append("<figcaption>%s</figcaption>" % escape(figure.caption))
     out.append("</figure>")
