@@ -35,6 +35,10 @@ function isFormField(target) {
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
 }
 
+function isPressable(target) {
+  return Boolean(target && target.nodeType === 1 && (target.tagName === "BUTTON" || target.tagName === "A"));
+}
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** Toolbar icons: stroked paths on a 24-unit grid (no emoji: fonts may lack them). */
@@ -44,9 +48,20 @@ const ICONS = {
   save: "M12 4v11M7 10l5 5 5-5M5 20h14",
   link: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
   open: "M14 4h6v6M20 4l-9 9M18 14v6H4V6h6",
+  play: "M7 4.5v15l12-7.5z",
+  pause: "M8 5v14M16 5v14",
+  back: "M18 6l-8 6 8 6M7 6v12",
+  forward: "M6 6l8 6-8 6M17 6v12",
 };
 
-function icon(name) {
+/** Keys of an animated figure (added to the help overlay when the figure has steps). */
+export const ANIM_HELP = [
+  ["Space", "play / pause the animation"],
+  [", / .", "animation: step back / forward"],
+];
+
+/** An SVG icon from ICONS. */
+export function icon(name) {
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("width", "16");
@@ -64,7 +79,14 @@ function icon(name) {
   return svg;
 }
 
-function button(label, content, onClick) {
+/** Point `b`'s icon at ICONS[name]. */
+export function setIcon(b, name) {
+  const path = b.querySelector("svg path");
+  if (path) path.setAttribute("d", ICONS[name]);
+}
+
+/** A toolbar button: an icon (a key of ICONS) or text, with an aria-label and a tooltip. */
+export function button(label, content, onClick) {
   const b = document.createElement("button");
   b.type = "button";
   b.className = "mm-button";
@@ -135,7 +157,7 @@ export class Controls {
     title.className = "mm-help-title";
     title.textContent = "Keys (when the figure has focus) and gestures";
     const list = document.createElement("dl");
-    for (const [keys, action] of HELP) {
+    for (const [keys, action] of fig.anim ? HELP.concat(ANIM_HELP) : HELP) {
       const dt = document.createElement("dt");
       dt.textContent = keys;
       const dd = document.createElement("dd");
@@ -175,8 +197,23 @@ export class Controls {
     const fig = this.fig;
     const orbit = this.orbit;
     const probe = fig.inspector;
+    const anim = fig.anim;
     let handled = true;
     switch (e.key) {
+      case " ":
+      case "Spacebar":
+        // A focused button (or link) takes Space itself: toggling here too would undo its click.
+        if (anim && !isPressable(e.target)) anim.togglePlay();
+        else handled = false;
+        break;
+      case ",":
+        if (anim) anim.stepBack();
+        else handled = false;
+        break;
+      case ".":
+        if (anim) anim.stepForward();
+        else handled = false;
+        break;
       case "ArrowLeft":
         if (e.shiftKey) orbit.pan(PAN_STEP_PX, 0);
         else orbit.rotateLeft(ROTATE_STEP);

@@ -8,11 +8,13 @@
 //   labels.js    legends as DOM text        tooltip.js  value inspection
 //   controls.js  orbit/keyboard/toolbar     shaders/    matrix.vert, matrix.frag
 //
-// Hooks for the animation player (a follow-up): `views[n].uniforms` holds the
-// per-view uReveal / uHighlight / uDim uniforms, `texturesFor(bufferName)` gives
-// the value textures, `layers` is a THREE.Group for planes inside cubes, and
-// `addTicker(fn)` runs fn(now) every frame while the figure is on screen (return
-// true to keep frames coming).
+// The animation (animation.js, when the scene has tracks) sets the per-view
+// uReveal / uHighlight / uDim uniforms (`views[n].uniforms`), reads the value
+// textures (`texturesFor(bufferName)`), puts its planes in `layers`, and steps from
+// a ticker: `addTicker(fn)` runs fn(now) every frame while the figure is on screen
+// (fn returns true to keep frames coming, and calls markDirty() when it changed
+// something to draw).  For tests and tools: `fig.player`, `fig.seek(step)`,
+// `fig.stepTiming` (ms of JavaScript of the last animation step).
 
 import * as THREE from "three";
 import { decodeScene, halfToFloat } from "./decode.js";
@@ -20,14 +22,14 @@ import * as gpu from "./renderer.js";
 import { Labels } from "./labels.js";
 import { Inspector } from "./tooltip.js";
 import { Controls } from "./controls.js";
+import { Animator } from "./animation.js";
+import { BIG, NO_RECT, REVEAL_ALL } from "./animstate.js";
 import matrixVert from "./shaders/matrix.vert";
 import matrixFrag from "./shaders/matrix.frag";
 
 export const NO_WEBGL_MESSAGE = "Interactive view needs WebGL 2; showing a static picture.";
 const TILE = 4096; // no texture side above this
 const FLOW_COLORS = ["#4d7fff", "#ff4d4d"]; // left argument's vane, right argument's (as the poster)
-const ALL = new THREE.Vector4(-1e9, -1e9, 1e9, 1e9);
-const NONE = new THREE.Vector4(0, 0, 0, 0);
 const Y_AXIS = new THREE.Vector3(0, 1, 0);
 
 /** Viewer-only deco keys, beside the scene's `settings.deco`. */
@@ -189,6 +191,8 @@ export class Figure {
 
   /** Free the current scene (GL objects, controls, overlays); the stage stays. */
   teardown() {
+    if (this.anim) this.anim.dispose();
+    this.anim = null;
     if (this.controls) this.controls.dispose();
     if (this.inspector) this.inspector.dispose();
     if (this.labels) this.labels.dispose();
@@ -208,6 +212,7 @@ export class Figure {
   onContextRestored() {
     // three.js rebuilt its GL state; textures and buffers re-upload from CPU copies.
     for (const tiles of this._textures.values()) for (const t of tiles) t.texture.needsUpdate = true;
+    if (this.anim) this.anim.onContextRestored();
   }
 
   // ------------------------------------------------------------------ building
@@ -234,12 +239,20 @@ export class Figure {
     this.radius = Math.max(1, lo.distanceTo(hi) / 2);
 
     this.decoUniform = { value: new THREE.Vector3() };
+    this.planeDecoUniform = { value: new THREE.Vector3() }; // animation planes: no guides, no grid
     this.nodeUniforms = new Map();
+    const anim = header.animation;
+    this.anim = anim && anim.total_steps > 0 && anim.tracks.length > 0 ? new Animator(this) : null;
     this.views = header.matrices.map((m) => this.buildView(m));
     this.buildArrows(header.cubes || []);
     this.axes = null;
-    this.layers = new THREE.Group(); // animation planes go here (follow-up)
+    this.layers = new THREE.Group(); // animation planes
     scene.add(this.layers);
+    if (this.anim) {
+      const t0 = performance.now();
+      this.anim.build();
+      this.timings.animationBuild = performance.now() - t0; // ms: planes, ranges, controls
+    }
 
     // The header's camera is the first frame's, exactly (tests project with it);
     // `fit()` ("f", the toolbar) tightens the framing on request.
@@ -335,8 +348,10 @@ export class Figure {
       visible: true,
       meshes: [],
       uniforms: {
-        uReveal: { value: ALL.clone() },
-        uHighlight: { value: NONE.clone() },
+        uReveal: { value: new THREE.Vector4().fromArray(REVEAL_ALL) },
+        uRevealMod: { value: [BIG, BIG] },
+        uHighlight: { value: new THREE.Vector4().fromArray(NO_RECT) },
+        uHighlightMod: { value: [BIG, BIG] },
         uDim: { value: 1 },
       },
     };
@@ -381,11 +396,13 @@ export class Figure {
     geometry.setAttribute("position", new THREE.BufferAttribute(positions, 3));
     geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array([a, c, b, c, b, d, a, d]), 2));
     geometry.setIndex([0, 1, 2, 0, 2, 3]);
+    const extra = this.anim ? this.anim.quadExtras(view) : null; // e.g. partial sums on a result face
     const material = new THREE.RawShaderMaterial({
       glslVersion: THREE.GLSL3,
       vertexShader: matrixVert,
       fragmentShader: matrixFrag,
       side: THREE.DoubleSide,
+      defines: extra ? extra.defines : {},
       uniforms: {
         uValues: { value: tile.texture },
         uTileOrigin: { value: [tile.row0, tile.col0] },
@@ -399,8 +416,11 @@ export class Figure {
         uSize: nodeU.uSize,
         uDeco: this.decoUniform,
         uReveal: view.uniforms.uReveal,
+        uRevealMod: view.uniforms.uRevealMod,
         uHighlight: view.uniforms.uHighlight,
+        uHighlightMod: view.uniforms.uHighlightMod,
         uDim: view.uniforms.uDim,
+        ...(extra ? extra.uniforms : {}),
       },
     });
     this._disposables.push(geometry, material);
@@ -610,6 +630,7 @@ export class Figure {
       const r = this.rangeFor(path, c.sensitivity);
       u.uRange.value.set(r[0], r[1]);
     }
+    if (this.anim) this.anim.applyColors();
   }
 
   /** (absmin, absmax) of |x| for `path` under `mode` (colors.py `value_ranges`). */
@@ -670,6 +691,7 @@ export class Figure {
   applyDeco() {
     const d = this.deco;
     this.decoUniform.value.set(Math.max(0, +d.row_guides || 0), Math.max(0, +d.grid || 0), d.sign_rings ? 1 : 0);
+    this.planeDecoUniform.value.set(0, 0, d.sign_rings ? 1 : 0);
     const flow = Math.max(0, Math.min(1, +d.flow_guides || 0));
     this.arrows.visible = flow > 0;
     this.arrowMaterial.opacity = 0.3 + 0.5 * flow;
@@ -719,6 +741,7 @@ export class Figure {
         const cam = this.camera;
         cam.position.sub(target).applyAxisAngle(Y_AXIS, (this.spin / 20000) * dt).add(target);
         cam.lookAt(target);
+        this.markDirty();
       }
       more = true;
     }
@@ -771,6 +794,28 @@ export class Figure {
   /** Draw now, synchronously (benchmarks); returns false if it could not. */
   renderNow() {
     return this.built ? gpu.renderNow(this) : false;
+  }
+
+  /** Draw once: now if the figure may draw (so a caller can read its pixels), else when it can. */
+  redraw() {
+    if (!(this.canRender() && gpu.renderNow(this))) this.markDirty();
+  }
+
+  // ------------------------------------------------------------------ animation
+
+  /** The animation's Player (player.js), or null for a still figure. */
+  get player() {
+    return this.anim ? this.anim.player : null;
+  }
+
+  /** Show animation step `step` (modulo the loop) and redraw once; a still figure ignores it. */
+  seek(step) {
+    if (this.anim) this.anim.seek(step);
+  }
+
+  /** Milliseconds of JavaScript the last animation step took (state → uniforms → controls). */
+  get stepTiming() {
+    return this.anim ? this.anim.stepTiming : null;
   }
 
   // ------------------------------------------------------------------ export

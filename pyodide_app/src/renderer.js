@@ -124,10 +124,9 @@ function loop(now) {
   if (!shared || shared.lost) return; // restore marks everything dirty again
   let again = false;
   for (const fig of registered) {
-    if (fig.onScreen && fig.tick(now)) {
-      dirty.add(fig);
-      again = true;
-    }
+    // Ticks (spin, animation) mark the figure dirty when something moved; asking for
+    // more frames alone does not redraw (an animation at 20 steps/s draws 20 frames/s).
+    if (fig.onScreen && fig.tick(now)) again = true;
   }
   for (const fig of dirty) {
     // (Deleting the current entry while iterating a Set is safe and allocates nothing.)

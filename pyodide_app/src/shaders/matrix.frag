@@ -12,6 +12,17 @@
 // a cell, as the SVG poster); smaller cells become flat squares dimmed by size,
 // and when several cells share a pixel the one of largest |x| is shown.  Cost
 // is per pixel covered, whatever the number of elements.
+//
+// The animation (animation.js) compiles the same shader with one define, so the
+// planes inside a cube are drawn exactly like the matrices; only the value changes:
+//   PRODUCT  a plane or vector of products L[i,k]·R[k,j] at the track's current
+//            index (plane.vert places the quad; uLocal is shared by the track)
+//   PARTIAL  a split-k partial-result plane: Σ over one k block of L[i,k]·R[k,j]
+//   ACCUM    the result face of vvprod/axpy: the running partial sum Σ_{k'<=k},
+//            raw (animstate.js documents uAccum)
+// L and R are read with one addressing for every buffer: element (r, c) of a
+// buffer with C columns is texel (n % W, n / W), n = r·C + c, W the texture's width
+// (an untiled buffer's own texture has W = C; a tiled one gets a flat copy).
 precision highp float;
 precision highp int;
 precision highp sampler2D;
@@ -29,12 +40,54 @@ uniform vec2 uLight;  // min_light, max_light
 uniform vec2 uSize;  // min_size, elem_scale
 uniform vec3 uDeco;  // row guide brightness, cell grid brightness, sign rings (0 or 1)
 
-// Hooks for the animation player: view rows [x, z) × cols [y, w) are drawn and
-// the rest hidden (uReveal); cells in uHighlight are brightened like mm's
-// +0x808080 (empty when x >= z); uDim scales the elements (0 hides them).
+// Animation hooks (values from animstate.js), in cube-local coordinates: a view
+// cell (r, c) counts as (r % mod.x, c % mod.y), its index within the cube's blocks.
+//   uReveal (major, minor, colMajor, 0): the cell is drawn iff a < major, or
+//     a == major and b < minor, with (a, b) the cube-local cell (swapped if colMajor)
+//   uHighlight: cells in rows [x, z) × cols [y, w) brightened like mm's +0x808080
+//   uDim scales the other elements' brightness (0 hides the view's elements)
 uniform vec4 uReveal;
+uniform ivec2 uRevealMod;
 uniform vec4 uHighlight;
+uniform ivec2 uHighlightMod;
 uniform float uDim;
+
+#if defined(PRODUCT) || defined(PARTIAL) || defined(ACCUM)
+uniform sampler2D uL;  // the left argument's values
+uniform sampler2D uR;  // the right argument's values
+uniform ivec3 uLInfo;  // buffer columns, texture width, 1 if the argument is the buffer transposed
+uniform ivec3 uRInfo;
+
+float argAt(sampler2D t, ivec3 info, int r, int c) {
+  ivec2 b = info.z != 0 ? ivec2(c, r) : ivec2(r, c);
+  int n = b.x * info.x + b.y;
+  return texelFetch(t, ivec2(n % info.y, n / info.y), 0).r;
+}
+
+float lAt(int i, int k) {
+  return argAt(uL, uLInfo, i, k);
+}
+
+float rAt(int k, int j) {
+  return argAt(uR, uRInfo, k, j);
+}
+#endif
+
+#ifdef PRODUCT
+uniform ivec3 uStart;  // (i, j, k) of the block's first cell
+uniform ivec3 uLocal;  // the track's current within-block index along i, j, k
+uniform ivec2 uAxes;  // the quad's row and column axes (0 i, 1 j, 2 k)
+#endif
+
+#ifdef PARTIAL
+uniform ivec3 uStart;  // (i, j, k) of the block's first cell; the quad spans i × j
+uniform int uKCount;  // cells of this k block
+#endif
+
+#ifdef ACCUM
+uniform vec4 uAccum;  // mode, first current column, k count, flags (animstate.js)
+uniform ivec3 uKInfo;  // K, the k block size, the j block size
+#endif
 
 in vec2 vCell;
 out vec4 fragColor;
@@ -46,15 +99,70 @@ bool nonFinite(float x) {
   return (floatBitsToUint(x) & 0x7f800000u) == 0x7f800000u;
 }
 
-float valueAt(ivec2 cell) {
+float storedAt(ivec2 cell) {
+#if defined(PRODUCT) || defined(PARTIAL)
+  return 0.0;
+#else
   ivec2 v = cell + uBlockStart;
   ivec2 b = uTransposed ? v.yx : v;
   ivec2 t = clamp(b - uTileOrigin, ivec2(0), uTileSize - 1);
   return texelFetch(uValues, t.yx, 0).r;
+#endif
+}
+
+#ifdef ACCUM
+// Σ L[i,k]·R[k,j] over the first `count` k of every k block (raw: no epilog).
+float partialSum(int i, int j, int count) {
+  float s = 0.0;
+  for (int k0 = 0; k0 < uKInfo.x; k0 += uKInfo.y) {
+    int n = min(count, uKInfo.x - k0);
+    for (int t = 0; t < n; t++) {
+      s += lAt(i, k0 + t) * rAt(k0 + t, j);
+    }
+  }
+  return s;
+}
+#endif
+
+// The value shown in block-local cell `cell`.
+float valueAt(ivec2 cell) {
+#if defined(PRODUCT)
+  ivec3 e = ivec3(0, 1, 2);
+  ivec3 mr = ivec3(equal(e, ivec3(uAxes.x)));
+  ivec3 mc = ivec3(equal(e, ivec3(uAxes.y)));
+  ivec3 g = uStart + mr * cell.x + mc * cell.y + (ivec3(1) - mr - mc) * uLocal;
+  return lAt(g.x, g.z) * rAt(g.z, g.y);
+#elif defined(PARTIAL)
+  int i = uStart.x + cell.x;
+  int j = uStart.y + cell.y;
+  float s = 0.0;
+  for (int t = 0; t < uKCount; t++) {
+    s += lAt(i, uStart.z + t) * rAt(uStart.z + t, j);
+  }
+  return s;
+#elif defined(ACCUM)
+  if (uAccum.x < 0.5) {
+    return storedAt(cell);
+  }
+  ivec2 v = cell + uBlockStart;
+  int flags = int(uAccum.w);
+  if (float(v.y % uKInfo.z) >= uAccum.y) {  // a current column
+    return (flags & 2) != 0 ? storedAt(cell) : partialSum(v.x, v.y, int(uAccum.z));
+  }
+  return (flags & 1) != 0 ? partialSum(v.x, v.y, uKInfo.y) : storedAt(cell);
+#else
+  return storedAt(cell);
+#endif
 }
 
 bool inRect(vec2 v, vec4 r) {
   return v.x >= r.x && v.x < r.z && v.y >= r.y && v.y < r.w;
+}
+
+bool revealed(ivec2 view) {
+  vec2 l = vec2(view % uRevealMod);
+  vec2 a = uReveal.z > 0.5 ? l.yx : l;
+  return a.x < uReveal.x || (a.x == uReveal.x && a.y < uReveal.y);
 }
 
 float volOf(float ax) {
@@ -88,7 +196,7 @@ void main() {
   vec2 n = uBlockSize;
   ivec2 last = ivec2(n) - 1;
   ivec2 cell = clamp(ivec2(floor(vCell)), ivec2(0), last);
-  vec2 view = vec2(cell + uBlockStart);
+  ivec2 view = cell + uBlockStart;
 
   float x = valueAt(cell);
   if (cellPx < 1.0) {
@@ -102,7 +210,7 @@ void main() {
       }
     }
   }
-  if (!inRect(view, uReveal)) {
+  if (!revealed(view)) {
     x = 0.0;
   }
 
@@ -175,11 +283,12 @@ void main() {
     }
     elem = mix(flatColor, disc, discMix);
     cov = mix(1.0, discCov, discMix);
-    if (inRect(view, uHighlight)) {
-      elem = min(elem + 0.5, vec3(1.0));
+    if (inRect(vec2(view % uHighlightMod), uHighlight)) {
+      elem = min(elem + 0.5, vec3(1.0));  // highlighted cells are never dimmed…
+    } else {
+      elem *= uDim;
     }
-    elem *= uDim;
-    cov *= step(0.001, uDim);
+    cov *= step(0.001, uDim);  // …but a hidden view hides them too
   }
 
   if (cov < 0.02 && bg < 0.004) {

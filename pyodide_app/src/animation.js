@@ -1,0 +1,467 @@
+// Plays a figure's animation program (scene header `animation`, anim.py) on the GPU.
+//
+// Built once per scene:
+//   - per track, one quad per (i, j, k) block inside its cube for what a step shows
+//     (a plane or vector of products L[i,k]·R[k,j]); plane.vert places it at the
+//     track's current index, matrix.frag (PRODUCT) reads L and R from the argument
+//     textures and draws each product like a matrix element;
+//   - with split-k (`partial_sums`), one partial-result plane per k block, in the gap
+//     in front of the block (matrix.frag PARTIAL: Σ over that block, raw);
+//   - for vvprod/axpy, the result face's quads compiled with ACCUM: the running
+//     partial sum is computed in the shader (raw while `epilog_at_end`; the last step
+//     shows the stored, epilog-applied values).
+// A step then costs uniform updates only (`apply`: O(tracks + views), nothing per
+// element): each track's uLocal/uOn, and per view uReveal (result), uHighlight
+// (arguments in use), uDim (argument dimming, hide_inputs), uAccum.
+//
+// Colour range of the products (and so disc size): [0, max |L[i,k]·R[k,j]|] over the
+// whole cube, exact and computed once on load as max_k (max_i |L[i,k]|)·(max_j |R[k,j]|)
+// (O(|L| + |R|)).  The products have their own scale — a single product is usually far
+// smaller than the sums on the result face — so the result's range would draw them as
+// dots.  Partial sums (partial planes, ACCUM) use the result node's range, like the face.
+//
+// Reveals are inclusive (mm §4.4): at step i of vmprod the result rows 0..i are shown,
+// so the last step shows the complete result, and in a fused chain the row a child
+// has just computed is the one its parent uses.  While the reader prefers reduced
+// motion the animation starts idle: the finished figure, no planes, until a control
+// (play, step, scrub) is used.
+
+import * as THREE from "three";
+import { Player } from "./player.js";
+import { halfToFloat } from "./decode.js";
+import {
+  BIG,
+  NO_RECT,
+  REVEAL_ALL,
+  accumulates,
+  quadLayout,
+  trackBlockSizes,
+  trackUniforms,
+} from "./animstate.js";
+import { Playbar } from "./playbar.js";
+import matrixFrag from "./shaders/matrix.frag";
+import planeVert from "./shaders/plane.vert";
+
+const TILE = 4096;
+/** Brightness of an argument face's other elements while a row/column of it is highlighted. */
+const ARG_DIM = 0.55;
+
+function v3(a) {
+  return new THREE.Vector3(a[0], a[1], a[2]);
+}
+
+/** The blocks between boundaries (0, s, 2s, …, n): {index, start, size}. */
+function blocksOf(bounds) {
+  const out = [];
+  for (let b = 0; b + 1 < bounds.length; b++) out.push({ index: b, start: bounds[b], size: bounds[b + 1] - bounds[b] });
+  return out;
+}
+
+export class Animator {
+  /**
+   * Prepares the player and per-track uniforms (no GL objects yet: the figure's
+   * views are built next, and ask `quadExtras` for the result faces that accumulate).
+   * @param {object} fig the Figure (header, nodes, buffers, views later, layers, stage)
+   */
+  constructor(fig) {
+    this.fig = fig;
+    this.animation = fig.header.animation;
+    this.player = new Player(this.animation, { reducedMotion: fig.reducedMotion });
+    this.active = !fig.reducedMotion;
+    this.stepTiming = null; // ms of JavaScript spent on the last step (state → uniforms → controls)
+    this.hideInputs = Boolean(this.animation.hide_inputs);
+    const cubes = new Map((fig.header.cubes || []).map((c) => [c.node, c]));
+    this.tracks = this.animation.tracks.map((track) => {
+      const cube = cubes.get(track.node);
+      if (!cube) throw new Error(`scene animation: no cube for track ${JSON.stringify(track.node)}`);
+      const sizes = trackBlockSizes(track);
+      return {
+        track,
+        cube,
+        sizes,
+        layout: quadLayout(track),
+        resultPath: fig.header.matrices[cube.result].node,
+        uLocal: { value: [0, 0, 0] },
+        uOn: { value: 0 },
+        colors: {
+          uRange: { value: new THREE.Vector2(0, 1) },
+          uHue: { value: new THREE.Vector3() },
+          uLight: { value: new THREE.Vector2() },
+          uSize: { value: new THREE.Vector2() },
+        },
+        accum: accumulates(track)
+          ? { uAccum: { value: new THREE.Vector4() }, uKInfo: { value: [cube.size[2], sizes[2], sizes[1]] } }
+          : null,
+        productMax: 0,
+      };
+    });
+    this.byNode = new Map(this.tracks.map((t) => [t.track.node, t]));
+    this._flat = new Map(); // buffer name -> {texture, cols, width}
+    this._kMax = new Map(); // buffer name + axis -> Float32Array of max |x| along the other axis
+    this._owned = []; // textures made here
+    this.playbar = null;
+  }
+
+  // ------------------------------------------------------------------ building
+
+  /** Extra defines and uniforms for a view's quads (the result face of vvprod/axpy). */
+  quadExtras(view) {
+    const t = this.byNode.get(view.data.cube);
+    if (!t || !t.accum || view.data.role !== "result") return null;
+    return { defines: { ACCUM: "" }, uniforms: Object.assign(this.argUniforms(t.cube), t.accum) };
+  }
+
+  /** Create the planes (into fig.layers), the control bar and the ticker; show the first step. */
+  build() {
+    const fig = this.fig;
+    this.geometry = new THREE.BufferGeometry();
+    this.geometry.setAttribute(
+      "position",
+      new THREE.BufferAttribute(new Float32Array([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]), 3),
+    );
+    this.geometry.setIndex([0, 1, 2, 0, 2, 3]);
+    fig._disposables.push(this.geometry);
+    for (const view of fig.views) {
+      view.uniforms.uRevealMod.value = [BIG, BIG];
+      view.uniforms.uHighlightMod.value = [BIG, BIG];
+    }
+    for (const t of this.tracks) {
+      const [si, sj, sk] = t.sizes;
+      fig.views[t.cube.result].uniforms.uRevealMod.value = [si, sj];
+      fig.views[t.cube.left].uniforms.uHighlightMod.value = [si, sk];
+      fig.views[t.cube.right].uniforms.uHighlightMod.value = [sk, sj];
+      t.productMax = this.productMax(t.cube);
+      this.buildTrack(t);
+    }
+    this.applyColors();
+    this.playbar = new Playbar(this, fig.stage);
+    fig.stage.classList.add("mm-animated");
+    this._untick = fig.addTicker((now) => this.onTick(now));
+    this.apply();
+  }
+
+  buildTrack(t) {
+    const { cube, track } = t;
+    const axes = cube.axes.map(v3);
+    const basis = new THREE.Matrix3().set(
+      axes[0].x, axes[1].x, axes[2].x,
+      axes[0].y, axes[1].y, axes[2].y,
+      axes[0].z, axes[1].z, axes[2].z,
+    ); // prettier-ignore
+    const args = this.argUniforms(cube);
+    const blocks = cube.splits.map(blocksOf);
+    const check = [0, 1, 2].map((a) => (track.sweep.includes("ijk"[a]) ? 1 : 0));
+    const corner = (bi, bj, bk) => {
+      const o = v3(cube.origin);
+      [bi, bj, bk].forEach((b, a) => o.addScaledVector(axes[a], b.start + cube.gap * b.index));
+      return o;
+    };
+    const { axes: quadAxes, strip } = t.layout;
+    for (const bi of blocks[0]) {
+      for (const bj of blocks[1]) {
+        for (const bk of blocks[2]) {
+          const size = [bi.size, bj.size, bk.size];
+          const uniforms = Object.assign({}, args, t.colors, this.fixedUniforms(), {
+            uCubeAxes: { value: basis },
+            uOrigin: { value: corner(bi, bj, bk) },
+            uBlockCells: { value: size },
+            uAxes: { value: quadAxes },
+            uStrip: { value: strip },
+            uLocal: t.uLocal,
+            uCheck: { value: check },
+            uOn: t.uOn,
+            uFixedAt: { value: -1e9 },
+            uStart: { value: [bi.start, bj.start, bk.start] },
+            uBlockSize: { value: new THREE.Vector2(size[quadAxes[0]], size[quadAxes[1]]) },
+          });
+          this.addQuad({ PRODUCT: "" }, uniforms, `${track.node} products`);
+        }
+      }
+    }
+    if (!track.partial_sums) return;
+    // One partial-result plane per k block, in the gap on the result's side of the block.
+    const result = this.fig.views[cube.result];
+    const towardResult = v3(result.data.origin).sub(v3(cube.origin)).dot(axes[2]) < 0;
+    const nodeU = this.fig.uniformsFor(t.resultPath);
+    for (const bi of blocks[0]) {
+      for (const bj of blocks[1]) {
+        for (const bk of blocks[2]) {
+          const uniforms = Object.assign({}, args, this.fixedUniforms(), {
+            uRange: nodeU.uRange,
+            uHue: nodeU.uHue,
+            uLight: nodeU.uLight,
+            uSize: nodeU.uSize,
+            uCubeAxes: { value: basis },
+            uOrigin: { value: corner(bi, bj, bk) },
+            uBlockCells: { value: [bi.size, bj.size, bk.size] },
+            uAxes: { value: [0, 1] },
+            uStrip: { value: -1 },
+            uLocal: t.uLocal,
+            uCheck: { value: [0, 0, 0] },
+            uOn: t.uOn,
+            uFixedAt: { value: towardResult ? -cube.gap / 2 : bk.size + cube.gap / 2 },
+            uStart: { value: [bi.start, bj.start, bk.start] },
+            uKCount: { value: bk.size },
+            uBlockStart: { value: [bi.start, bj.start] },
+            uBlockSize: { value: new THREE.Vector2(bi.size, bj.size) },
+            uReveal: result.uniforms.uReveal, // revealed like the result face
+            uRevealMod: result.uniforms.uRevealMod,
+          });
+          this.addQuad({ PARTIAL: "" }, uniforms, `${track.node} partial sums`);
+        }
+      }
+    }
+  }
+
+  /** Uniforms of matrix.frag that the planes hold constant. */
+  fixedUniforms() {
+    return {
+      uDeco: this.fig.planeDecoUniform,
+      uReveal: { value: new THREE.Vector4().fromArray(REVEAL_ALL) },
+      uRevealMod: { value: [BIG, BIG] },
+      uHighlight: { value: new THREE.Vector4().fromArray(NO_RECT) },
+      uHighlightMod: { value: [BIG, BIG] },
+      uDim: { value: 1 },
+      uBlockStart: { value: [0, 0] },
+    };
+  }
+
+  addQuad(defines, uniforms, name) {
+    const material = new THREE.RawShaderMaterial({
+      glslVersion: THREE.GLSL3,
+      vertexShader: planeVert,
+      fragmentShader: matrixFrag,
+      side: THREE.DoubleSide,
+      defines,
+      uniforms,
+    });
+    this.fig._disposables.push(material);
+    const mesh = new THREE.Mesh(this.geometry, material);
+    mesh.name = name;
+    mesh.frustumCulled = false; // placed by the vertex shader
+    mesh.matrixAutoUpdate = false;
+    this.fig.layers.add(mesh);
+    return mesh;
+  }
+
+  /** uL/uR and their addressing for a cube's arguments. */
+  argUniforms(cube) {
+    const side = (viewIndex) => {
+      const node = this.fig.nodes.get(this.fig.header.matrices[viewIndex].node);
+      const flat = this.flatTexture(node.buffer);
+      return [flat.texture, [flat.cols, flat.width, node.transposed ? 1 : 0]];
+    };
+    const [lt, li] = side(cube.left);
+    const [rt, ri] = side(cube.right);
+    return { uL: { value: lt }, uLInfo: { value: li }, uR: { value: rt }, uRInfo: { value: ri } };
+  }
+
+  /**
+   * A texture in which element n = r·cols + c of buffer `name` is texel (n % width,
+   * n / width): the figure's own texture when the buffer fits one tile (width = cols),
+   * else a flat copy 4096 texels wide.
+   */
+  flatTexture(name) {
+    let flat = this._flat.get(name);
+    if (flat) return flat;
+    const fig = this.fig;
+    const buf = fig.buffers[name];
+    const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
+    const tiles = fig.texturesFor(name);
+    if (tiles.length === 1) {
+      flat = { texture: tiles[0].texture, cols, width: tiles[0].cols };
+    } else {
+      const maxSide = Math.min(TILE, fig.shared.renderer.capabilities.maxTextureSize || TILE);
+      const n = buf.data.length;
+      const width = maxSide;
+      const height = Math.ceil(n / width);
+      if (height > maxSide) throw new Error(`matrix buffer ${name} is too large to animate (${n} values)`);
+      const half = buf.dtype === "f2";
+      const data = half ? new Uint16Array(width * height) : new Float32Array(width * height);
+      if (half || buf.dtype === "f4") data.set(buf.data);
+      else for (let i = 0; i < n; i++) data[i] = buf.data[i];
+      const tex = new THREE.DataTexture(data, width, height, THREE.RedFormat, half ? THREE.HalfFloatType : THREE.FloatType);
+      tex.internalFormat = half ? "R16F" : "R32F";
+      tex.minFilter = tex.magFilter = THREE.NearestFilter;
+      tex.generateMipmaps = false;
+      tex.flipY = false;
+      tex.unpackAlignment = 1;
+      tex.colorSpace = THREE.NoColorSpace;
+      tex.needsUpdate = true;
+      this._owned.push(tex);
+      flat = { texture: tex, cols, width };
+    }
+    this._flat.set(name, flat);
+    return flat;
+  }
+
+  /** max |L[i,k]·R[k,j]| over the cube: max over k of max_i |L[i,k]| · max_j |R[k,j]|. */
+  productMax(cube) {
+    const K = cube.size[2];
+    const l = this.maxAlongK(cube.left, true);
+    const r = this.maxAlongK(cube.right, false);
+    let m = 0;
+    for (let k = 0; k < K; k++) m = Math.max(m, l[k] * r[k]);
+    return Number.isFinite(m) ? m : 0;
+  }
+
+  /** Per k, the largest finite |x| of the argument shown by view `viewIndex` (k: its columns if left). */
+  maxAlongK(viewIndex, isLeft) {
+    const node = this.fig.nodes.get(this.fig.header.matrices[viewIndex].node);
+    const kIsCol = isLeft !== Boolean(node.transposed); // k runs along the buffer's columns
+    const key = node.buffer + (kIsCol ? "|c" : "|r");
+    let out = this._kMax.get(key);
+    if (out) return out;
+    const buf = this.fig.buffers[node.buffer];
+    const rows = buf.shape.length === 2 ? buf.shape[0] : 1;
+    const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
+    const data = buf.data;
+    const n = kIsCol ? cols : rows;
+    if (buf.dtype === "f2") {
+      // Finite halves order by magnitude like their bits without the sign: scan integers,
+      // convert the n maxima once.  (0x7c00 and up: ±Inf and NaN, drawn apart.)
+      const bits = new Uint16Array(n);
+      for (let r = 0, p = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++, p++) {
+          const a = data[p] & 0x7fff;
+          const at = kIsCol ? c : r;
+          if (a < 0x7c00 && a > bits[at]) bits[at] = a;
+        }
+      }
+      out = new Float32Array(n);
+      for (let k = 0; k < n; k++) out[k] = halfToFloat(bits[k]);
+    } else {
+      out = new Float32Array(n);
+      for (let r = 0, p = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++, p++) {
+          const a = Math.abs(data[p]);
+          const at = kIsCol ? c : r;
+          if (a < Infinity && a > out[at]) out[at] = a; // NaN fails both tests
+        }
+      }
+    }
+    this._kMax.set(key, out);
+    return out;
+  }
+
+  /** Colours of the products: the result node's hues, sizes and lights, their own range. */
+  applyColors() {
+    for (const t of this.tracks) {
+      const c = this.fig.colorsFor(t.resultPath);
+      const u = t.colors;
+      u.uHue.value.set(+c.zero_hue, +c.hue_gap, +c.hue_spread);
+      u.uLight.value.set(+c.min_light, +c.max_light);
+      u.uSize.value.set(+c.min_size, +c.elem_scale);
+      u.uRange.value.set(0, t.productMax);
+    }
+  }
+
+  onContextRestored() {
+    for (const tex of this._owned) tex.needsUpdate = true;
+  }
+
+  dispose() {
+    if (this._untick) this._untick();
+    if (this.playbar) this.playbar.dispose();
+    if (this.fig.stage) this.fig.stage.classList.remove("mm-animated");
+    for (const tex of this._owned) tex.dispose();
+    this._owned = [];
+    this._flat.clear();
+    this.playbar = null;
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  /** The current step as uniforms: O(tracks + views), no allocation per element. */
+  apply() {
+    const views = this.fig.views;
+    const state = this.active ? this.player.state() : null;
+    for (const view of views) {
+      view.uniforms.uHighlight.value.fromArray(NO_RECT);
+      const hidden = this.active && this.hideInputs && view.node.kind === "leaf";
+      view.uniforms.uDim.value = hidden ? 0 : 1;
+      view.visible = !hidden;
+    }
+    for (const t of this.tracks) {
+      const u = trackUniforms(t.track, state ? state.tracks[t.track.node] : null);
+      t.uOn.value = u.running ? 1 : 0;
+      const local = t.uLocal.value;
+      local[0] = u.local[0];
+      local[1] = u.local[1];
+      local[2] = u.local[2];
+      views[t.cube.result].uniforms.uReveal.value.fromArray(u.reveal);
+      if (t.accum) t.accum.uAccum.value.fromArray(u.accum);
+      if (!u.running) continue;
+      this.highlight(views[t.cube.left], u.left);
+      this.highlight(views[t.cube.right], u.right);
+    }
+  }
+
+  highlight(view, rect) {
+    if (rect[0] >= rect[2]) return;
+    const u = view.uniforms;
+    u.uHighlight.value.fromArray(rect);
+    // Dim the rest of an input lightly so the row/column in use reads; results are left bright.
+    if (u.uDim.value > 0 && view.node.kind === "leaf") u.uDim.value = ARG_DIM;
+  }
+
+  /** After a step changed: uniforms, controls, timing; the caller redraws. */
+  stepped(t0) {
+    this.apply();
+    if (this.playbar) this.playbar.update();
+    this.stepTiming = performance.now() - t0;
+  }
+
+  onTick(now) {
+    if (!this.player.playing) return false;
+    const t0 = performance.now();
+    if (this.player.tick(now)) {
+      this.stepped(t0);
+      this.fig.markDirty();
+    }
+    return true;
+  }
+
+  /** Show global step `step` (modulo the loop) and redraw once. */
+  seek(step) {
+    const t0 = performance.now();
+    this.active = true;
+    this.player.seek(Math.trunc(Number(step)) || 0);
+    this.stepped(t0);
+    this.fig.redraw();
+  }
+
+  play() {
+    this.active = true;
+    this.player.play();
+    this.stepped(performance.now());
+    this.fig.markDirty();
+  }
+
+  pause() {
+    this.player.pause();
+    if (this.playbar) this.playbar.update();
+  }
+
+  togglePlay() {
+    if (this.player.playing) this.pause();
+    else this.play();
+  }
+
+  stepForward() {
+    this.player.pause();
+    if (this.active) this.seek(this.player.step + 1);
+    else this.seek(0); // from the idle (finished) figure: the first step
+  }
+
+  stepBack() {
+    this.player.pause();
+    if (this.active) this.seek(this.player.step - 1);
+    else this.seek(this.player.total - 1);
+  }
+
+  setSpeed(stepsPerSecond) {
+    this.player.speed = Math.min(100, Math.max(1, Number(stepsPerSecond) || 1));
+    if (this.playbar) this.playbar.update();
+  }
+}
