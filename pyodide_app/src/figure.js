@@ -822,11 +822,21 @@ export class Figure {
 
   /** `app.html#mm=<state>` next to the viewer's assets. */
   linkHref() {
+    // The full view opens the same scene file at once (scene=, resolved against
+    // this page) and carries the spec (mm=) for recomputing and sharing.
     const spec = this.el.getAttribute("data-mm-spec") || "";
+    const sceneAttr = this.el.getAttribute("data-mm-scene") || "";
+    let scene = sceneAttr;
     try {
-      return new URL("app.html", this.assetsBase).href + "#mm=" + spec;
+      scene = new URL(sceneAttr, document.baseURI).href;
     } catch (err) {
-      return "app.html#mm=" + spec;
+      scene = sceneAttr;
+    }
+    const fragment = "#scene=" + encodeURIComponent(scene) + "&mm=" + spec;
+    try {
+      return new URL("app.html", this.assetsBase).href + fragment;
+    } catch (err) {
+      return "app.html" + fragment;
     }
   }
 

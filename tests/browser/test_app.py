@@ -61,3 +61,14 @@ def test_a_spec_without_a_scene_says_what_it_needs(serve, page):
     state = encode_url_state(parse_spec(SPEC))
     page.goto(app_url(serve, "mm=" + state))
     page.wait_for_function("document.body.textContent.includes('out = A @ B')", timeout=5000)
+
+
+def test_a_figures_full_view_link_opens_the_same_scene(serve, page):
+    url = serve([SPEC])
+    page.goto(url)
+    page.wait_for_function("document.querySelector('figure.mm-figure').dataset.mmState === 'ready'")
+    href = page.evaluate("mmViewer.figure(document.querySelector('figure.mm-figure')).linkHref()")
+    assert "app.html#scene=" in href and "&mm=" in href
+    page.goto(href)
+    page.wait_for_function("document.querySelector('#mm-app-figure')?.dataset.mmState === 'ready'")
+    assert page.errors == []
