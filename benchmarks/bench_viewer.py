@@ -22,29 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from conftest import ARGS, ASSETS, CHROMIUM  # noqa: E402
+from conftest import ARGS, ASSETS, CHROMIUM, start_server  # noqa: E402
 from demo_site import write_site  # noqa: E402
 
 SPEC = (ROOT / "examples" / "attention-head.yaml").read_text()
 FULL = "body{margin:0} figure.mm-figure{--mm-height:720px !important;margin:0 !important} figcaption{display:none}"
 RUNS = 5
 STEPS = 50
-
-
-def serve(folder: Path):
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def main() -> None:
@@ -60,7 +44,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         write_site(Path(tmp), [SPEC])
-        server = serve(Path(tmp))
+        server = start_server(Path(tmp))
         url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
         firsts, orbit, steps = [], [], []
         with sync_playwright() as p:

@@ -46,14 +46,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def start_server(root: Path) -> http.server.ThreadingHTTPServer:
+    """Serve ``root`` on a free port of 127.0.0.1 from a daemon thread."""
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def serve(tmp_path_factory):
     """serve(specs) -> URL of a page with one figure per spec."""
     root = tmp_path_factory.mktemp("sites")
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = start_server(root)
     count = [0]
 
     def make(specs, name=None):
