@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README):
-#   make run   — set up, then run the main job
+#   make run   — set up, then build and serve the docs site (mkdocs.yml + docs/)
 #   make test  — set up, then run every check
 # Both are idempotent: setup only installs what is missing.
 
@@ -7,12 +7,16 @@ VENV := .venv/bin
 VENV38 := .venv38/bin
 CORE_TESTS := tests/core
 
-.PHONY: setup run test lint pytest pytest38 jstest bench clean
+.PHONY: setup run demo test lint pytest pytest38 jstest bench clean
 
 setup:
 	@bash scripts/setup.sh
 
 run: setup
+	NO_MKDOCS_2_WARNING=1 $(VENV)/mkdocs serve -a 127.0.0.1:8000
+
+# The CLI on one example figure: its nodes, its poster, a link carrying its state.
+demo: setup
 	$(VENV)/mm-docs inspect examples/attention-head.yaml
 	@mkdir -p out
 	$(VENV)/mm-docs poster examples/attention-head.yaml -o out/attention-head.svg

@@ -1,13 +1,199 @@
-"""MkDocs plugin entry point ``mm``.
+"""MkDocs plugin entry point ``mm``: thin glue around the fence (`mm_docs_plugin.fence`).
 
-A stub until the plugin issue: it registers under ``plugins: [mm]`` and does
-nothing yet, so a site that names it builds.
+It registers the ``mm`` fence with ``pymdownx.superfences``, tells the fence
+where the current page is (so files land in ``site/assets/mm/`` and URLs are
+page-relative), links the viewer from pages that have figures, and copies the
+viewer's assets once, only when the site has a figure.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+from typing import Optional, Set
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from . import fence
+from .buildcache import BuildCache
+from .core import Limits
+from .sourcemap import fence_lines
 
-class MmPlugin(BasePlugin):
-    """Turns ```` ```mm ```` fences into interactive figures (not yet wired)."""
+# The Pyodide release the browser runtime loads by default (an explicit indexURL,
+# so Material's privacy plugin and self-hosting can rewrite or replace it).
+PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v0.29.0/full/"
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_FILES = ("mm-viewer.js", "mm-viewer.css", "mm-app.js", "app.html", "mm-viewer.js.LEGAL.txt")
+SITE_ASSETS = "assets/mm"  # inside site_dir
+
+
+class MmConfig(base.Config):
+    on_error = c.Choice(("warn", "fail"), default="warn")
+    pyodide = c.Type(str, default=PYODIDE_CDN)
+    runtime = c.Choice(("eager", "visible", "interaction", "never"), default="interaction")
+    max_elements = c.Type(int, default=4_000_000)
+    height = c.Type(int, default=480)
+    precompute = c.Type(bool, default=True)
+    data_dir = c.Optional(c.Dir(exists=True))
+    dark_schemes = c.ListOfItems(c.Type(str), default=["slate"])
+    cache = c.Type(bool, default=True)
+
+
+class MmPlugin(BasePlugin[MmConfig]):
+    """Turns ```` ```mm ```` fences into interactive figures.
+
+    | option | default | what it does |
+    |---|---|---|
+    | `on_error` | `warn` | `warn`: log a warning (fatal under `--strict`) and show an error box; `fail`: abort the build |
+    | `pyodide` | pinned jsDelivr URL | Pyodide `indexURL` for in-browser editing: a URL, or a local folder copied into the site |
+    | `runtime` | `interaction` | when the browser starts Pyodide: `eager`, `visible`, `interaction`, `never` |
+    | `max_elements` | `4000000` | cap on the elements of all matrices of one figure |
+    | `height` | `480` | default figure height in CSS pixels (a fence's `height:` wins) |
+    | `precompute` | `true` | compute scenes at build time (`false` is reserved for browser-only figures) |
+    | `data_dir` | page folder | folder that relative data paths resolve against |
+    | `dark_schemes` | `[slate]` | Material palette scheme names drawn with the dark colours |
+    | `cache` | `true` | keep built figures under `.cache/mm-docs/` next to mkdocs.yml |
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.memory = BuildCache()  # survives `mkdocs serve` rebuilds (on_startup below)
+        self.pages: Set[str] = set()
+        self.everywhere = False
+
+    def on_startup(self, *, command, dirty) -> None:
+        """Present so MkDocs keeps this instance (and its cache) across serve rebuilds."""
+
+    def on_config(self, config):
+        _register_fence(config)
+        folder = None
+        if self.config.cache and config.config_file_path:
+            folder = Path(config.config_file_path).resolve().parent / ".cache" / "mm-docs"
+        self.memory.folder = folder
+        self.limits = Limits(max_elements=self.config.max_elements)
+        self.pages = set()
+        theme = config.theme
+        instant = "navigation.instant" in (theme.get("features") or [])
+        # Instant navigation swaps page bodies without running <head> scripts again:
+        # the viewer must already be there when a page with figures is reached.
+        self.everywhere = theme.name == "material" and instant
+        return config
+
+    def on_page_markdown(self, markdown, page, config, files):
+        src = page.file.abs_src_path
+        try:
+            raw = Path(src).read_text(encoding="utf-8-sig") if src else markdown
+        except OSError:
+            raw = markdown
+        data_dir = self.config.data_dir or (os.path.dirname(src) if src else None)
+        fence.set_context(
+            fence.Context(
+                out_dir=Path(config.site_dir) / SITE_ASSETS,
+                url_prefix=_prefix(page.file.dest_uri) + SITE_ASSETS + "/",
+                base_dir=data_dir,
+                page=page.file.src_uri,
+                lines=fence_lines(raw),
+                on_error=self.config.on_error,
+                limits=self.limits,
+                height=self.config.height,
+                cache=self.memory,
+            )
+        )
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        ctx = fence._current
+        if ctx is not None and (ctx.figures or ctx.errors):
+            self.pages.add(page.file.src_uri)
+        fence.set_context(None)
+        return html
+
+    def on_post_page(self, output, page, config):
+        if not self.pages or (page.file.src_uri not in self.pages and not self.everywhere):
+            return output
+        head = _head_tags(_prefix(page.file.dest_uri), self.config)
+        at = output.find("</head>")
+        return output[:at] + head + output[at:] if at >= 0 else head + output
+
+    def on_post_build(self, config):
+        if not self.pages:
+            return
+        out = Path(config.site_dir) / SITE_ASSETS
+        out.mkdir(parents=True, exist_ok=True)
+        missing = [n for n in ASSET_FILES[:2] if not (ASSETS / n).is_file()]
+        if missing:
+            raise PluginError(
+                "mm: the viewer bundle is missing (%s); run `make setup` (needs node and npm)"
+                % ", ".join(missing)
+            )
+        for name in ASSET_FILES:
+            if (ASSETS / name).is_file():
+                shutil.copyfile(ASSETS / name, out / name)
+        local = _local_pyodide(self.config.pyodide, config)
+        if local is not None:
+            shutil.copytree(local, out / "pyodide", dirs_exist_ok=True)
+
+
+def _prefix(dest_uri: str) -> str:
+    """``../`` once per folder between the page's HTML file and the site root."""
+    return "../" * dest_uri.count("/")
+
+
+def _local_pyodide(value: str, config) -> Optional[Path]:
+    if "://" in value or value.startswith("//"):
+        return None
+    root = Path(config.config_file_path or ".").resolve().parent
+    path = (root / value).resolve()
+    if not path.is_dir():
+        raise PluginError("mm: pyodide = %r is neither a URL nor a folder" % value)
+    return path
+
+
+def _head_tags(prefix: str, cfg) -> str:
+    from html import escape
+
+    base_url = prefix + SITE_ASSETS + "/"
+    pyodide = cfg.pyodide
+    if "://" not in pyodide and not pyodide.startswith("//"):
+        pyodide = base_url + "pyodide/"
+    attrs = {
+        "type": "module",
+        "src": base_url + "mm-viewer.js",
+        "data-mm-pyodide": pyodide,
+        "data-mm-runtime": cfg.runtime,
+        "data-mm-dark-schemes": " ".join(cfg.dark_schemes),
+        "data-mm-precompute": "true" if cfg.precompute else "false",
+    }
+    script = " ".join('%s="%s"' % (k, escape(v)) for k, v in attrs.items())
+    css = '<link rel="stylesheet" href="%s">' % escape(base_url + "mm-viewer.css")
+    return "%s\n<script %s></script>\n" % (css, script)
+
+
+def _register_fence(config) -> None:
+    # MkDocs' built-in fenced_code is fine: SuperFences registers after it, under
+    # the same name, and replaces it.
+    exts = config.markdown_extensions
+    if "pymdownx.superfences" not in exts:
+        exts.append("pymdownx.superfences")
+    settings = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = settings.setdefault("custom_fences", [])
+    ours = {
+        "name": "mm",
+        "class": "mm",
+        "format": fence.fence_format,
+        "validator": fence.fence_validator,
+    }
+    for entry in fences:
+        if entry.get("name") in ("mm", "*"):
+            if entry.get("format") is fence.fence_format:
+                return  # the documented snippet: already ours
+            raise PluginError(
+                "mm: pymdownx.superfences already has a custom fence named %r (format %r); "
+                "remove it so the mm plugin can register its own"
+                % (entry.get("name"), entry.get("format"))
+            )
+    fences.append(ours)

@@ -1,0 +1,179 @@
+"""The ```` ```mm ```` fence: a SuperFences custom fence that works with or without the plugin.
+
+Without the plugin (Zensical, bare Python-Markdown), configure it yourself::
+
+    markdown_extensions:
+      - pymdownx.superfences:
+          custom_fences:
+            - name: mm
+              class: mm
+              format: !!python/name:mm_docs_plugin.fence.fence_format
+              validator: !!python/name:mm_docs_plugin.fence.fence_validator
+
+and load ``mm-viewer.js`` (``type="module"``) and ``mm-viewer.css`` from
+``mm_docs_plugin/assets``.  Alone, the fence has no site folder to write to, so
+each figure carries its scene file and poster as ``data:`` URLs.  The plugin
+sets a `Context` per page instead: files go into the site's ``assets/mm/``
+under content-hash names, linked page-relative.
+
+A bad fence never silently becomes a code block: the formatter logs a warning
+on the ``mkdocs.plugins.mm`` logger (so ``mkdocs build --strict`` fails) naming
+the page, the line and column in the .md file, the message and the hint, and
+renders a visible error box.  With ``on_error="fail"`` it raises instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Dict, Optional
+
+from pymdownx.superfences import SuperFencesException
+
+from .buildcache import BuildCache, Entry, cache_key
+from .core import DEFAULT_LIMITS, Limits, SpecError, build, parse_spec
+from .figure_html import figure_html
+from .poster import render as render_poster
+from .sourcemap import fence_start
+
+try:  # MkDocs ≥ 1.5 prefixes messages with "mm: "
+    from mkdocs.plugins import get_plugin_logger
+
+    log = get_plugin_logger("mm")
+except ImportError:  # pragma: no cover - the fence without MkDocs
+    log = logging.getLogger("mkdocs.plugins.mm")
+
+try:
+    from mkdocs.exceptions import PluginError
+except ImportError:  # pragma: no cover
+    PluginError = RuntimeError  # type: ignore[misc,assignment]
+
+SCENE_SLOT, POSTER_SLOT = "\x00mm-scene\x00", "\x00mm-poster\x00"
+
+
+class FenceError(PluginError, SuperFencesException):
+    """A bad fence under ``on_error: fail``: SuperFences lets it through, MkDocs aborts cleanly."""
+
+
+@dataclass
+class Context:
+    """What the formatter knows about the page it is on (set by the plugin, per page)."""
+
+    out_dir: Optional[Path] = None  # None: inline data: URLs
+    url_prefix: str = ""  # page-relative URL of out_dir, ending in "/"
+    base_dir: Optional[str] = None  # where data paths resolve
+    page: str = "<markdown>"  # the page's source path, for messages
+    lines: Dict[str, int] = field(default_factory=dict)  # fence body -> opening line
+    on_error: str = "warn"
+    limits: Limits = DEFAULT_LIMITS
+    height: Optional[int] = None  # default figure height (the spec's own wins)
+    cache: Optional[BuildCache] = None
+    figures: int = 0
+    errors: int = 0
+
+
+_current: Optional[Context] = None
+
+
+def set_context(ctx: Optional[Context]) -> None:
+    global _current
+    _current = ctx
+
+
+def fence_validator(language, inputs, options, attrs, md) -> bool:
+    """Accept every ``mm`` fence; the spec itself is checked by the formatter."""
+    return True
+
+
+def fence_format(source, language="mm", class_name="mm", options=None, md=None, **kwargs) -> str:
+    """SuperFences formatter: a figure placeholder, or a visible error box."""
+    ctx = _current or Context()
+    try:
+        html = render(source, ctx)
+    except SpecError as err:
+        return _failed(err, source, ctx)
+    except SuperFencesException:
+        raise
+    except Exception as exc:
+        raise SuperFencesException("mm fence on %s: %s" % (ctx.page, exc)) from exc
+    ctx.figures += 1
+    return html
+
+
+def render(source: str, ctx: Context) -> str:
+    spec = parse_spec(source, ctx.base_dir, limits=ctx.limits)
+    key = cache_key(source, spec, ctx.base_dir, "%r|%r" % (ctx.limits, ctx.height))
+    entry = ctx.cache.get(key) if ctx.cache is not None else None
+    if entry is None:
+        entry = _build(spec, ctx)
+        if ctx.cache is not None:
+            ctx.cache.put(key, entry)
+    scene_bytes, poster, template = entry
+    if ctx.out_dir is None:
+        scene_url = "data:application/octet-stream;base64," + _b64(scene_bytes)
+        poster_url = "data:image/svg+xml;base64," + _b64(poster.encode("utf-8"))
+    else:
+        scene_url = ctx.url_prefix + _write(ctx.out_dir, scene_bytes, ".mmsc")
+        poster_url = ctx.url_prefix + _write(ctx.out_dir, poster.encode("utf-8"), ".svg")
+    return template.replace(SCENE_SLOT, escape(scene_url)).replace(POSTER_SLOT, escape(poster_url))
+
+
+def _build(spec, ctx: Context) -> Entry:
+    scene = build(spec)
+    for warning in scene.warnings:
+        log.info("%s: %s", ctx.page, warning)
+    height = spec.figure.height or ctx.height
+    html = figure_html(scene, SCENE_SLOT, POSTER_SLOT, height=height)
+    return scene.to_bytes(), render_poster(scene), html
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _write(folder: Path, data: bytes, suffix: str) -> str:
+    name = "mm-%s%s" % (hashlib.sha256(data).hexdigest()[:16], suffix)
+    path = folder / name
+    if not path.is_file() or path.stat().st_size != len(data):
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return name
+
+
+def where(err: SpecError, source: str, ctx: Context) -> str:
+    """``page.md:LINE:COL`` of the error in the Markdown file (or in the fence)."""
+    start = fence_start(ctx.lines, source)
+    line = err.line or 0
+    if start is not None:
+        text = "%s:%d" % (ctx.page, start + line if line else start)
+    else:
+        text = "%s (fence line %d)" % (ctx.page, line) if line else ctx.page
+    if err.line is not None and err.column is not None:
+        text += ":%d" % err.column
+    return text
+
+
+def _failed(err: SpecError, source: str, ctx: Context) -> str:
+    ctx.errors += 1
+    place = where(err, source, ctx)
+    field = " (%s)" % err.field if err.field and err.line is None else ""
+    message = "%s: %s%s" % (place, err.message, field)
+    if err.hint:
+        message += " — hint: " + err.hint
+    if ctx.on_error == "fail":
+        raise FenceError(message) from err
+    log.warning(message)
+    return "\n".join(
+        [
+            '<div class="mm-error" role="alert">',
+            '<p class="mm-error-title"><strong>This figure could not be built</strong> (%s)</p>'
+            % escape(place),
+            '<pre class="mm-error-message">%s</pre>' % escape(err.render(source)),
+            '<pre class="mm-error-source"><code>%s</code></pre>' % escape(source),
+            "</div>",
+        ]
+    )

@@ -1,0 +1,47 @@
+"""Fixture sites: write mkdocs.yml + docs/ into a temp folder and build them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+GOOD = "```mm\nexpr: A @ B\nnodes: {A: {shape: [8, 4]}, B: {shape: [4, 6]}}\n```\n"
+
+
+def write_site(root: Path, pages: dict, **config) -> Path:
+    """Write a site under ``root``; ``pages`` maps docs-relative paths to Markdown."""
+    cfg = {"site_name": "t", "plugins": ["mm"], **config}
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    for rel, text in pages.items():
+        path = root / "docs" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*MKDOCS, "build", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},  # MkDocs' build date
+    )
+
+
+@pytest.fixture
+def site(tmp_path):
+    def make(pages, **config):
+        return write_site(tmp_path / "site-src", pages, **config)
+
+    return make

@@ -1,0 +1,185 @@
+"""Fixture sites built with the plugin: figures, assets, URLs, errors, determinism."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from .conftest import GOOD, mkdocs_build
+
+PAGES = {
+    "index.md": "# Home\n\nNo figures.\n",
+    "guide/figs.md": "# Figures\n\nText.\n\n" + GOOD,
+    "top.md": "# Top\n\n" + GOOD,
+}
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str):
+    p = _Tags()
+    p.feed(html)
+    return p.tags
+
+
+def page_file(site: Path, rel: str, directory_urls: bool) -> Path:
+    stem = rel[: -len(".md")]
+    if stem == "index":
+        return site / "index.html"
+    return site / (stem + "/index.html" if directory_urls else stem + ".html")
+
+
+def resolve(site: Path, page: Path, url: str) -> Path:
+    """Resolve a page-relative URL the way a browser would, under a sub-path."""
+    assert not urlparse(url).scheme and not url.startswith("/"), url
+    base = "https://example.org/sub/path/" + page.relative_to(site).as_posix()
+    full = urlparse(urljoin(base, url)).path
+    assert full.startswith("/sub/path/"), (url, full)
+    return site / full[len("/sub/path/") :]
+
+
+def mm_urls(html: str):
+    urls = []
+    for tag, attrs in tags(html):
+        if tag == "figure" and "mm-figure" in attrs.get("class", ""):
+            urls.append(attrs["data-mm-scene"])
+        elif (tag == "img" and attrs.get("class") == "mm-poster") or (
+            tag == "script" and "mm-viewer" in attrs.get("src", "")
+        ):
+            urls.append(attrs["src"])
+        elif tag == "link" and "mm-viewer" in attrs.get("href", ""):
+            urls.append(attrs["href"])
+    return urls
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_figures_assets_and_page_relative_urls(site, directory_urls):
+    root = site(PAGES, site_url="https://example.org/sub/path/", use_directory_urls=directory_urls)
+    r = mkdocs_build(root, "--strict")
+    assert r.returncode == 0, r.stderr
+    out = root / "site"
+    figs = page_file(out, "guide/figs.md", directory_urls)
+    html = figs.read_text("utf-8")
+    figures = [a for t, a in tags(html) if t == "figure" and "mm-figure" in a.get("class", "")]
+    assert len(figures) == 1
+    assert figures[0]["data-mm-scene"].endswith(".mmsc")
+    assert re.search(r'<img class="mm-poster" src="[^"]+\.svg"', html)
+    scripts = [a for t, a in tags(html) if t == "script" and "mm-viewer.js" in a.get("src", "")]
+    assert len(scripts) == 1 and scripts[0]["type"] == "module"
+    for page in (figs, page_file(out, "top.md", directory_urls)):
+        text = page.read_text("utf-8")
+        urls = mm_urls(text)
+        assert len(urls) == 4, urls
+        for url in urls:
+            assert resolve(out, page, url).is_file(), (page, url)
+        inline = re.findall(r"<script>(.*?)</script>", text, re.S)  # the theme's own only
+        assert not [s for s in inline if "mm" in s], inline
+    home = (out / "index.html").read_text("utf-8")
+    assert "mm-viewer" not in home and "mm-figure" not in home
+    assets = sorted(p.name for p in (out / "assets" / "mm").iterdir())
+    assert "mm-viewer.js" in assets and "mm-viewer.css" in assets and "app.html" in assets
+    # both pages hold the same spec: one scene file and one poster, content-hashed
+    assert len([a for a in assets if a.endswith(".mmsc")]) == 1
+    assert len([a for a in assets if a.endswith(".svg")]) == 1
+
+
+def test_site_without_figures_gets_no_assets(site):
+    root = site({"index.md": "# Home\n\n```python\nprint(1)\n```\n"})
+    r = mkdocs_build(root, "--strict")
+    assert r.returncode == 0, r.stderr
+    assert not (root / "site" / "assets" / "mm").exists()
+    assert "mm-viewer" not in (root / "site" / "index.html").read_text("utf-8")
+
+
+BAD = "# Bad\n\nIntro line.\n\n- a list\n\n    ```mm\n    expr: A @ B\n    nodez: {}\n    ```\n"
+
+
+def test_bad_fence_fails_strict_naming_file_line_column_hint(site):
+    root = site({"index.md": "# Home\n", "deep/bad.md": BAD})
+    r = mkdocs_build(root, "--strict")
+    assert r.returncode != 0
+    log = r.stdout + r.stderr
+    # the bad key is on line 9 of bad.md, column 1 of the fence body
+    assert "deep/bad.md:9:1" in log, log
+    assert "nodez" in log and "hint: did you mean 'nodes'?" in log, log
+
+
+def test_bad_fence_without_strict_shows_error_box(site):
+    root = site({"index.md": "# Home\n", "deep/bad.md": BAD})
+    r = mkdocs_build(root)
+    assert r.returncode == 0, r.stderr
+    html = (root / "site" / "deep" / "bad" / "index.html").read_text("utf-8")
+    assert '<div class="mm-error" role="alert">' in html
+    assert "unknown key &#x27;nodez&#x27;" in html
+    assert '<pre class="mm-error-source"><code>expr: A @ B\nnodez: {}' in html
+    assert "language-mm" not in html and 'class="mm"' not in html  # never a code block
+    assert "mm-viewer.css" in html
+
+
+def test_on_error_fail_aborts(site):
+    root = site({"bad.md": BAD}, plugins=[{"mm": {"on_error": "fail"}}])
+    r = mkdocs_build(root)
+    assert r.returncode != 0
+    assert "bad.md:9:1" in r.stdout + r.stderr
+
+
+def test_conflicting_custom_fence_is_a_plugin_error(site):
+    ext = [{"pymdownx.superfences": {"custom_fences": [{"name": "mm", "class": "mm"}]}}]
+    root = site({"index.md": "# Home\n"}, markdown_extensions=ext)
+    r = mkdocs_build(root)
+    assert r.returncode != 0
+    assert "already has a custom fence named 'mm'" in r.stdout + r.stderr
+
+
+def test_data_paths_resolve_relative_to_the_page(site, tmp_path):
+    import numpy as np
+
+    fence = "```mm\nexpr: A @ B\nnodes: {A: {data: {path: a.npy}}, B: {shape: [3, 2]}}\n```\n"
+    root = site({"index.md": "# Home\n", "sub/page.md": fence})
+    np.save(root / "docs" / "sub" / "a.npy", np.arange(12.0).reshape(4, 3))
+    r = mkdocs_build(root, "--strict")
+    assert r.returncode == 0, r.stdout + r.stderr
+    html = (root / "site" / "sub" / "page" / "index.html").read_text("utf-8")
+    assert "A (4×3) @ B (3×2)" in html
+
+
+def test_two_builds_are_byte_identical(site, tmp_path):
+    root = site(PAGES)
+    outputs = []
+    for n in range(2):
+        r = mkdocs_build(root, "--strict", "--no-directory-urls", "-d", str(tmp_path / ("o%d" % n)))
+        assert r.returncode == 0, r.stderr
+        out = tmp_path / ("o%d" % n)
+        outputs.append(
+            {
+                p.relative_to(out).as_posix(): p.read_bytes()
+                for p in out.rglob("*")
+                if p.is_file()
+                and (p.suffix in (".html", ".mmsc", ".svg"))
+                and p.name != "sitemap.xml"
+            }
+        )
+    assert outputs[0].keys() == outputs[1].keys()
+    for key in outputs[0]:
+        assert outputs[0][key] == outputs[1][key], key
+
+
+def test_cache_is_used_on_the_second_build(site):
+    root = site(PAGES)
+    assert mkdocs_build(root, "--strict").returncode == 0
+    cache = root / ".cache" / "mm-docs"
+    entries = sorted(cache.iterdir())
+    assert entries
+    assert mkdocs_build(root, "--strict").returncode == 0
+    assert sorted(cache.iterdir()) == entries
