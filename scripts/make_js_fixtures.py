@@ -37,9 +37,12 @@ from pathlib import Path
 import numpy as np
 
 from mm_docs_plugin.core import SpecError, build, decode_url_state, encode_url_state, parse_spec
-from mm_docs_plugin.core.pack import MAGIC, SceneFileError, pack, unpack
+from mm_docs_plugin.core.pack import SceneFileError, pack, unpack
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "core"))
+from forge import START, entry, forge  # noqa: E402  (shared with tests/core/test_pack.py)
+
 DEFAULT_OUT = ROOT / "pyodide_app" / "test" / "fixtures"
 
 # name -> spec; small, but covering what the JS side must replay.
@@ -92,19 +95,19 @@ def number(x: float):
 
 def buffer_expect(header: dict, arrays: dict) -> dict:
     out = {}
-    for entry in header["buffers"]:
-        array = arrays[entry["name"]]
+    for buf in header["buffers"]:
+        array = arrays[buf["name"]]
         flat = array.reshape(-1)
         if flat.size <= SAMPLE_LIMIT:
             picks = range(flat.size)
         else:  # first, last and a spread in between
             picks = sorted({0, flat.size - 1, *range(0, flat.size, flat.size // 97)})
         values = flat.astype(np.float64) if array.dtype.kind == "f" else flat
-        out[entry["name"]] = {
-            "dtype": entry["dtype"],
-            "shape": entry["shape"],
-            "offset": entry["offset"],
-            "length": entry["length"],
+        out[buf["name"]] = {
+            "dtype": buf["dtype"],
+            "shape": buf["shape"],
+            "offset": buf["offset"],
+            "length": buf["length"],
             "samples": [[int(k), number(values[k])] for k in picks],
         }
     return out
@@ -117,10 +120,12 @@ def scene_fixture(out: Path, name: str, text: str) -> dict:
     header, arrays = unpack(data)
     reread = type(scene).from_bytes(data)  # values as the stored precision gives them
     value_at = []
-    for node, entry in zip(reread.nodes, header["nodes"]):
+    for node, described in zip(reread.nodes, header["nodes"]):
         rows, cols = node.values.shape
         for i, j in sorted({(0, 0), (rows - 1, cols - 1), (rows // 2, cols // 3), (0, cols - 1)}):
-            value_at.append([entry["buffer"], i, j, entry["transposed"], number(node.values[i, j])])
+            value_at.append(
+                [described["buffer"], i, j, described["transposed"], number(node.values[i, j])]
+            )
     return {
         "file": name + ".mmsc",
         "bytes": len(data),
@@ -157,23 +162,6 @@ def raw_fixture(out: Path) -> dict:
         "value_at": [],
         "half_bits": f16_bits,
     }
-
-
-START = 256  # where forged files put their buffer area (the JSON is space-padded to it)
-
-
-def forge(head, body=b"", version=1, text=None, magic=MAGIC):
-    """A scene file written by hand, so a case can break exactly one thing."""
-    if text is None:
-        text = json.dumps(head).encode("utf-8")
-    text = text.ljust(START - 12)  # trailing spaces are still the same JSON
-    return struct.pack("<4sII", magic, version, len(text)) + text + body
-
-
-def entry(**changes):
-    base = {"name": "a", "dtype": "f2", "shape": [2, 2], "offset": START, "length": 8}
-    base.update(changes)
-    return base
 
 
 def buffers(*entries) -> dict:

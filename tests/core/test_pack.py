@@ -3,7 +3,6 @@ that refuses every malformed input with a SceneFileError."""
 
 from __future__ import annotations
 
-import json
 import struct
 
 import numpy as np
@@ -22,22 +21,7 @@ from mm_docs_plugin.core.pack import (
     unpack,
 )
 
-START = 256  # where forged files put their buffer area (the JSON is space-padded to it)
-
-
-def forge(head, body=b"", version=1, text=None, magic=MAGIC):
-    """A scene file written by hand, so a test can break exactly one thing."""
-    if text is None:
-        text = json.dumps(head).encode("utf-8")
-    text = text.ljust(START - 12)  # trailing spaces are still the same JSON
-    return struct.pack("<4sII", magic, version, len(text)) + text + body
-
-
-def entry(**changes):
-    base = {"name": "a", "dtype": "f2", "shape": [2, 2], "offset": START, "length": 8}
-    base.update(changes)
-    return base
-
+from .forge import START, entry, forge
 
 BODY = np.array([1, 2, 3, 4], "<f2").tobytes()
 
