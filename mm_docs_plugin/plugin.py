@@ -25,7 +25,7 @@ from .sourcemap import fence_lines
 
 # The Pyodide release the browser runtime loads by default (an explicit indexURL,
 # so Material's privacy plugin and self-hosting can rewrite or replace it).
-PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v0.29.0/full/"
+PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v314.0.7/full/"
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_FILES = ("mm-viewer.js", "mm-viewer.css", "mm-app.js", "app.html", "mm-viewer.js.LEGAL.txt")
 SITE_ASSETS = "assets/mm"  # inside site_dir
