@@ -3,6 +3,7 @@
 //   src/viewer.js  --esbuild-->  ../mm_docs_plugin/assets/mm-viewer.js (+ .LEGAL.txt)
 //   src/viewer.css --copy----->  ../mm_docs_plugin/assets/mm-viewer.css
 //   src/app.js     --esbuild-->  ../mm_docs_plugin/assets/mm-app.js (the full-page view)
+//   src/worker.js  --esbuild-->  ../mm_docs_plugin/assets/mm-worker.js (the Python worker)
 //   src/app.html   --copy----->  ../mm_docs_plugin/assets/app.html
 //
 // and prints the bundle's size raw and gzipped (budget: 300 KB gzipped, issue 4).
@@ -64,12 +65,17 @@ async function main() {
       charset: "utf8",
       logLevel: "warning",
     });
-    // The full-page view's own code (app.html loads it after mm-viewer.js).
-    const app = join(HERE, "src", "app.js");
-    if (existsSync(app) && !process.argv.includes("--entry")) {
+    // The full-page view's own code (app.html loads it after mm-viewer.js), and the
+    // Python worker (started by the viewer on a reader's first edit).
+    for (const [source, target] of [
+      ["app.js", "mm-app.js"],
+      ["worker.js", "mm-worker.js"],
+    ]) {
+      const from = join(HERE, "src", source);
+      if (!existsSync(from) || process.argv.includes("--entry")) continue;
       await build({
-        entryPoints: [app],
-        outfile: join(outDir, "mm-app.js"),
+        entryPoints: [from],
+        outfile: join(outDir, target),
         bundle: true,
         format: "esm",
         target: "es2020",
