@@ -6,7 +6,9 @@ from .node import node_call
 
 
 def test_editor_menus_match_the_schema():
-    js = node_call("choices.js", "{inits: m.INITS, algs: m.ALGS, schemes: m.SCHEMES, sens: m.SENSITIVITIES}")
+    js = node_call(
+        "choices.js", "{inits: m.INITS, algs: m.ALGS, schemes: m.SCHEMES, sens: m.SENSITIVITIES}"
+    )
     assert js["inits"] == list(inits.INITS)
     assert js["algs"] == list(schema.ALGS)
     assert js["schemes"] == list(schema.LAYOUT.by_name["scheme"].choices)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,7 +53,10 @@ def test_every_docs_and_link_spec_survives_the_fence_writer():
 def test_the_fence_reads_like_an_author_wrote_it():
     spec = {
         "expr": "out = (attn = softmax(tril(Q @ K.T / sqrt(k)))) @ V",
-        "nodes": {"Q": {"shape": [256, 64], "init": "gaussian"}, "A @ B": {"anim": {"alg": "vmprod"}}},
+        "nodes": {
+            "Q": {"shape": [256, 64], "init": "gaussian"},
+            "A @ B": {"anim": {"alg": "vmprod"}},
+        },
         "anim": {"alg": "vmprod", "speed": 4},
         "caption": "Attention: what, why",
     }
