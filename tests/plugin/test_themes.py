@@ -1,0 +1,179 @@
+"""The same fixture pages built under the mkdocs, readthedocs and material themes.
+
+Material runs with instant navigation and a two-scheme palette whose dark scheme has
+a custom name.  Each site has a sub-path ``site_url`` and nested pages, built with
+and without directory URLs.  Checked per theme: which pages link the viewer (and
+from where in the page), the dark scheme names it is given, the figure markup exactly
+as the fence wrote it inside the theme's content area, and that every URL into
+``assets/mm/`` resolves to an emitted file and every emitted figure file is used.
+The default theme's basics (one scene and poster per spec, no inline scripts, no
+assets without figures) are in test_build.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mm_docs_plugin import fence
+from mm_docs_plugin.plugin import SITE_ASSETS
+
+from .conftest import GOOD, mkdocs_build, write_site
+from .test_build import page_file, resolve, tags
+
+SITE_URL = "https://example.org/sub/path/"
+ATTN = (
+    "```mm\nexpr: out = (attn = softmax(tril(Q @ K.T / sqrt(k)))) @ V\n"
+    "nodes: {Q: {shape: [16, 8]}, V: {shape: [16, 8]}}\n"
+    "caption: causal <attention> & values\n```\n"
+)
+CHAIN = (
+    "```mm\nexpr: A @ B @ C\nnodes: {A: {shape: [6, 4]}, C: {shape: [5, 3]}}\nanim: vmprod\n```\n"
+)
+FENCES = {"good": GOOD, "attn": ATTN, "chain": CHAIN}
+# Pages and the fences on each, in order; the deepest page holds two.
+LAYOUT = {
+    "index.md": [],
+    "sub/plain.md": [],
+    "sub/folder/page.md": ["good", "chain"],
+    "top.md": ["attn"],
+}
+PALETTE = [
+    {"scheme": "default", "toggle": {"icon": "material/brightness-7", "name": "Dark"}},
+    {"scheme": "midnight", "toggle": {"icon": "material/brightness-4", "name": "Light"}},
+]
+THEMES = {
+    "mkdocs": {"theme": {"name": "mkdocs"}},
+    "readthedocs": {"theme": {"name": "readthedocs"}},
+    "material": {
+        "theme": {"name": "material", "features": ["navigation.instant"], "palette": PALETTE},
+        "plugins": [{"mm": {"dark_schemes": ["slate", "midnight"]}}],
+    },
+}
+# Where each theme puts the page's Markdown: figures must land after it.
+CONTENT_START = {
+    "mkdocs": '<div class="col-md-9" role="main">',
+    "readthedocs": '<div class="section" itemprop="articleBody">',
+    "material": '<article class="md-content__inner md-typeset">',
+}
+DARK = {"mkdocs": "slate", "readthedocs": "slate", "material": "slate midnight"}
+
+
+def pages_text(with_figures: bool = True) -> dict:
+    out = {}
+    for rel, names in LAYOUT.items():
+        body = "# %s\n\nSome text.\n\n" % rel
+        if with_figures:
+            body += "\nA paragraph between figures.\n\n".join(FENCES[n] for n in names)
+        else:
+            body += "```python\nprint('no figures')\n```\n"
+        out[rel] = body
+    return out
+
+
+def build_site(root: Path, theme: str, directory_urls: bool, with_figures: bool = True) -> Path:
+    if theme == "material":
+        pytest.importorskip("material", reason="mkdocs-material is a dev dependency")
+    cfg = {"site_url": SITE_URL, "use_directory_urls": directory_urls, **THEMES[theme]}
+    write_site(root, pages_text(with_figures), **cfg)
+    r = mkdocs_build(root, "--strict")
+    assert r.returncode == 0, r.stdout + r.stderr
+    return root / "site"
+
+
+@pytest.fixture(
+    scope="module",
+    params=[(t, d) for t in THEMES for d in (True, False)],
+    ids=lambda p: "%s-%s" % (p[0], "dirurls" if p[1] else "flat"),
+)
+def built(request, tmp_path_factory):
+    theme, directory_urls = request.param
+    root = tmp_path_factory.mktemp("theme-%s" % theme)
+    return theme, directory_urls, build_site(root, theme, directory_urls)
+
+
+def viewer_tags(html: str):
+    scripts = [a for t, a in tags(html) if t == "script" and "mm-viewer" in a.get("src", "")]
+    links = [a for t, a in tags(html) if t == "link" and "mm-viewer" in a.get("href", "")]
+    return scripts, links
+
+
+def test_viewer_is_linked_in_head_with_page_relative_urls(built):
+    theme, directory_urls, out = built
+    for rel, names in LAYOUT.items():
+        page = page_file(out, rel, directory_urls)
+        html = page.read_text("utf-8")
+        scripts, links = viewer_tags(html)
+        # Instant navigation swaps bodies without running <head> again: the viewer
+        # must be on every page a reader can enter by, figures or not.
+        if not names and theme != "material":
+            assert not scripts and not links, page
+            assert "mm-viewer" not in html and "mm-figure" not in html, page
+            continue
+        assert len(scripts) == 1 and len(links) == 1, (page, scripts, links)
+        script, link = scripts[0], links[0]
+        assert script["type"] == "module"
+        assert link["rel"] == "stylesheet"
+        assert resolve(out, page, script["src"]) == out / SITE_ASSETS / "mm-viewer.js"
+        assert resolve(out, page, link["href"]) == out / SITE_ASSETS / "mm-viewer.css"
+        head_end = html.index("</head>")
+        assert html.index('src="%s"' % script["src"]) < head_end
+        assert html.index('href="%s"' % link["href"]) < head_end
+        assert script["data-mm-dark-schemes"] == DARK[theme]
+        if theme == "material":  # the palette the viewer watches really has that scheme
+            schemes = {a.get("data-md-color-scheme") for t, a in tags(html)} - {None}
+            assert {"default", "midnight"} <= schemes, page
+        assert script["data-mm-pyodide"].startswith("https://")
+        assert script["data-mm-runtime"] == "interaction"
+
+
+def test_figure_markup_is_exactly_the_fences_inside_the_content(built, tmp_path):
+    theme, directory_urls, out = built
+    for rel, names in LAYOUT.items():
+        page = page_file(out, rel, directory_urls)
+        html = page.read_text("utf-8")
+        prefix = "../" * page.relative_to(out).as_posix().count("/")
+        url_prefix = prefix + SITE_ASSETS + "/"
+        ctx = fence.Context(out_dir=tmp_path / "expected", url_prefix=url_prefix, height=480)
+        expected = [fence.render(_body(FENCES[n]), ctx) for n in names]
+        found = re.findall(r'<figure class="mm-figure".*?</figure>', html, re.S)
+        assert found == expected, page
+        if expected:
+            start = html.index(CONTENT_START[theme])
+            assert start < html.index(expected[0]), (theme, page)
+        assert "mm-error" not in html and "language-mm" not in html
+
+
+def _body(fenced: str) -> str:
+    """The fence's body, as SuperFences hands it to the formatter."""
+    return fenced.split("\n", 1)[1].rsplit("```", 1)[0].rstrip("\n")
+
+
+def test_every_assets_mm_url_resolves_and_every_figure_file_is_used(built):
+    out = built[2]
+    assets = out / SITE_ASSETS
+    used = set()
+    for page in out.rglob("*.html"):
+        if assets in page.parents:
+            continue
+        html = page.read_text("utf-8")
+        for tag, attrs in tags(html):
+            for name, value in attrs.items():
+                if value and SITE_ASSETS + "/" in value:
+                    target = resolve(out, page, value)
+                    assert target.is_file(), (page, tag, name, value)
+                    used.add(target)
+    figure_files = {p for p in assets.iterdir() if p.suffix in (".mmsc", ".svg")}
+    # three distinct specs: one scene file and one poster each, all referenced
+    assert len(figure_files) == 6
+    assert figure_files <= used
+
+
+@pytest.mark.parametrize("theme", ["readthedocs", "material"])
+def test_no_figures_no_assets_under_any_theme(tmp_path, theme):
+    out = build_site(tmp_path / "site-src", theme, directory_urls=True, with_figures=False)
+    assert not (out / SITE_ASSETS).exists()
+    for page in out.rglob("*.html"):
+        assert "mm-viewer" not in page.read_text("utf-8"), page
