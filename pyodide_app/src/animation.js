@@ -217,6 +217,7 @@ export class Animator {
   fixedUniforms() {
     return {
       uDeco: this.fig.planeDecoUniform,
+      uTheme: this.fig.themeUniform,
       uReveal: { value: new THREE.Vector4().fromArray(REVEAL_ALL) },
       uRevealMod: { value: [BIG, BIG] },
       uHighlight: { value: new THREE.Vector4().fromArray(NO_RECT) },

@@ -23,6 +23,7 @@ import { Labels } from "./labels.js";
 import { Inspector } from "./tooltip.js";
 import { Controls } from "./controls.js";
 import { Animator } from "./animation.js";
+import { THEMES, followTheme } from "./theme.js";
 import { BIG, NO_RECT, REVEAL_ALL } from "./animstate.js";
 import matrixVert from "./shaders/matrix.vert";
 import matrixFrag from "./shaders/matrix.frag";
@@ -72,6 +73,8 @@ export class Figure {
     // Reader's visual changes: kept across scene rebuilds, applied over the scene's settings.
     this.colorOverrides = { all: {}, byPath: Object.create(null) };
     this.decoOverrides = {};
+    this.theme = "dark"; // the page's palette (theme.js): "dark" | "light"
+    this.themeUniform = { value: THEMES.dark.uniform }; // matrix.frag uTheme, shared by every quad
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -86,6 +89,7 @@ export class Figure {
       return;
     }
     this.createDom();
+    this._unfollowTheme = followTheme(this);
     gpu.register(this);
     this.load();
   }
@@ -181,6 +185,7 @@ export class Figure {
     if (this._abort) this._abort.abort();
     gpu.unregister(this);
     if (this._resize) this._resize.disconnect();
+    if (this._unfollowTheme) this._unfollowTheme();
     this.teardown();
     this.tickers.clear();
     clearTimeout(this._flashTimer);
@@ -229,7 +234,7 @@ export class Figure {
     this.nodes = new Map((header.nodes || []).map((n) => [n.path, n]));
 
     const scene = new THREE.Scene();
-    scene.background = new THREE.Color(0x000000);
+    scene.background = new THREE.Color(THEMES[this.theme].paper);
     scene.matrixWorldAutoUpdate = true;
     this.scene = scene;
     const lo = v3(header.bbox[0]);
@@ -415,6 +420,7 @@ export class Figure {
         uLight: nodeU.uLight,
         uSize: nodeU.uSize,
         uDeco: this.decoUniform,
+        uTheme: this.themeUniform,
         uReveal: view.uniforms.uReveal,
         uRevealMod: view.uniforms.uRevealMod,
         uHighlight: view.uniforms.uHighlight,

@@ -143,6 +143,8 @@ export class Labels {
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
+    // The halo behind the text: the stage's colour in the figure's theme (viewer.css).
+    const halo = getComputedStyle(this.layer).getPropertyValue("--mm-legend-halo").trim() || "#000";
     for (const item of this.items) {
       if (!item.shown) continue;
       const style = getComputedStyle(item.span);
@@ -150,7 +152,7 @@ export class Labels {
       ctx.rotate((item.angle * Math.PI) / 180);
       ctx.font = `${style.fontWeight} ${item.size}px ${style.fontFamily}`;
       ctx.lineWidth = Math.max(2, item.size / 5);
-      ctx.strokeStyle = "#000";
+      ctx.strokeStyle = halo;
       ctx.strokeText(item.legend.text, 0, 0);
       ctx.fillStyle = style.color;
       ctx.fillText(item.legend.text, 0, 0);

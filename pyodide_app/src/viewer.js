@@ -9,6 +9,8 @@
 //   liveContexts()       WebGL contexts held by the viewer (0 or 1)
 //   figure(el)           the mounted Figure of el, if any (setColors, setDeco, fit…)
 //   stats()              {figures, contexts, geometries, textures, programs}
+//   theme()              the page's palette as figures show it: "dark" | "light"
+//                        (theme.js; each figure also carries data-mm-theme)
 //
 // On its own it mounts the page on DOMContentLoaded, re-scans after each
 // mkdocs-material instant navigation (`document$`), and unmounts figures
@@ -16,6 +18,7 @@
 
 import { Figure } from "./figure.js";
 import { liveContexts as contexts, rendererInfo } from "./renderer.js";
+import { pageTheme } from "./theme.js";
 
 const SELECTOR = "figure.mm-figure";
 const figures = new Map(); // element -> Figure
@@ -192,6 +195,6 @@ function autoStart() {
   else start();
 }
 
-export const api = { mount, unmount, mountAll, liveContexts, figure, stats, autoStarted: true };
+export const api = { mount, unmount, mountAll, liveContexts, figure, stats, theme: pageTheme, autoStarted: true };
 
 autoStart();

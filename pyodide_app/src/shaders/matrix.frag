@@ -7,7 +7,12 @@
 //   hue   = fract(zero_hue + hue_gap * sign + hue_spread * sign * vol)
 //   light = min_light + (max_light - min_light) * sqrt(vol);  HSL(hue, 1, light)
 //
-// Zeros are not drawn; NaN and ±Inf are white at full size.  Cells of a few
+// On a light page (uTheme = 1, theme.js) the stage is LIGHT_PAPER and the
+// lightness is mirrored (light' = 1 - light, luma capped at light' so cyan
+// stays visible): small |x| fade toward the paper, large ones are saturated;
+// dimming fades toward the paper, not black.
+//
+// Zeros are not drawn; NaN and ±Inf are white (black on light) at full size.  Cells of a few
 // pixels or more are shaded discs (diameter min(1, elem_scale * 0.72 * size) of
 // a cell, as the SVG poster); smaller cells become flat squares dimmed by size,
 // and when several cells share a pixel the one of largest |x| is shown.  Cost
@@ -39,6 +44,7 @@ uniform vec3 uHue;  // zero_hue, hue_gap, hue_spread
 uniform vec2 uLight;  // min_light, max_light
 uniform vec2 uSize;  // min_size, elem_scale
 uniform vec3 uDeco;  // row guide brightness, cell grid brightness, sign rings (0 or 1)
+uniform float uTheme;  // 0 dark (black stage), 1 light (LIGHT_PAPER stage): theme.js
 
 // Animation hooks (values from animstate.js), in cube-local coordinates: a view
 // cell (r, c) counts as (r % mod.x, c % mod.y), its index within the cube's blocks.
@@ -93,6 +99,7 @@ in vec2 vCell;
 out vec4 fragColor;
 
 const vec3 LIGHT_DIR = vec3(-0.45, 0.55, 0.70);
+const vec3 LIGHT_PAPER = vec3(250.0 / 255.0);  // #fafafa, THEMES.light.paper in theme.js
 
 bool nonFinite(float x) {
   // Bit test: robust where isnan()/comparisons get optimised away.
@@ -180,6 +187,13 @@ vec3 hsl(float h, float s, float l) {
   return l - a * clamp(min(k - 3.0, 9.0 - k), -1.0, 1.0);
 }
 
+// On the light paper: no brighter (in luma) than a grey of HSL lightness `l`, so
+// bright hues (cyan, yellow) keep their contrast; the hue is unchanged.
+vec3 onPaper(vec3 c, float l) {
+  float luma = dot(c, vec3(0.2126, 0.7152, 0.0722));
+  return luma > l ? c * (l / luma) : c;
+}
+
 // 1 on a line at pixel distance 0, fading out over about a pixel.
 float lineMask(float distPx) {
   return 1.0 - smoothstep(0.5, 1.5, distPx);
@@ -239,6 +253,9 @@ void main() {
     gridA = max(grid, frame) * uDeco.y;
   }
   float bg = max(guideA * uDeco.x * 0.5, gridA * 0.13);
+  bool light = uTheme > 0.5;
+  vec3 paper = light ? LIGHT_PAPER : vec3(0.0);
+  vec3 ink = light ? vec3(0.0) : vec3(1.0);  // guides, grid and non-finite marks
 
   vec3 elem = vec3(0.0);
   float cov = 0.0;
@@ -248,9 +265,10 @@ void main() {
     float sv = sqrt(vol);
     float size = bad ? 1.0 : uSize.x + (1.0 - uSize.x) * sv;
     float sgn = x < 0.0 ? -1.0 : 1.0;
-    vec3 base = bad
-      ? vec3(1.0)
-      : hsl(fract(uHue.x + uHue.y * sgn + uHue.z * sgn * vol), 1.0, uLight.x + (uLight.y - uLight.x) * sv);
+    float hue = fract(uHue.x + uHue.y * sgn + uHue.z * sgn * vol);
+    float lightness = uLight.x + (uLight.y - uLight.x) * sv;
+    float mirrored = 1.0 - lightness;  // light theme: small |x| pale, large ones deep
+    vec3 base = bad ? ink : light ? onPaper(hsl(hue, 1.0, mirrored), mirrored) : hsl(hue, 1.0, lightness);
 
     // Level of detail: flat squares below ~3 px per cell, discs above.  A flat
     // square's brightness follows the disc's area (relative to the largest
@@ -259,7 +277,7 @@ void main() {
     float diameter = min(1.0, uSize.y * 0.72 * size);
     float fullDiameter = min(1.0, uSize.y * 0.72);
     float area = bad ? 1.0 : (diameter * diameter) / max(fullDiameter * fullDiameter, 1e-6);
-    vec3 flatColor = base * (0.3 + 0.7 * area);
+    vec3 flatColor = mix(paper, base, 0.3 + 0.7 * area);
 
     vec2 f = fract(vCell) - 0.5;
     float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
@@ -272,8 +290,9 @@ void main() {
     float diffuse = max(dot(nrm, normalize(LIGHT_DIR)), 0.0);
     // Sphere shading (lighter centre, darker rim) only where the disc has pixels to show it.
     float shade = smoothstep(1.5, 5.0, radiusPx);
+    vec3 badDisc = light ? vec3(0.25 * shade * pow(diffuse, 8.0)) : vec3(mix(1.0, 0.8 + 0.2 * diffuse, shade));
     vec3 disc = bad
-      ? vec3(mix(1.0, 0.8 + 0.2 * diffuse, shade))
+      ? badDisc
       : base * mix(1.0, 0.5 + 0.55 * diffuse, shade) + vec3(0.12 * shade * pow(diffuse, 32.0));
     if (sgn < 0.0 && !bad) {
       // Sign by shape, not only hue: negative discs carry a darker ring.
@@ -284,9 +303,10 @@ void main() {
     elem = mix(flatColor, disc, discMix);
     cov = mix(1.0, discCov, discMix);
     if (inRect(vec2(view % uHighlightMod), uHighlight)) {
-      elem = min(elem + 0.5, vec3(1.0));  // highlighted cells are never dimmed…
+      // highlighted cells are never dimmed… (on light: deepened, away from the paper)
+      elem = light ? elem * 0.6 : min(elem + 0.5, vec3(1.0));
     } else {
-      elem *= uDim;
+      elem = mix(paper, elem, uDim);
     }
     cov *= step(0.001, uDim);  // …but a hidden view hides them too
   }
@@ -294,7 +314,7 @@ void main() {
   if (cov < 0.02 && bg < 0.004) {
     discard;
   }
-  // Against the black background, coverage fades to black: anti-aliased edges
-  // without blending or sorting.
-  fragColor = vec4(mix(vec3(bg), elem, cov), 1.0);
+  // Coverage fades to the paper (black, or LIGHT_PAPER on light): anti-aliased
+  // edges without blending or sorting.
+  fragColor = vec4(mix(mix(paper, ink, bg), elem, cov), 1.0);
 }
