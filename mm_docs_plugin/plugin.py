@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from html import escape
 from pathlib import Path
 from typing import Optional, Set
 
@@ -21,13 +22,22 @@ from mkdocs.plugins import BasePlugin
 from . import fence
 from .buildcache import BuildCache
 from .core import Limits
+from .corearchive import NAME as CORE_ARCHIVE
+from .corearchive import core_archive
 from .sourcemap import fence_lines
 
 # The Pyodide release the browser runtime loads by default (an explicit indexURL,
 # so Material's privacy plugin and self-hosting can rewrite or replace it).
 PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v314.0.7/full/"
 ASSETS = Path(__file__).resolve().parent / "assets"
-ASSET_FILES = ("mm-viewer.js", "mm-viewer.css", "mm-app.js", "app.html", "mm-viewer.js.LEGAL.txt")
+ASSET_FILES = (
+    "mm-viewer.js",
+    "mm-viewer.css",
+    "mm-app.js",
+    "mm-worker.js",
+    "app.html",
+    "mm-viewer.js.LEGAL.txt",
+)
 SITE_ASSETS = "assets/mm"  # inside site_dir
 
 
@@ -133,6 +143,14 @@ class MmPlugin(BasePlugin[MmConfig]):
         for name in ASSET_FILES:
             if (ASSETS / name).is_file():
                 shutil.copyfile(ASSETS / name, out / name)
+        # The full view is a page of its own: it gets the same runtime settings.
+        app = out / "app.html"
+        if app.is_file():
+            text = app.read_text(encoding="utf-8")
+            tag = '<script type="module" src="mm-viewer.js"></script>'
+            app.write_text(text.replace(tag, _viewer_script("", self.config)), encoding="utf-8")
+        # The core for the browser's Python worker (live editing), from this very package.
+        (out / CORE_ARCHIVE).write_bytes(core_archive())
         local = _local_pyodide(self.config.pyodide, config)
         if local is not None:
             shutil.copytree(local, out / "pyodide", dirs_exist_ok=True)
@@ -154,9 +172,14 @@ def _local_pyodide(value: str, config) -> Optional[Path]:
 
 
 def _head_tags(prefix: str, cfg) -> str:
-    from html import escape
-
     base_url = prefix + SITE_ASSETS + "/"
+    css = '<link rel="stylesheet" href="%s">' % escape(base_url + "mm-viewer.css")
+    return "%s\n%s\n" % (css, _viewer_script(base_url, cfg))
+
+
+def _viewer_script(base_url: str, cfg) -> str:
+    """The viewer's <script> tag; its data-mm-* attributes carry the plugin options
+    the browser needs (the runtime reads them: pyodide_app/src/live.js)."""
     pyodide = cfg.pyodide
     if "://" not in pyodide and not pyodide.startswith("//"):
         pyodide = base_url + "pyodide/"
@@ -165,12 +188,11 @@ def _head_tags(prefix: str, cfg) -> str:
         "src": base_url + "mm-viewer.js",
         "data-mm-pyodide": pyodide,
         "data-mm-runtime": cfg.runtime,
+        "data-mm-max-elements": str(cfg.max_elements),
         "data-mm-dark-schemes": " ".join(cfg.dark_schemes),
         "data-mm-precompute": "true" if cfg.precompute else "false",
     }
-    script = " ".join('%s="%s"' % (k, escape(v)) for k, v in attrs.items())
-    css = '<link rel="stylesheet" href="%s">' % escape(base_url + "mm-viewer.css")
-    return "%s\n<script %s></script>\n" % (css, script)
+    return "<script %s></script>" % " ".join('%s="%s"' % (k, escape(v)) for k, v in attrs.items())
 
 
 def _register_fence(config) -> None:

@@ -62,6 +62,10 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
       -newer "$bundle" -print -quit)" ]; }; then
     (cd pyodide_app && node build.mjs)
   fi
+  # Pyodide from npm for the live-editing browser tests (served locally, offline).
+  if [ "${MM_SKIP_BROWSER:-0}" != "1" ]; then
+    scripts/fetch-pyodide.sh
+  fi
 else
   echo "warning: node/npm not found: the viewer bundle is not built and the JS tests cannot run" >&2
   echo "hint: install Node.js 20+ and npm (e.g. apt-get install nodejs npm)" >&2

@@ -6,8 +6,9 @@ to the page as a transferred buffer) or a JSON error (``str``).  Keeping the
 whole exchange in two plain types makes it identical on Pyodide 0.17 (Python
 3.8) and current Pyodide, whose proxies differ.
 
-Request: ``{"spec": {...}}`` (the editor's spec mapping) or ``{"text": "..."}``
-(fence text); optional ``"max_elements"``.  Error: ``{"error": {"message",
+Request: ``{"spec": {...}}`` (the editor's spec mapping), ``{"text": "..."}``
+(fence text) or ``{"mm_link": "..."}`` (a link to the mm tool, for the full
+view); optional ``"max_elements"``.  Error: ``{"error": {"message",
 "hint", "line", "column", "length", "field"}}``.  Only `SpecError` is an
 answer; anything else is a bug and propagates, so the worker reports it as one.
 """
@@ -19,6 +20,7 @@ from typing import Any, Dict, Union
 
 from .errors import DEFAULT_LIMITS, Limits, SpecError
 from .evaluate import build
+from .mmlink import import_mm_url
 from .spec import parse_spec
 
 
@@ -37,6 +39,11 @@ def build_scene_bytes(req: Dict[str, Any]) -> bytes:
         if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
             raise SpecError("max_elements must be a positive integer", field="max_elements")
         limits = Limits(max_elements=cap)
+    if "mm_link" in req:
+        link = req["mm_link"]
+        if not isinstance(link, str):
+            raise SpecError("mm_link must be the link's text", field="mm_link")
+        return build(import_mm_url(link, None, limits=limits)).to_bytes()
     if "text" in req:
         source = req["text"]
         if not isinstance(source, str):

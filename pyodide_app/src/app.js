@@ -5,12 +5,16 @@
 //
 // `scene` is a precomputed scene file on this site (other origins are refused:
 // a link must never make the page fetch from elsewhere); `mm` is the spec
-// (urlstate.py), which the in-browser Python runtime will recompute when there is
-// no scene file (live editing, a later issue). Camera moves are written back with
+// (urlstate.py), which the in-browser Python runtime computes when there is no
+// scene file (a link copied after an edit).  A link to the mm tool itself works
+// too: replace mm's `…/mm/index.html` with this page's address, keeping the
+// query (`?params=…` or mm's compressed form); the runtime imports it and the
+// address becomes our own `#mm=` link.  Camera moves are written back with
 // replaceState, debounced, so orbiting never floods the history.
 // Loaded after mm-viewer.js, whose API is on window.mmViewer.
 
-import { decodeUrlState } from "./urlstate.js";
+import { decodeScene } from "./decode.js";
+import { decodeUrlState, encodeUrlState } from "./urlstate.js";
 
 const WRITE_DELAY_MS = 250;
 
@@ -52,8 +56,31 @@ function formatCamera(camera, target) {
     .join(",");
 }
 
+/** An mm link given to this page (its query), imported into our #mm= state; null if none. */
+async function importMmLink(root) {
+  if (!location.search || params().get("mm")) return null;
+  const runtime = window.mmViewer.runtime();
+  if (!runtime) {
+    message(root, "This site does not run Python in the browser, so it cannot open mm links.");
+    return false;
+  }
+  const off = runtime.subscribe(({ text }) => text && message(root, "Importing the mm link: " + text));
+  const answer = await runtime.build("mm-app-import", { mm_link: location.href });
+  off();
+  if (answer.error) {
+    const e = answer.error;
+    message(root, "This mm link could not be opened: " + e.message + (e.hint ? " (" + e.hint + ")" : ""));
+    return false;
+  }
+  const { header } = decodeScene(answer.bytes);
+  const state = await encodeUrlState(header.spec);
+  history.replaceState(history.state, "", location.pathname + "#mm=" + state);
+  return true;
+}
+
 async function start() {
   const root = document.getElementById("mm-app");
+  if ((await importMmLink(root)) === false) return;
   const state = params();
   const spec = state.get("mm") || "";
   let specDict = null;
@@ -70,21 +97,21 @@ async function start() {
     message(root, "This link points at a scene file on another site; it is not loaded.");
     return;
   }
-  if (!scene) {
+  if (!scene && !spec) {
+    message(root, "No figure in this link. Open a figure's full view from a page to get one.");
+    return;
+  }
+  if (!scene && !window.mmViewer.runtime()) {
     const expr = specDict && specDict.expr ? " (" + specDict.expr + ")" : "";
-    message(
-      root,
-      spec
-        ? "This link holds a figure spec" + expr + " but no precomputed scene; computing it in the browser comes with live editing."
-        : "No figure in this link. Open a figure's full view from a page to get one.",
-    );
+    message(root, "This link holds a figure spec" + expr + " but this site does not compute figures in the browser.");
     return;
   }
   if (specDict && specDict.expr) document.title = specDict.expr + " · mm-docs";
   const el = document.createElement("figure");
   el.className = "mm-figure mm-app-figure";
   el.id = "mm-app-figure";
-  el.setAttribute("data-mm-scene", scene);
+  // Without a scene file the viewer computes the figure from its spec (Figure.compute).
+  if (scene) el.setAttribute("data-mm-scene", scene);
   el.setAttribute("data-mm-spec", spec);
   el.setAttribute("role", "img");
   el.setAttribute("aria-label", specDict && specDict.expr ? specDict.expr : "matrix multiplication figure");

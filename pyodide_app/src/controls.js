@@ -29,6 +29,9 @@ export const HELP = [
   ["?", "show or hide this help"],
 ];
 
+/** The key that opens the editor, where the site runs Python in the browser. */
+export const EDIT_HELP = [["e", "edit the figure (recomputed in your browser)"]];
+
 function isFormField(target) {
   if (!target || target.nodeType !== 1) return false;
   const tag = target.tagName;
@@ -48,6 +51,7 @@ const ICONS = {
   save: "M12 4v11M7 10l5 5 5-5M5 20h14",
   link: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
   open: "M14 4h6v6M20 4l-9 9M18 14v6H4V6h6",
+  edit: "M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4",
   play: "M7 4.5v15l12-7.5z",
   pause: "M8 5v14M16 5v14",
   back: "M18 6l-8 6 8 6M7 6v12",
@@ -142,7 +146,10 @@ export class Controls {
     full.rel = "noopener";
     full.setAttribute("aria-label", "Open in full view");
     full.title = "Open in full view";
+    this.fullLink = full;
+    const edit = fig.canEdit && fig.canEdit() ? [button("Edit this figure", "edit", () => fig.toggleEditor())] : [];
     this.toolbar.append(
+      ...edit,
       button("Reset view", "reset", () => fig.resetView()),
       button("Fit in view", "fit", () => fig.fit()),
       button("Save as PNG", "save", () => fig.savePng()),
@@ -157,9 +164,10 @@ export class Controls {
     title.className = "mm-help-title";
     title.textContent = "Keys (when the figure has focus) and gestures";
     const list = document.createElement("dl");
-    for (const [keys, action] of fig.anim ? HELP.concat(ANIM_HELP) : HELP) {
+    const keys = HELP.concat(fig.anim ? ANIM_HELP : [], edit.length ? EDIT_HELP : []);
+    for (const [keys_, action] of keys) {
       const dt = document.createElement("dt");
-      dt.textContent = keys;
+      dt.textContent = keys_;
       const dd = document.createElement("dd");
       dd.textContent = action;
       list.append(dt, dd);
@@ -171,6 +179,11 @@ export class Controls {
     this.hint.textContent = "Click the figure, or hold Ctrl, to zoom with the wheel";
     this._hintTimer = 0;
     fig.stage.append(this.toolbar, this.help, this.hint);
+  }
+
+  /** Point the full-view link at the figure's current state (after an edit). */
+  updateLinks() {
+    this.fullLink.href = this.fig.linkHref();
   }
 
   toggleHelp(show = this.help.hidden) {
@@ -245,6 +258,11 @@ export class Controls {
       case "f":
       case "F":
         fig.fit();
+        break;
+      case "e":
+      case "E":
+        if (!fig.canEdit || !fig.canEdit()) return;
+        fig.toggleEditor();
         break;
       case "?":
         this.toggleHelp();

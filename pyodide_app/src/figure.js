@@ -23,6 +23,9 @@ import { Labels } from "./labels.js";
 import { Inspector } from "./tooltip.js";
 import { Controls } from "./controls.js";
 import { Animator } from "./animation.js";
+import { Editor } from "./editor.js";
+import { liveConfig } from "./live.js";
+import { decodeUrlState, encodeUrlState } from "./urlstate.js";
 import { THEMES, followTheme } from "./theme.js";
 import { BIG, NO_RECT, REVEAL_ALL } from "./animstate.js";
 import matrixVert from "./shaders/matrix.vert";
@@ -49,8 +52,13 @@ export class Figure {
    * @param {HTMLElement} el a `figure.mm-figure` placeholder
    * @param {{assetsBase: URL|string, reducedMotion: boolean}} options
    */
-  constructor(el, { assetsBase, reducedMotion = false } = {}) {
+  constructor(el, { assetsBase, reducedMotion = false, runtime = () => null } = {}) {
     this.el = el;
+    this.runtime = runtime; // () => the page's Runtime or null (live editing off)
+    this.editor = null; // the reader's editor, created on first open (editor.js)
+    this.edited = false; // showing a scene computed in the browser, not the page's file
+    this._specState = null; // pending #mm= encoding of the edited spec
+    this._originalSpec = el.getAttribute("data-mm-spec");
     this.id = el.id || "";
     this.assetsBase = assetsBase;
     this.reducedMotion = reducedMotion;
@@ -115,7 +123,9 @@ export class Figure {
   async load() {
     const src = this.el.getAttribute("data-mm-scene");
     if (!src) {
-      this.fail("This figure names no scene file (data-mm-scene).");
+      // A spec without a precomputed scene (a full-view link, precompute off): compute it here.
+      if (this.el.getAttribute("data-mm-spec") && this.runtime()) this.compute();
+      else this.fail("This figure names no scene file (data-mm-scene).");
       return;
     }
     let bytes;
@@ -153,6 +163,8 @@ export class Figure {
       return;
     }
     this.built = true;
+    if (this.loadingNote) this.loadingNote.remove();
+    this.loadingNote = null;
     // Draw at once (no wait for the next animation frame) when it is near the screen.
     if (!(this.canRender() && gpu.renderNow(this))) this.markDirty();
   }
@@ -189,6 +201,8 @@ export class Figure {
     this.teardown();
     this.tickers.clear();
     clearTimeout(this._flashTimer);
+    if (this.editor) this.editor.dispose();
+    this.editor = null;
     if (this.stage) this.stage.remove();
     if (this.notice) this.notice.remove();
     this.el.setAttribute("data-mm-state", "poster");
@@ -829,21 +843,100 @@ export class Figure {
   /** `app.html#mm=<state>` next to the viewer's assets. */
   linkHref() {
     // The full view opens the same scene file at once (scene=, resolved against
-    // this page) and carries the spec (mm=) for recomputing and sharing.
+    // this page) and carries the spec (mm=) for recomputing and sharing.  After
+    // a reader's edit there is no file for the scene: the spec alone travels.
     const spec = this.el.getAttribute("data-mm-spec") || "";
-    const sceneAttr = this.el.getAttribute("data-mm-scene") || "";
+    const sceneAttr = this.edited ? "" : this.el.getAttribute("data-mm-scene") || "";
     let scene = sceneAttr;
     try {
-      scene = new URL(sceneAttr, document.baseURI).href;
+      scene = sceneAttr && new URL(sceneAttr, document.baseURI).href;
     } catch (err) {
       scene = sceneAttr;
     }
-    const fragment = "#scene=" + encodeURIComponent(scene) + "&mm=" + spec;
+    const fragment = (scene ? "#scene=" + encodeURIComponent(scene) + "&mm=" : "#mm=") + spec;
     try {
       return new URL("app.html", this.assetsBase).href + fragment;
     } catch (err) {
       return "app.html" + fragment;
     }
+  }
+
+  /** linkHref() once the edited spec's #mm= state is written. */
+  async linkHrefAsync() {
+    if (this._specState) await this._specState;
+    return this.linkHref();
+  }
+
+  // ------------------------------------------------------------------ live editing
+
+  /** Whether the reader can edit this figure (the site runs Python in the browser). */
+  canEdit() {
+    return Boolean(this.runtime() && this.header && this.header.spec);
+  }
+
+  /** Open or close the editor panel (created on first use). */
+  toggleEditor(show) {
+    if (!this.canEdit()) return;
+    if (!this.editor) this.editor = new Editor(this, this.runtime(), { maxElements: liveConfig().maxElements });
+    this.editor.toggle(show);
+  }
+
+  /** Draw scene bytes the worker computed for `spec`; links carry the edited spec. */
+  showEdited(bytes, spec) {
+    this.edited = true;
+    this.show(bytes);
+    this._specState = encodeUrlState(spec).then((state) => {
+      this.el.setAttribute("data-mm-spec", state);
+      if (this.controls) this.controls.updateLinks();
+    });
+  }
+
+  /** Back to the page's own scene file (the editor's Reset). */
+  async resetScene() {
+    if (this._specState) await this._specState;
+    this.edited = false;
+    if (this._originalSpec) this.el.setAttribute("data-mm-spec", this._originalSpec);
+    await this.load();
+  }
+
+  /** Compute the figure from its data-mm-spec in the browser (no scene file). */
+  async compute() {
+    const rt = this.runtime();
+    let spec;
+    try {
+      spec = await decodeUrlState(this.el.getAttribute("data-mm-spec"));
+    } catch (err) {
+      this.fail("This figure's spec could not be read: " + oneLine(err.message));
+      return;
+    }
+    const off = rt.subscribe(({ state, text }) => {
+      if (state === "starting" && this.el.getAttribute("data-mm-state") === "loading") this.flashNotice(text);
+    });
+    const request = { spec };
+    const cap = liveConfig().maxElements;
+    if (cap) request.max_elements = cap;
+    const answer = await rt.build(this.id || "mm-figure", request);
+    off();
+    if (this.disposed || answer.cancelled) return;
+    if (answer.error) {
+      const hint = answer.error.hint ? " (" + answer.error.hint + ")" : "";
+      this.fail("This figure could not be computed: " + answer.error.message + hint);
+      return;
+    }
+    this.edited = true;
+    this.show(answer.bytes);
+  }
+
+  /** A one-line note under a figure that is still loading (Python's progress). */
+  flashNotice(text) {
+    if (!this.stage) return;
+    if (!this.loadingNote) {
+      this.loadingNote = document.createElement("p");
+      this.loadingNote.className = "mm-loading-note";
+      this.loadingNote.setAttribute("role", "status");
+      this.stage.appendChild(this.loadingNote);
+    }
+    this.loadingNote.textContent = text;
   }
 
   /** Download the current view, legends included, as `<figure id>.png`. */

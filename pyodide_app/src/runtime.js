@@ -20,6 +20,11 @@
 export const DEFAULT_BUILD_TIMEOUT_MS = 30000;
 export const DEFAULT_START_TIMEOUT_MS = 120000;
 
+/** 30000 → "30", 200 → "0.2": limits as a reader would write them. */
+function seconds(ms) {
+  return String(Math.round(ms / 100) / 10);
+}
+
 export class Runtime {
   /**
    * @param {{workerURL: string, indexURL: string, coreURL: string,
@@ -85,7 +90,7 @@ export class Runtime {
     };
     this._startTimer = setTimeout(() => {
       if (this.state === "starting" && worker === this.worker) {
-        this.failStart(`Python did not start within ${Math.round(this.options.startTimeoutMs / 1000)} s`);
+        this.failStart(`Python did not start within ${seconds(this.options.startTimeoutMs)} s`);
       }
     }, this.options.startTimeoutMs);
     worker.postMessage({ type: "init", indexURL: this.options.indexURL, coreURL: this.options.coreURL });
@@ -167,7 +172,7 @@ export class Runtime {
     this.current = null;
     item.resolve({
       error: {
-        message: `the figure took longer than ${Math.round(limit / 1000)} s to compute and was stopped`,
+        message: `the figure took longer than ${seconds(limit)} s to compute and was stopped`,
         hint: "use smaller shapes, or fewer matmuls",
       },
     });

@@ -11,12 +11,15 @@
 //   stats()              {figures, contexts, geometries, textures, programs}
 //   theme()              the page's palette as figures show it: "dark" | "light"
 //                        (theme.js; each figure also carries data-mm-theme)
+//   runtime()            the tab's Python worker client (live.js, runtime.js), or
+//                        null where the site set `runtime: never`
 //
 // On its own it mounts the page on DOMContentLoaded, re-scans after each
 // mkdocs-material instant navigation (`document$`), and unmounts figures
 // that leave the document.
 
 import { Figure } from "./figure.js";
+import { pageRuntime, startIf } from "./live.js";
 import { liveContexts as contexts, rendererInfo } from "./renderer.js";
 import { pageTheme } from "./theme.js";
 
@@ -83,7 +86,12 @@ export function mount(el) {
   if (existing) return existing;
   released.delete(el);
   ensureObservers();
-  const fig = new Figure(el, { assetsBase: ASSETS_BASE, reducedMotion: prefersReducedMotion() });
+  const fig = new Figure(el, {
+    assetsBase: ASSETS_BASE,
+    reducedMotion: prefersReducedMotion(),
+    runtime: () => pageRuntime(ASSETS_BASE),
+  });
+  startIf("visible", ASSETS_BASE); // the site asked for Python once a figure is near
   figures.set(el, fig);
   watched.add(el);
   if (nearObserver) {
@@ -175,6 +183,7 @@ function autoStart() {
   if (window.mmViewer && window.mmViewer.autoStarted) return; // bundle included twice
   window.mmViewer = api;
   const start = () => {
+    startIf("eager", ASSETS_BASE);
     mountAll(document);
     if (typeof MutationObserver === "function" && document.body) {
       // Pages that swap content without document$ (other themes, htmx…).
@@ -195,6 +204,11 @@ function autoStart() {
   else start();
 }
 
-export const api = { mount, unmount, mountAll, liveContexts, figure, stats, theme: pageTheme, autoStarted: true };
+/** The tab's Python runtime (live editing), or null where the site turned editing off. */
+export function runtime() {
+  return pageRuntime(ASSETS_BASE);
+}
+
+export const api = { mount, unmount, mountAll, liveContexts, figure, stats, runtime, theme: pageTheme, autoStarted: true };
 
 autoStart();
