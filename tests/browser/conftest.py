@@ -119,3 +119,20 @@ def wait_ready(page, count=None, timeout=30_000):
         "figure.mm-figure[data-mm-state=error]", "fs => fs.map(f => f.textContent)"
     )
     assert not errors, errors
+
+
+@pytest.fixture(scope="session")
+def material_site(tmp_path_factory):
+    """URL of the mkdocs-material site of tests/browser/sites.py (instant navigation,
+    a custom dark scheme; pages A and B with figures, C without), built once and
+    served from 127.0.0.1.  The server starts first: the site's URL, port included,
+    is its site_url (Material's instant navigation needs it)."""
+    pytest.importorskip("material", reason="mkdocs-material is a dev dependency")
+    from .sites import build_material_site
+
+    root = tmp_path_factory.mktemp("material")
+    server = start_server(root)
+    url = "http://127.0.0.1:%d/site/" % server.server_address[1]
+    build_material_site(root, url)
+    yield url
+    server.shutdown()

@@ -1,0 +1,140 @@
+"""A real mkdocs-material site (tests/browser/sites.py) with instant navigation.
+
+Round trips between pages with figures (A, B) and one without (C) must keep one
+WebGL context, exactly the current page's figures and their GL objects, and the
+viewer's listeners at a fixed count; the palette toggle in Material's header must
+restyle the figures (a custom scheme name that the plugin's dark_schemes lists).
+"""
+
+from __future__ import annotations
+
+from .probes import LISTENER_PROBE, viewer_listeners
+from .sites import DARK_SCHEME, figure_counts
+
+COUNTS = figure_counts()  # nav title -> figures on that page
+ALL_READY = """n => {
+    const figs = [...document.querySelectorAll('figure.mm-figure')];
+    return figs.length === n && figs.every(f => f.dataset.mmState === 'ready');
+}"""
+
+
+def go(page, title):
+    """Click the nav link to ``title`` and wait until the page's figures are all ready."""
+    page.locator("nav.md-nav--primary a.md-nav__link:visible", has_text=title).first.click()
+    page.wait_for_function(
+        "t => document.querySelector('h1') && document.querySelector('h1').textContent.trim() === t",
+        arg=title,
+        timeout=15_000,
+    )
+    if COUNTS[title]:
+        page.wait_for_function(ALL_READY, arg=COUNTS[title], timeout=30_000)
+    # Figures that left the document are unmounted on Material's document$ (or the next frame).
+    page.wait_for_function(
+        "n => window.mmViewer.stats().figures === n", arg=COUNTS[title], timeout=10_000
+    )
+
+
+def instant(page):
+    """Still the same document: the marker set after the first load survives."""
+    return page.evaluate("window.__mmMarker === 'first load' && window.mmViewer === window.__mmApi")
+
+
+def gl_stats(page):
+    return page.evaluate("window.mmViewer.stats()")
+
+
+def test_instant_navigation_keeps_one_context_and_leaks_nothing(material_site, page):
+    page.context.add_init_script(LISTENER_PROBE)
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if r.url.endswith(".mmsc") else None)
+    page.goto(material_site)
+    page.wait_for_function(ALL_READY, arg=COUNTS["Page A"], timeout=30_000)
+    page.evaluate("() => { window.__mmMarker = 'first load'; window.__mmApi = window.mmViewer; }")
+    assert page.evaluate("window.mmViewer.liveContexts()") == 1
+
+    seen = {}  # title -> (stats, listeners) on the first visit
+    for round_trip in range(4):
+        for title in ("Page B", "Page A"):
+            go(page, title)
+            assert instant(page), "navigation to %s reloaded the page" % title
+            assert page.evaluate("window.mmViewer.liveContexts()") == 1
+            stats = gl_stats(page)
+            assert stats["figures"] == COUNTS[title] and stats["contexts"] == 1, stats
+            listeners = viewer_listeners(page)
+            assert listeners.get("media:change") == 1, listeners  # one theme watcher per page
+            state = (stats, listeners)
+            if title in seen:
+                assert state == seen[title], (round_trip, title)
+            seen[title] = state
+
+    # A page without figures: nothing of the viewer's left but its context.
+    go(page, "Page C")
+    assert instant(page)
+    assert page.evaluate("window.mmViewer.liveContexts()") == 1
+    stats = gl_stats(page)
+    assert stats == {"figures": 0, "contexts": 1, "geometries": 0, "textures": 0, "programs": 0}
+    assert viewer_listeners(page) == {}
+    go(page, "Page A")
+    assert instant(page)
+    assert (gl_stats(page), viewer_listeners(page)) == seen["Page A"]
+    go(page, "Page B")
+    assert (gl_stats(page), viewer_listeners(page)) == seen["Page B"]
+    assert page.evaluate("window.mmViewer.liveContexts()") == 1
+    assert all(url.startswith(material_site) for url in fetched), fetched
+    assert page.errors == []
+
+
+def palette_toggle(page):
+    page.locator("[data-md-component=palette] label:visible").first.click()
+
+
+def wait_theme(page, theme):
+    page.wait_for_function(
+        """t => { const f = [...document.querySelectorAll('figure.mm-figure')];
+                  return f.length > 0 && f.every(x => x.dataset.mmTheme === t); }""",
+        arg=theme,
+        timeout=5000,
+    )
+
+
+def corner_pixel(page):
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return page.evaluate(
+        """() => Array.from(document.querySelector('figure.mm-figure canvas')
+                   .getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3))"""
+    )
+
+
+def test_palette_toggle_restyles_figures(material_site, page):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if r.url.endswith(".mmsc") else None)
+    page.goto(material_site)
+    page.wait_for_function(ALL_READY, arg=COUNTS["Page A"], timeout=30_000)
+    page.evaluate("() => { window.__mmMarker = 'first load'; window.__mmApi = window.mmViewer; }")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+    wait_theme(page, "light")
+    assert corner_pixel(page) == [250, 250, 250]
+    loaded = len(fetched)
+    built = gl_stats(page)
+
+    palette_toggle(page)  # Material's header toggle: to the custom dark scheme
+    assert page.evaluate("document.body.dataset.mdColorScheme") == DARK_SCHEME
+    wait_theme(page, "dark")
+    assert corner_pixel(page) == [0, 0, 0]
+    assert len(fetched) == loaded and gl_stats(page) == built  # restyled, not refetched or rebuilt
+
+    go(page, "Page B")  # the scheme stays; B's figures start dark
+    assert instant(page)
+    wait_theme(page, "dark")
+    assert corner_pixel(page) == [0, 0, 0]
+    palette_toggle(page)
+    wait_theme(page, "light")
+    assert corner_pixel(page) == [250, 250, 250]
+
+    go(page, "Page C")
+    palette_toggle(page)  # toggled where there is no figure…
+    go(page, "Page A")
+    assert instant(page)
+    wait_theme(page, "dark")  # …A's figures come back in the new scheme
+    assert corner_pixel(page) == [0, 0, 0]
+    assert page.errors == []
