@@ -55,9 +55,28 @@ def build_scene_bytes(req: Dict[str, Any]) -> bytes:
                 "the request has neither a spec mapping nor fence text",
                 'send {"spec": {...}} or {"text": "..."}',
             )
-    # No data folder and no network: data files reach the worker only as
-    # files the page wrote into its file system first (none yet).
+    if isinstance(source, dict):
+        _refuse_data_files(source)
     return build(parse_spec(source, None, limits=limits)).to_bytes()
+
+
+def _refuse_data_files(spec: Dict[str, Any]) -> None:
+    """The browser has no copy of a figure's data files: say so, by name, up front
+    (parsing would report a missing file in Pyodide's home folder instead)."""
+    nodes = spec.get("nodes")
+    if not isinstance(nodes, dict):
+        return
+    for name, settings in nodes.items():
+        data = settings.get("data") if isinstance(settings, dict) else None
+        if data is None:
+            continue
+        path = data.get("path") or data.get("url") if isinstance(data, dict) else data
+        raise SpecError(
+            "%s's values come from the data file %r, which is read when the site is built, "
+            "not in the browser" % (name, path),
+            "give %s another init to edit this figure here, or edit the page and rebuild" % name,
+            field="nodes.%s.data" % name,
+        )
 
 
 def error_dict(e: SpecError) -> Dict[str, Any]:

@@ -79,3 +79,15 @@ def test_bad_requests_answer_a_json_error(req, error):
 def test_a_request_that_is_not_a_json_object_is_an_error_not_a_crash():
     assert json.loads(handle("[1, 2]"))["error"]["message"] == "the request must be a JSON object"
     assert json.loads(handle("{"))["error"]["message"].startswith("the request is not JSON: ")
+
+
+def test_a_figure_with_a_data_file_says_the_browser_has_no_copy():
+    spec = {"expr": "A @ B", "nodes": {"A": {"shape": [4, 4], "data": {"path": "w/gpt2.npy"}}}}
+    got = json.loads(handle(json.dumps({"spec": spec})))["error"]
+    assert got["message"] == (
+        "A's values come from the data file 'w/gpt2.npy', which is read when the site is built, not in the browser"
+    )
+    assert (
+        got["hint"] == "give A another init to edit this figure here, or edit the page and rebuild"
+    )
+    assert got["field"] == "nodes.A.data"
