@@ -13,6 +13,7 @@ import shutil
 from html import escape
 from pathlib import Path
 from typing import Optional, Set
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -151,9 +152,29 @@ class MmPlugin(BasePlugin[MmConfig]):
             app.write_text(text.replace(tag, _viewer_script("", self.config)), encoding="utf-8")
         # The core for the browser's Python worker (live editing), from this very package.
         (out / CORE_ARCHIVE).write_bytes(core_archive())
+        if self.everywhere:
+            _link_404(Path(config.site_dir) / "404.html", config.site_url, self.config)
         local = _local_pyodide(self.config.pyodide, config)
         if local is not None:
             shutil.copytree(local, out / "pyodide", dirs_exist_ok=True)
+
+
+def _link_404(page: Path, site_url: Optional[str], cfg) -> None:
+    """Give Material's 404 page the viewer too: instant navigation can start there.
+
+    MkDocs renders 404.html before any page (so before we know the site has
+    figures), and serves it at any depth, so its URLs are absolute: from
+    ``site_url``'s path, as Material's own links on that page are.
+    """
+    if not page.is_file():
+        return
+    html = page.read_text(encoding="utf-8")
+    at = html.find("</head>")
+    if at < 0 or "mm-viewer.js" in html:
+        return
+    base = urlsplit(site_url or "/").path or "/"
+    head = _head_tags(base if base.endswith("/") else base + "/", cfg)
+    page.write_text(html[:at] + head + html[at:], encoding="utf-8")
 
 
 def _prefix(dest_uri: str) -> str:

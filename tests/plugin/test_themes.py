@@ -13,6 +13,7 @@ assets without figures) are in test_build.py.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -156,8 +157,8 @@ def test_every_assets_mm_url_resolves_and_every_figure_file_is_used(built):
     assets = out / SITE_ASSETS
     used = set()
     for page in out.rglob("*.html"):
-        if assets in page.parents:
-            continue
+        if assets in page.parents or page == out / "404.html":
+            continue  # 404.html is served at any depth: absolute URLs, tested below
         html = page.read_text("utf-8")
         for tag, attrs in tags(html):
             for name, value in attrs.items():
@@ -177,3 +178,30 @@ def test_no_figures_no_assets_under_any_theme(tmp_path, theme):
     assert not (out / SITE_ASSETS).exists()
     for page in out.rglob("*.html"):
         assert "mm-viewer" not in page.read_text("utf-8"), page
+
+
+def test_material_404_page_links_the_viewer_by_absolute_urls(built):
+    """A reader can land on 404.html and navigate instantly to a page with figures."""
+    theme, _, out = built
+    html = (out / "404.html").read_text("utf-8")
+    scripts, links = viewer_tags(html)
+    if theme != "material":
+        assert not scripts and not links  # full page loads bring the viewer where needed
+        return
+    assert [s["src"] for s in scripts] == ["/sub/path/assets/mm/mm-viewer.js"]
+    assert [x["href"] for x in links] == ["/sub/path/assets/mm/mm-viewer.css"]
+    assert html.index("mm-viewer.js") < html.index("</head>")
+
+
+def test_live_editing_assets_are_emitted_with_the_viewer(built):
+    _, _, out = built
+    assets = out / SITE_ASSETS
+    assert (assets / "mm-worker.js").stat().st_size > 1000
+    with zipfile.ZipFile(assets / "mm-core.zip") as zf:
+        names = zf.namelist()
+    assert "mm_docs_plugin/core/live.py" in names
+    assert "mm_docs_plugin/plugin.py" not in names  # MkDocs is not in the browser
+    app = (assets / "app.html").read_text("utf-8")
+    (script,) = [a for t, a in tags(app) if t == "script" and a.get("src") == "mm-viewer.js"]
+    assert script["data-mm-runtime"] == "interaction"  # the full view gets the site's options
+    assert script["data-mm-pyodide"].startswith("https://cdn.jsdelivr.net/pyodide/v")
