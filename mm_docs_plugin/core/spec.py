@@ -66,7 +66,7 @@ FIGURE = sc.Schema(
             "caption",
             "str",
             None,
-            "caption under the figure (Markdown text)",
+            "caption under the figure (plain text, shown as written)",
             hi=2000,
             nullable=True,
         ),
