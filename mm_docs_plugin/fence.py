@@ -72,6 +72,7 @@ class Context:
     limits: Limits = DEFAULT_LIMITS
     height: Optional[int] = None  # default figure height (the spec's own wins)
     cache: Optional[BuildCache] = None
+    precompute: bool = True  # False: no scene file; the browser computes the figure
     figures: int = 0
     errors: int = 0
 
@@ -117,8 +118,13 @@ def render(source: str, ctx: Context) -> str:
         scene_url = "data:application/octet-stream;base64," + _b64(scene_bytes)
         poster_url = "data:image/svg+xml;base64," + _b64(poster.encode("utf-8"))
     else:
-        scene_url = ctx.url_prefix + _write(ctx.out_dir, scene_bytes, ".mmsc")
         poster_url = ctx.url_prefix + _write(ctx.out_dir, poster.encode("utf-8"), ".svg")
+        if not ctx.precompute:
+            # Validated and pictured at build time, computed by the reader's browser
+            # (Figure.compute): the site ships no scene files.
+            template = template.replace(' data-mm-scene="%s"' % SCENE_SLOT, "")
+            return template.replace(POSTER_SLOT, escape(poster_url))
+        scene_url = ctx.url_prefix + _write(ctx.out_dir, scene_bytes, ".mmsc")
     return template.replace(SCENE_SLOT, escape(scene_url)).replace(POSTER_SLOT, escape(poster_url))
 
 

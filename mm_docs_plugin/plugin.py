@@ -64,7 +64,7 @@ class MmPlugin(BasePlugin[MmConfig]):
     | `runtime` | `interaction` | when the browser starts Pyodide: `eager`, `visible`, `interaction`, `never` |
     | `max_elements` | `4000000` | cap on the elements of all matrices of one figure |
     | `height` | `480` | default figure height in CSS pixels (a fence's `height:` wins) |
-    | `precompute` | `true` | compute scenes at build time (`false` is reserved for browser-only figures) |
+    | `precompute` | `true` | ship each figure's computed scene file; `false`: ship only its spec and poster, and compute it in the reader's browser (smaller sites; needs `runtime` other than `never`) |
     | `data_dir` | page folder | folder that relative data paths resolve against |
     | `dark_schemes` | `[slate]` | Material palette scheme names drawn with the dark colours |
     | `cache` | `true` | keep built figures under `.cache/mm-docs/` next to mkdocs.yml |
@@ -80,6 +80,11 @@ class MmPlugin(BasePlugin[MmConfig]):
         """Present so MkDocs keeps this instance (and its cache) across serve rebuilds."""
 
     def on_config(self, config):
+        if not self.config.precompute and self.config.runtime == "never":
+            raise PluginError(
+                "mm: precompute: false leaves figures to the reader's browser, but runtime: never "
+                "turns the browser's Python off; set runtime (e.g. interaction) or precompute: true"
+            )
         _register_fence(config)
         folder = None
         if self.config.cache and config.config_file_path:
@@ -111,6 +116,7 @@ class MmPlugin(BasePlugin[MmConfig]):
                 on_error=self.config.on_error,
                 limits=self.limits,
                 height=self.config.height,
+                precompute=self.config.precompute,
                 cache=self.memory,
             )
         )

@@ -183,3 +183,28 @@ def test_cache_is_used_on_the_second_build(site):
     assert entries
     assert mkdocs_build(root, "--strict").returncode == 0
     assert sorted(cache.iterdir()) == entries
+
+
+def test_precompute_false_ships_spec_and_poster_but_no_scene_file(site):
+    root = site({"index.md": GOOD}, plugins=[{"mm": {"precompute": False}}])
+    r = mkdocs_build(root, "--strict")
+    assert r.returncode == 0, r.stderr
+    html = (root / "site" / "index.html").read_text("utf-8")
+    (fig,) = [a for t, a in tags(html) if t == "figure"]
+    assert "data-mm-scene" not in fig  # the viewer computes it from data-mm-spec
+    assert fig["data-mm-spec"]
+    assets = root / "site" / "assets" / "mm"
+    assert not list(assets.glob("*.mmsc"))
+    assert len(list(assets.glob("*.svg"))) == 1
+    (script,) = [a for t, a in tags(html) if t == "script" and "mm-viewer" in a.get("src", "")]
+    assert script["data-mm-precompute"] == "false"
+
+
+def test_precompute_false_with_runtime_never_is_a_config_error(site):
+    root = site({"index.md": GOOD}, plugins=[{"mm": {"precompute": False, "runtime": "never"}}])
+    r = mkdocs_build(root)
+    assert r.returncode != 0
+    assert (
+        "mm: precompute: false leaves figures to the reader's browser, but runtime: never"
+        in r.stderr
+    )
