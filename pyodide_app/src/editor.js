@@ -12,7 +12,6 @@
 
 import { ALGS, INITS, SCHEMES, SENSITIVITIES } from "./choices.js";
 import { fenceText } from "./fencetext.js";
-import { encodeUrlState } from "./urlstate.js";
 
 const DEBOUNCE_MS = 300;
 const FIELD = /^(.*?)(?: \(column (\d+)\))?$/;
@@ -498,9 +497,4 @@ export class Editor {
     this.generalError.append(...lines);
     this.generalError.hidden = false;
   }
-}
-
-/** The `#mm=` state of a spec mapping (for links after an edit). */
-export function specState(spec) {
-  return encodeUrlState(spec);
 }
