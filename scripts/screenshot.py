@@ -1,0 +1,92 @@
+"""Screenshots of figures as a reader sees them, for looking and for before/after checks.
+
+    python scripts/screenshot.py OUT_DIR [--width 688] [--height 480] [SPEC.yaml ...]
+
+Writes a demo page (scripts/demo_site.py) with one figure per spec (the demo gallery
+when none is given), opens it in Debian's headless Chromium at Material's content width
+(688 px by default) with reduced motion (no autoplay), waits until every figure is
+ready and saves ``OUT_DIR/figN.png`` (the figure element) for each.  Every request
+outside 127.0.0.1 is blocked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+from demo_site import GALLERY, write_site
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking"]
+ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def screenshots(out: Path, specs, width: int, height: int) -> list:
+    from playwright.sync_api import sync_playwright
+
+    site = out / "site"
+    write_site(site, specs)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
+    saved = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            context = browser.new_context(
+                viewport={"width": width, "height": max(720, height + 40)},
+                reduced_motion="reduce",
+            )
+            context.route(
+                "**/*",
+                lambda r: (
+                    r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
+                ),
+            )
+            page = context.new_page()
+            page.goto(url)
+            page.add_style_tag(
+                content="body{margin:0} figure.mm-figure{margin:0 0 8px 0;--mm-height:%dpx}"
+                % height
+            )
+            figures = page.query_selector_all("figure.mm-figure")
+            for n, fig in enumerate(figures):
+                fig.scroll_into_view_if_needed()
+                page.wait_for_function(
+                    "f => ['ready', 'error'].includes(f.dataset.mmState)", arg=fig, timeout=60_000
+                )
+                page.wait_for_timeout(300)
+                path = out / ("fig%d.png" % n)
+                fig.screenshot(path=str(path))
+                saved.append(path)
+            browser.close()
+    finally:
+        server.shutdown()
+    return saved
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("specs", nargs="*", type=Path)
+    ap.add_argument("--width", type=int, default=688)
+    ap.add_argument("--height", type=int, default=480)
+    args = ap.parse_args()
+    texts = [p.read_text("utf-8") for p in args.specs] or GALLERY
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in screenshots(args.out, texts, args.width, args.height):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
