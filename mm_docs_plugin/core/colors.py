@@ -1,7 +1,8 @@
 """Colours and sizes of elements: mm's value mapping, vectorised.
 
-`value_ranges` finds, once per build, the range each node's |x| is normalised
-over (mm's ``sensitivity``; mm walks the whole tree again for every element);
+`ranges_by_sensitivity` finds, once per build, the range each node's |x| is
+normalised over under each of mm's ``sensitivity`` modes (mm walks the whole tree
+again for every element); `value_ranges` picks each node's own;
 `colorize` maps values to RGB and size with mm's formulas (mm-reference §1.9):
 
     vol  = clip((|x| - absmin) / (absmax - absmin), 0, 1)
@@ -44,32 +45,38 @@ def _finite_abs(values: np.ndarray) -> np.ndarray:
     return a[np.isfinite(a)]
 
 
-def value_ranges(scene: Any) -> Dict[str, Range]:
-    """(absmin, absmax) per `SceneNode.path`, following each node's sensitivity.
+SENSITIVITIES = ("global", "semilocal", "local", "superlocal")
+
+
+def ranges_by_sensitivity(scene: Any) -> Dict[str, Dict[str, Range]]:
+    """(absmin, absmax) per `SceneNode.path` under every sensitivity.
 
     global: (0, max finite |x| over every node); local: (0, the node's max);
     semilocal: (0, sqrt(local * global)); superlocal: (min, max) finite |x| of
     the node (zeros included, as mm does).  Empty or all-non-finite nodes give
-    (0, 0).
+    (0, 0).  Computed once per build and shipped in the scene file, so a reader
+    switching sensitivity in the viewer needs no pass over the values.
     """
     local: Dict[str, Range] = {}
     for node in scene.nodes:
         a = _finite_abs(node.values)
         local[node.path] = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
     whole = max((hi for _, hi in local.values()), default=0.0)
-    out: Dict[str, Range] = {}
-    for node in scene.nodes:
-        lo, hi = local[node.path]
-        mode = node_colors(scene.spec, node).sensitivity
-        if mode == "local":
-            out[node.path] = (0.0, hi)
-        elif mode == "semilocal":
-            out[node.path] = (0.0, math.sqrt(hi * whole))
-        elif mode == "superlocal":
-            out[node.path] = (lo, hi)
-        else:
-            out[node.path] = (0.0, whole)
-    return out
+    return {
+        "global": {path: (0.0, whole) for path in local},
+        "semilocal": {path: (0.0, math.sqrt(hi * whole)) for path, (_, hi) in local.items()},
+        "local": {path: (0.0, hi) for path, (_, hi) in local.items()},
+        "superlocal": dict(local),
+    }
+
+
+def value_ranges(scene: Any, by_sensitivity: Any = None) -> Dict[str, Range]:
+    """(absmin, absmax) per `SceneNode.path`, following each node's own sensitivity."""
+    every = by_sensitivity or ranges_by_sensitivity(scene)
+    return {
+        node.path: every[node_colors(scene.spec, node).sensitivity][node.path]
+        for node in scene.nodes
+    }
 
 
 def normalize(values: np.ndarray, rng: Range) -> np.ndarray:

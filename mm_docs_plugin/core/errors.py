@@ -22,7 +22,9 @@ class SpecError(ValueError):
         hint: how to fix it (valid values, the nearest match, an example).
         line, column: 1-based position inside the fence text (or the
             expression text for errors raised by the sub-languages); None when
-            the error is not about one place.
+            the error is not about one place.  For a spec given as a mapping
+            (Python, URL state, live editing) there is no fence text: ``line``
+            is None and ``column`` is inside the text of ``field``.
         length: how many characters the caret should underline.
         field: dotted path of the spec field (``nodes.Q.shape``, ``anim.alg``)
             or URL field the error is about, for errors without a text
@@ -52,6 +54,8 @@ class SpecError(ValueError):
             where.append(self.field)
         if self.line is not None:
             where.append("line %d, column %d" % (self.line, self.column or 1))
+        elif self.column is not None:  # a column inside the field's own text
+            where.append("column %d" % self.column)
         text = ("%s: %s" % (", ".join(where), self.message)) if where else self.message
         if self.hint:
             text += "\nhint: " + self.hint

@@ -16,7 +16,7 @@ import numpy as np
 from . import elemexpr
 from . import epilog as ep
 from .anim import Animation, build_animation
-from .colors import node_colors, value_ranges
+from .colors import node_colors, ranges_by_sensitivity, value_ranges
 from .data import RemoteDataDisabled, load_data
 from .errors import SpecError
 from .geometry import Camera, Cube, Legend, MatrixView, Vec3
@@ -90,6 +90,8 @@ class Scene:
     bbox: Optional[Tuple[Vec3, Vec3]] = None
     animation: Optional[Animation] = None
     ranges: Dict[str, Tuple[float, float]] = field(default_factory=dict)  # colour normalisation
+    # The same under every sensitivity ({"local": {path: range}, ...}), for the viewer.
+    color_ranges: Dict[str, Dict[str, Tuple[float, float]]] = field(default_factory=dict)
     settings: Dict[str, Any] = field(
         default_factory=dict
     )  # fully defaulted sections, for the viewer
@@ -193,7 +195,8 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
         settings=_settings(spec, nodes),
     )
     scene.animation = build_animation(scene)
-    scene.ranges = value_ranges(scene)
+    scene.color_ranges = ranges_by_sensitivity(scene)
+    scene.ranges = value_ranges(scene, scene.color_ranges)
     return scene
 
 

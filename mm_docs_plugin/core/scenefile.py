@@ -55,6 +55,10 @@ def scene_to_bytes(scene) -> bytes:
         "bbox": [list(scene.bbox[0]), list(scene.bbox[1])],
         "animation": scene.animation.to_dict(),
         "ranges": {path: list(r) for path, r in sorted(scene.ranges.items())},
+        "color_ranges": {
+            mode: {path: list(r) for path, r in sorted(by_path.items())}
+            for mode, by_path in sorted(scene.color_ranges.items())
+        },
         "settings": scene.settings,
         "warnings": list(scene.warnings),
     }
@@ -114,6 +118,10 @@ def scene_from_bytes(data: bytes):
         bbox=(tuple(header["bbox"][0]), tuple(header["bbox"][1])),
         animation=animation_from_dict(header["animation"]),
         ranges={path: tuple(r) for path, r in header["ranges"].items()},
+        color_ranges={
+            mode: {path: tuple(r) for path, r in by_path.items()}
+            for mode, by_path in header["color_ranges"].items()
+        },
         settings=header["settings"],
     )
     scene.spec_dict = header["spec"]

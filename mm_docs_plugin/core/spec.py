@@ -347,13 +347,8 @@ class _Builder:
     def _rebase(self, e: SpecError, node: YNode, path: str) -> SpecError:
         line, col = _content_origin(node)
         if line is None:
-            return (
-                e.with_field(path)
-                if e.line is None
-                else SpecError(
-                    e.message, e.hint, None, None, e.length, path + " (column %d)" % e.column
-                )
-            )
+            # A mapping has no text positions: the column stays, relative to the field's text.
+            return SpecError(e.message, e.hint, None, e.column, e.length, e.field or path)
         if e.line is not None and e.line != 1:
             return e.with_field(path)  # already in fence coordinates
         return e.at_offset(line, col, path)

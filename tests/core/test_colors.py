@@ -9,8 +9,14 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from mm_docs_plugin.core import build, parse_spec
-from mm_docs_plugin.core.colors import colorize, hsl_to_rgb, node_colors, value_ranges
+from mm_docs_plugin.core import Scene, build, parse_spec
+from mm_docs_plugin.core.colors import (
+    colorize,
+    hsl_to_rgb,
+    node_colors,
+    ranges_by_sensitivity,
+    value_ranges,
+)
 from mm_docs_plugin.core.schema import COLORS
 
 DEFAULT = COLORS.defaults()
@@ -128,6 +134,18 @@ def test_sensitivity_global_local_semilocal_superlocal():
     _, r = ranges_for("colors: {sensitivity: superlocal}\n")
     for path, v in vals.items():
         assert r[path] == (pytest.approx(v.min()), pytest.approx(v.max()))
+
+
+@pytest.mark.parametrize("mode", ["global", "semilocal", "local", "superlocal"])
+def test_every_sensitivity_ships_in_the_scene_file(mode):
+    """The viewer switches sensitivity from the header alone: each mode's ranges are
+    the ones a build with that sensitivity computes, and they survive the file."""
+    scene = build(parse_spec(SPEC))
+    _, expected = ranges_for("colors: {sensitivity: %s}\n" % mode)
+    assert scene.color_ranges[mode] == expected
+    again = Scene.from_bytes(scene.to_bytes())
+    assert again.color_ranges[mode] == expected
+    assert sorted(again.color_ranges) == sorted(ranges_by_sensitivity(scene))
 
 
 def test_per_node_overrides_by_matrix_name_and_product_label():

@@ -49,9 +49,9 @@ def test_fence_text_and_mm_links_are_requests_too():
                 "message": "missing operand after '@'",
                 "hint": "an operator needs a matrix (or, for * and /, a number) on both sides",
                 "line": None,
-                "column": None,
+                "column": 3,
                 "length": 1,
-                "field": "expr (column 3)",
+                "field": "expr",
             },
         ),
         (
