@@ -22,9 +22,9 @@ NAME = "mm-core.zip"
 def core_files():
     """(archive name, path) of every file the browser needs, sorted."""
     files = [("mm_docs_plugin/__init__.py", PACKAGE / "__init__.py")]
-    for path in sorted((PACKAGE / "core").glob("*.py")):
-        files.append(("mm_docs_plugin/core/" + path.name, path))
-    return files
+    for path in sorted((PACKAGE / "core").rglob("*.py")):  # the layers are sub-packages
+        files.append(("mm_docs_plugin/" + path.relative_to(PACKAGE).as_posix(), path))
+    return sorted(files)
 
 
 def core_archive() -> bytes:

@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from .core.colors import node_colors, normalize, value_ranges, vol_rgb, vol_size
+from .core.scene.colors import node_colors, normalize, value_ranges, vol_rgb, vol_size
 
 WIDTH, HEIGHT = 960, 540
 MARGIN = 24.0

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from mm_docs_plugin.core import SpecError, build, decode_url_state, encode_url_state, parse_spec
-from mm_docs_plugin.core.pack import SceneFileError, pack, unpack
+from mm_docs_plugin.core.scene.pack import SceneFileError, pack, unpack
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "core"))

@@ -17,7 +17,7 @@ import pytest
 
 from mm_docs_plugin import poster
 from mm_docs_plugin.core import build, parse_spec
-from mm_docs_plugin.core.geometry import Legend
+from mm_docs_plugin.core.scene.geometry import Legend
 
 
 def _bench_spec() -> str:

@@ -13,10 +13,10 @@ Everything here is valid Python 3.8 with numpy 1.17 (Pyodide 0.17).
 from __future__ import annotations
 
 from .errors import DEFAULT_LIMITS, Limits, SpecError
-from .evaluate import Scene, SceneNode, build
-from .mmlink import export_mm_params, import_mm_url, mm_link
-from .spec import Spec, parse_spec
-from .urlstate import decode_url_state, encode_url_state, url_fragment
+from .links.mmlink import export_mm_params, import_mm_url, mm_link
+from .links.urlstate import decode_url_state, encode_url_state, url_fragment
+from .scene.evaluate import Scene, SceneNode, build
+from .spec.spec import Spec, parse_spec
 
 __all__ = [
     "DEFAULT_LIMITS",

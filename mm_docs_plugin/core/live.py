@@ -19,9 +19,9 @@ import json
 from typing import Any, Dict, Union
 
 from .errors import DEFAULT_LIMITS, Limits, SpecError
-from .evaluate import build
-from .mmlink import import_mm_url
-from .spec import parse_spec
+from .links.mmlink import import_mm_url
+from .scene.evaluate import build
+from .spec.spec import parse_spec
 
 
 def handle(request: str) -> Union[bytes, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import struct
 
-from mm_docs_plugin.core.pack import MAGIC
+from mm_docs_plugin.core.scene.pack import MAGIC
 
 START = 256  # where forged files put their buffer area (the JSON is space-padded to it)
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mm_docs_plugin.core import build, parse_spec
-from mm_docs_plugin.core import partition as pt
-from mm_docs_plugin.core.anim import ALGS, Animation, Track, build_animation
+from mm_docs_plugin.core.scene import partition as pt
+from mm_docs_plugin.core.scene.anim import ALGS, Animation, Track, build_animation
 
 
 def anim_of(spec) -> Animation:

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from mm_docs_plugin.core import Scene, build, parse_spec
-from mm_docs_plugin.core.colors import (
+from mm_docs_plugin.core.language.schema import COLORS
+from mm_docs_plugin.core.scene.colors import (
     colorize,
     hsl_to_rgb,
     node_colors,
     ranges_by_sensitivity,
     value_ranges,
 )
-from mm_docs_plugin.core.schema import COLORS
 
 DEFAULT = COLORS.defaults()
 

@@ -1,4 +1,4 @@
-"""Tests for mm_docs_plugin.core.data: every format, selection, limits, bad files, remote."""
+"""Tests for mm_docs_plugin.core.inputs.data: every format, selection, limits, bad files, remote."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import time
 import numpy as np
 import pytest
 
-from mm_docs_plugin.core import data as D
-from mm_docs_plugin.core.data import (
+from mm_docs_plugin.core.errors import Limits, SpecError
+from mm_docs_plugin.core.inputs import data as D
+from mm_docs_plugin.core.inputs.data import (
     DataSource,
     RemoteDataDisabled,
     data_shape,
     load_data,
     parse_slice,
 )
-from mm_docs_plugin.core.errors import Limits, SpecError
 
 RNG = np.random.RandomState(0)
 A = RNG.standard_normal((6, 8)).astype(np.float32)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mm_docs_plugin.core.elemexpr import ElemExpr, from_js, parse_elem_expr
 from mm_docs_plugin.core.errors import Limits, SpecError
+from mm_docs_plugin.core.language.elemexpr import ElemExpr, from_js, parse_elem_expr
 
 H, W = 5, 7
 I, J = np.indices((H, W)).astype(np.float64)

@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from mm_docs_plugin.core import SpecError, inits
-from mm_docs_plugin.core import epilog as ep
+from mm_docs_plugin.core import SpecError
+from mm_docs_plugin.core.inputs import inits
+from mm_docs_plugin.core.language import epilog as ep
 
 RNG = np.random.default_rng(7)
 X = RNG.standard_normal((6, 9)) * 4

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mm_docs_plugin.core import SpecError
-from mm_docs_plugin.core import expr as ex
+from mm_docs_plugin.core.language import expr as ex
 
 GOOD = [
     "A @ B",

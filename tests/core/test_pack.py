@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mm_docs_plugin.core.errors import SpecError
-from mm_docs_plugin.core.pack import (
+from mm_docs_plugin.core.scene.pack import (
     DTYPES,
     MAGIC,
     VERSION,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mm_docs_plugin.core import Scene, build, parse_spec
-from mm_docs_plugin.core.pack import SceneFileError, pack, unpack
+from mm_docs_plugin.core.scene.pack import SceneFileError, pack, unpack
 
 HEAD = """
 expr: out = (attn = softmax(tril((Q = input @ wQ) @ (K_t = wK_t @ input.T) / sqrt(k)))) @ (V = input @ wV) @ wO

@@ -1,6 +1,7 @@
 """The editor's menus (pyodide_app/src/choices.js) offer exactly the schema's names."""
 
-from mm_docs_plugin.core import inits, schema
+from mm_docs_plugin.core.inputs import inits
+from mm_docs_plugin.core.language import schema
 
 from .node import node_call
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from mm_docs_plugin.core import build, parse_spec
-from mm_docs_plugin.core.pack import unpack
+from mm_docs_plugin.core.scene.pack import unpack
 from mm_docs_plugin.poster import render as render_poster
 from mm_docs_plugin.sourcemap import fence_lines
 

@@ -27,11 +27,12 @@ import pytest
 import yaml
 
 from mm_docs_plugin import plugin
-from mm_docs_plugin.core import epilog as ep
-from mm_docs_plugin.core import expr as ex
-from mm_docs_plugin.core import inits, parse_spec
-from mm_docs_plugin.core import schema as sc
-from mm_docs_plugin.core import spec as sp
+from mm_docs_plugin.core import parse_spec
+from mm_docs_plugin.core.inputs import inits
+from mm_docs_plugin.core.language import epilog as ep
+from mm_docs_plugin.core.language import expr as ex
+from mm_docs_plugin.core.language import schema as sc
+from mm_docs_plugin.core.spec import spec as sp
 
 from .conftest import ROOT
 

@@ -20,8 +20,8 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+from ..errors import SpecError, did_you_mean
 from . import expr as ex
-from .errors import SpecError, did_you_mean
 
 LAYERNORM_EPS = 1e-5
 

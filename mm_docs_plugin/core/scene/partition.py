@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from .spec import Spec
-from .tree import TreeNode
+from ..spec.spec import Spec
+from ..spec.tree import TreeNode
 
 Blocks = Tuple[int, int, int]  # i, j, k
 

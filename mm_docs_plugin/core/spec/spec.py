@@ -38,14 +38,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
-from . import elemexpr
-from . import epilog as ep
-from . import expr as ex
-from . import schema as sc
-from .data import DataSource, RemoteDataDisabled, data_shape
-from .errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
-from .fence_yaml import YNode, from_python, parse_yaml
-from .inits import INITS, RANGE_INITS
+from ..errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
+from ..inputs.data import DataSource, RemoteDataDisabled, data_shape
+from ..inputs.inits import INITS, RANGE_INITS
+from ..language import elemexpr
+from ..language import epilog as ep
+from ..language import expr as ex
+from ..language import schema as sc
+from ..language.yaml import YNode, from_python, parse_yaml
 from .tree import Given, TreeNode, infer_shapes, lower
 
 TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes")
@@ -243,7 +243,7 @@ def parse_spec(
 
 def _overlay_mm(root: YNode, limits: Limits) -> YNode:
     """Import the mm link, then let the fence's own keys override it."""
-    from .mmlink import mm_url_to_dict
+    from ..links.mmlink import mm_url_to_dict
 
     link = root.value["from_mm"]
     if not isinstance(link.value, str):

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 
-from .errors import SpecError, did_you_mean
-from .fence_yaml import YNode
+from ..errors import SpecError, did_you_mean
+from .yaml import YNode
 
 ALGS = (
     "none",

@@ -22,14 +22,14 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from . import elemexpr
-from . import epilog as ep
-from . import expr as ex
-from . import schema as sc
-from .errors import DEFAULT_LIMITS, Limits, SpecError
-from .inits import RANGE_INITS
-from .spec import Spec, parse_spec
-from .tree import label_of
+from ..errors import DEFAULT_LIMITS, Limits, SpecError
+from ..inputs.inits import RANGE_INITS
+from ..language import elemexpr
+from ..language import epilog as ep
+from ..language import expr as ex
+from ..language import schema as sc
+from ..spec.spec import Spec, parse_spec
+from ..spec.tree import label_of
 
 MM_APP = "https://bhosmer.github.io/mm/index.html"
 

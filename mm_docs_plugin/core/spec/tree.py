@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-from . import epilog as ep
-from . import expr as ex
-from .errors import Limits, SpecError
+from ..errors import Limits, SpecError
+from ..language import epilog as ep
+from ..language import expr as ex
 
 DEFAULT_DIM = 32  # mm's default matrix side
 Locate = Callable[[int], Tuple[int, int]]  # expr offset -> (line, column) in the fence

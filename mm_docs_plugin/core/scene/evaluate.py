@@ -13,18 +13,18 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
-from . import elemexpr
-from . import epilog as ep
+from ..errors import SpecError
+from ..inputs.data import RemoteDataDisabled, load_data
+from ..inputs.inits import apply_dropout, make_values, matrix_rng, placeholder
+from ..language import elemexpr
+from ..language import epilog as ep
+from ..spec.spec import NodeSpec, Spec, parse_spec
+from ..spec.tree import TreeNode
 from .anim import Animation, build_animation
 from .colors import node_colors, ranges_by_sensitivity, value_ranges
-from .data import RemoteDataDisabled, load_data
-from .errors import SpecError
 from .geometry import Camera, Cube, Legend, MatrixView, Vec3
-from .inits import apply_dropout, make_values, matrix_rng, placeholder
 from .layout import layout
 from .scenefile import scene_from_bytes, scene_to_bytes
-from .spec import NodeSpec, Spec, parse_spec
-from .tree import TreeNode
 
 
 @dataclass(eq=False)

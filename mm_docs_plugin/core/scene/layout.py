@@ -31,11 +31,11 @@ import math
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
-from . import schema as sc
+from ..language import schema as sc
+from ..spec.spec import Spec
+from ..spec.tree import TreeNode
 from .geometry import Arrow, Block, Camera, Cube, Legend, MatrixView, Vec3, add, cross, neg, scale
 from .partition import resolve_blocks, splits
-from .spec import Spec
-from .tree import TreeNode
 
 Splits = Tuple[int, ...]
 

@@ -15,8 +15,8 @@ import zlib
 from typing import Optional
 from urllib.parse import unquote
 
-from .errors import DEFAULT_LIMITS, Limits, SpecError
-from .spec import Spec, parse_spec
+from ..errors import DEFAULT_LIMITS, Limits, SpecError
+from ..spec.spec import Spec, parse_spec
 
 PREFIX = "mm="
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+\Z")

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
-from .errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
+from ..errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
 
 # Epilog functions the expression may call (their meaning lives in epilog.py).
 EPILOG_NAMES = (

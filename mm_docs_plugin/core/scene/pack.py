@@ -57,7 +57,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .errors import SpecError, did_you_mean
+from ..errors import SpecError, did_you_mean
 
 MAGIC = b"MMSC"
 VERSION = 1

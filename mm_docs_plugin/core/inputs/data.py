@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Callable, List, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from .errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
+from ..errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
 
 FORMATS = ("npy", "npz", "csv", "safetensors")
 _SUFFIXES = {".npy": "npy", ".npz": "npz", ".csv": "csv", ".safetensors": "safetensors"}

@@ -63,7 +63,7 @@ from typing import Callable, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
-from .errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
+from ..errors import DEFAULT_LIMITS, Limits, SpecError, did_you_mean
 
 # --------------------------------------------------------------------- tree
 

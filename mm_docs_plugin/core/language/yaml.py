@@ -42,7 +42,7 @@ import numbers
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from .errors import DEFAULT_LIMITS, Limits, SpecError
+from ..errors import DEFAULT_LIMITS, Limits, SpecError
 
 __all__ = ["YNode", "from_python", "parse_yaml", "to_python"]
 
