@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mm_docs_plugin.core.errors import Limits, SpecError
-from mm_docs_plugin.core.language.yaml import YNode, _resolve, from_python, parse_yaml, to_python
+from mm_docs_plugin.core.language.fence_yaml import (
+    YNode,
+    _resolve,
+    from_python,
+    parse_yaml,
+    to_python,
+)
 
 # -- valid documents, compared with PyYAML ------------------------------------------
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 
 from ..errors import SpecError, did_you_mean
-from .yaml import YNode
+from .fence_yaml import YNode
 
 ALGS = (
     "none",

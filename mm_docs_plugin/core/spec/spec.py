@@ -45,7 +45,7 @@ from ..language import elemexpr
 from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
-from ..language.yaml import YNode, from_python, parse_yaml
+from ..language.fence_yaml import YNode, from_python, parse_yaml
 from .tree import Given, TreeNode, infer_shapes, lower
 
 TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes")
