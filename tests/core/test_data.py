@@ -132,7 +132,7 @@ def test_parse_slice_index_range():
 def test_npy_roundtrip_slice_transpose(tmp_path):
     np.save(str(tmp_path / "a.npy"), A)
     assert shape(tmp_path, path="a.npy") == A.shape
-    assert not D._cache  # header only: nothing parsed or cached
+    assert not D.load._cache  # header only: nothing parsed or cached
     assert np.array_equal(both(tmp_path, path="a.npy"), A)
     got = both(tmp_path, path="a.npy", slice="1:5, ::2", transpose=True)
     assert np.array_equal(got, A[1:5, ::2].T)
@@ -467,7 +467,7 @@ def test_cache_returns_private_copies(tmp_path):
     for i in range(40):
         np.save(str(tmp_path / f"c{i}.npy"), A)
         load(tmp_path, path=f"c{i}.npy")
-    assert len(D._cache) <= 16
+    assert len(D.load._cache) <= 16
 
 
 # --------------------------------------------------------------------------- remote

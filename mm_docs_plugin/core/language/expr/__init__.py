@@ -1,0 +1,74 @@
+"""The matrix expression language of the ``expr`` field.
+
+    out = (attn = softmax(tril(Q @ K.T / sqrt(k)))) @ V
+
+Grammar (whitespace is free; positions are kept for every node)::
+
+    expr     := NAME '=' expr | chain                 -- a name may label any matmul
+    chain    := postfix (('@' | '*' | '/') postfix)*  -- one precedence level, left-assoc (as Python)
+    postfix  := atom ('.T')*                          -- transpose of a named matrix
+    atom     := NAME | NUMBER | 'k'
+              | FUNC '(' expr ')'                     -- an epilog: softmax, tril, relu, ...
+              | 'sqrt' '(' NUMBER | 'k' ')'           -- only as a scale factor
+              | '(' expr ')'
+
+``@`` multiplies matrices; ``* NUMBER``, ``/ NUMBER``, ``/ sqrt(k)`` and ``/ k``
+scale a matmul's result, where ``k`` is that matmul's depth (the shared inner
+dimension).  Functions are epilogs applied to a matmul's result (see
+`epilog.EPILOG_FUNCTIONS`).  ``tril``/``triu`` are causal masks: masked entries
+are left out of a following softmax or layernorm and shown as 0.
+
+This package only parses (`parse`) and prints (`nodes`): `parse_expr` gives an
+immutable AST whose nodes compare equal regardless of positions, and `print_expr`
+writes it back with the fewest parentheses, so ``parse(print(parse(t))) ==
+parse(t)``.  Turning the AST into matmul nodes with shapes is `spec.tree.lower`'s
+job.  Nothing here is ever evaluated as code.
+"""
+
+from .nodes import (
+    DEPTH,
+    EPILOG_NAMES,
+    MAX_HEIGHT,
+    SCALE_FUNCTIONS,
+    Assign,
+    Call,
+    Depth,
+    MatMul,
+    Name,
+    Node,
+    Number,
+    Scale,
+    Sqrt,
+    Transpose,
+    children,
+    count_matmuls,
+    format_number,
+    height,
+    print_expr,
+)
+from .parse import parse_expr, parse_fragment, tokenize
+
+__all__ = [
+    "DEPTH",
+    "EPILOG_NAMES",
+    "MAX_HEIGHT",
+    "SCALE_FUNCTIONS",
+    "Assign",
+    "Call",
+    "Depth",
+    "MatMul",
+    "Name",
+    "Node",
+    "Number",
+    "Scale",
+    "Sqrt",
+    "Transpose",
+    "children",
+    "count_matmuls",
+    "format_number",
+    "height",
+    "parse_expr",
+    "parse_fragment",
+    "print_expr",
+    "tokenize",
+]
