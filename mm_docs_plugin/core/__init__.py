@@ -16,7 +16,8 @@ from .errors import DEFAULT_LIMITS, Limits, SpecError
 from .links.mmlink import export_mm_params, import_mm_url, mm_link
 from .links.urlstate import decode_url_state, encode_url_state, url_fragment
 from .scene.evaluate import Scene, SceneNode, build
-from .spec.spec import Spec, parse_spec
+from .spec.parse import parse_spec
+from .spec.spec import Spec
 
 __all__ = [
     "DEFAULT_LIMITS",

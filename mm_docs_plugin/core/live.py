@@ -21,7 +21,7 @@ from typing import Any, Dict, Union
 from .errors import DEFAULT_LIMITS, Limits, SpecError
 from .links.mmlink import import_mm_url
 from .scene.evaluate import build
-from .spec.spec import parse_spec
+from .spec.parse import parse_spec
 
 
 def handle(request: str) -> Union[bytes, str]:

@@ -20,7 +20,8 @@ from mm_docs_plugin.core import (
     import_mm_url,
     parse_spec,
 )
-from mm_docs_plugin.core.links.mmlink import MM_APP, mm_link, mm_params_from_url
+from mm_docs_plugin.core.links.mmlink import MM_APP, mm_link
+from mm_docs_plugin.core.spec.mm_params import mm_params_from_url
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mm-links.txt"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "mm-links.txt"

@@ -16,7 +16,8 @@ from typing import Optional
 from urllib.parse import unquote
 
 from ..errors import DEFAULT_LIMITS, Limits, SpecError
-from ..spec.spec import Spec, parse_spec
+from ..spec.parse import parse_spec
+from ..spec.spec import Spec
 
 PREFIX = "mm="
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+\Z")

@@ -18,7 +18,8 @@ from ..inputs.data import RemoteDataDisabled, load_data
 from ..inputs.inits import apply_dropout, make_values, matrix_rng, placeholder
 from ..language import elemexpr
 from ..language import epilog as ep
-from ..spec.spec import NodeSpec, Spec, parse_spec
+from ..spec.parse import parse_spec
+from ..spec.spec import NodeSpec, Spec
 from ..spec.tree import TreeNode
 from .anim import Animation, build_animation
 from .colors import node_colors, ranges_by_sensitivity, value_ranges
