@@ -15,7 +15,9 @@ from __future__ import annotations
 from .errors import DEFAULT_LIMITS, Limits, SpecError
 from .links.mmlink import export_mm_params, import_mm_url, mm_link
 from .links.urlstate import decode_url_state, encode_url_state, url_fragment
-from .scene.evaluate import Scene, SceneNode, build
+from .scene.build import build
+from .scene.nodes import SceneNode
+from .scene.scene import Scene
 from .spec.parse import parse_spec
 from .spec.spec import Spec
 

@@ -20,7 +20,7 @@ from typing import Any, Dict, Union
 
 from .errors import DEFAULT_LIMITS, Limits, SpecError
 from .links.mmlink import import_mm_url
-from .scene.evaluate import build
+from .scene.build import build
 from .spec.parse import parse_spec
 
 

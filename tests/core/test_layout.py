@@ -175,7 +175,7 @@ def test_bbox_holds_everything_and_is_centred(name):
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_default_camera_frames_the_whole_figure_tightly(name):
-    from mm_docs_plugin.core.scene.layout import NOMINAL_ASPECT
+    from mm_docs_plugin.core.scene.camera import NOMINAL_ASPECT
 
     scene = figure(name)
     cam = scene.camera

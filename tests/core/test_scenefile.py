@@ -35,6 +35,9 @@ def test_round_trip_keeps_geometry_animation_and_values(scene):
     assert back.camera == scene.camera and back.bbox == scene.bbox
     assert back.animation == scene.animation
     assert back.ranges == scene.ranges
+    assert back.color_ranges == scene.color_ranges
+    assert repr(back) == repr(scene)  # a report reads the same from the file
+    assert repr(back).startswith("Scene 'out = (attn = softmax(")
     assert back.spec_dict == scene.spec.to_dict()
     assert [n.name for n in back.nodes] == [n.name for n in scene.nodes]
     for a, b in zip(scene.nodes, back.nodes):

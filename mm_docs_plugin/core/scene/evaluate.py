@@ -1,15 +1,13 @@
 """Evaluation: the values of every node of a spec.
 
-`build` makes each input matrix once (a name used twice, or as ``X`` and
-``X.T``, is one matrix), multiplies in float64, applies epilogs to complete
-sums, and stores float32 values on a `Scene`.  Geometry, animation programs
-and packing come later in the pipeline and read the same Scene.
+Each input matrix is made once (a name used twice, or as ``X`` and ``X.T``, is one
+matrix); products are multiplied in float64, epilogs apply to complete sums, and
+nodes keep float32 values.  Products beyond float32's range are reported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Dict, List, NamedTuple, Tuple
 
 import numpy as np
 
@@ -18,138 +16,22 @@ from ..inputs.data import RemoteDataDisabled, load_data
 from ..inputs.inits import apply_dropout, make_values, matrix_rng, placeholder
 from ..language import elemexpr
 from ..language import epilog as ep
-from ..spec.parse import parse_spec
 from ..spec.spec import NodeSpec, Spec
 from ..spec.tree import TreeNode
-from .anim import Animation, build_animation
-from .colors import node_colors, ranges_by_sensitivity, value_ranges
-from .geometry import Camera, Cube, Legend, MatrixView, Vec3
-from .layout import layout
-from .scenefile import scene_from_bytes, scene_to_bytes
+from .nodes import NodeList, SceneNode
 
 
-@dataclass(eq=False)
-class SceneNode:
-    """One node of the figure with its values.
+class Values(NamedTuple):
+    """What evaluation gives a scene."""
 
-    ``name`` is the label shown on the figure: a matrix (``Q``), a transposed
-    view (``K.T``), a product's name (``attn``) or an unnamed product's text.
-    """
-
-    name: str
-    shape: Tuple[int, int]
-    kind: str  # "leaf" | "matmul"
-    values: np.ndarray  # float32, ``shape``
-    path: str  # "root", "root.left", ...
-    left: Optional[SceneNode] = None
-    right: Optional[SceneNode] = None
-    epilog: Optional[str] = None  # matmuls: "softmax(tril(x / sqrt(k)))", or "none"
-    epilog_ops: ep.Epilog = ()  # the same, as data (innermost first)
-    matrix: Optional[str] = None  # leaves: the matrix shown (K for K.T)
-    transposed: bool = False
-    init: Optional[str] = None  # leaves: how the values were made
-
-    @property
-    def depth(self) -> int:
-        """k: the inner dimension (0 for leaves)."""
-        return self.left.shape[1] if self.kind == "matmul" else 0
-
-    def __repr__(self) -> str:
-        extra = " [%s]" % self.epilog if self.epilog_ops else ""
-        return "<%s %s %d×%d%s>" % (self.kind, self.name, self.shape[0], self.shape[1], extra)
-
-
-class NodeList(list):
-    """Scene nodes in pre-order; also indexable by name (``scene.nodes["attn"]``)."""
-
-    def __getitem__(self, key: Union[int, slice, str]):
-        if isinstance(key, str):
-            for node in self:
-                if node.name == key:
-                    return node
-            raise KeyError(key)
-        return super().__getitem__(key)
-
-    def names(self) -> List[str]:
-        return [n.name for n in self]
-
-
-@dataclass(eq=False)
-class Scene:
-    """A built figure: the spec and every node's values."""
-
-    spec: Optional[Spec]  # None for scenes read from a file (see spec_dict)
     root: SceneNode
-    nodes: NodeList
-    inputs: Dict[str, np.ndarray] = field(default_factory=dict)  # input matrices by name
-    warnings: Tuple[str, ...] = ()
-    # Geometry (layout.py): every matrix as drawn, one cube per matmul, legends, view.
-    matrices: Tuple[MatrixView, ...] = ()
-    cubes: Tuple[Cube, ...] = ()
-    legends: Tuple[Legend, ...] = ()
-    camera: Optional[Camera] = None
-    bbox: Optional[Tuple[Vec3, Vec3]] = None
-    animation: Optional[Animation] = None
-    ranges: Dict[str, Tuple[float, float]] = field(default_factory=dict)  # colour normalisation
-    # The same under every sensitivity ({"local": {path: range}, ...}), for the viewer.
-    color_ranges: Dict[str, Dict[str, Tuple[float, float]]] = field(default_factory=dict)
-    settings: Dict[str, Any] = field(
-        default_factory=dict
-    )  # fully defaulted sections, for the viewer
-    _spec_dict: Optional[Dict[str, Any]] = field(default=None, repr=False)
-
-    @property
-    def spec_dict(self) -> Dict[str, Any]:
-        """The spec as plain data (`Spec.to_dict`)."""
-        return self.spec.to_dict() if self.spec is not None else dict(self._spec_dict or {})
-
-    @spec_dict.setter
-    def spec_dict(self, value: Dict[str, Any]) -> None:
-        self._spec_dict = value
-
-    def to_bytes(self) -> bytes:
-        """The scene file: deterministic, versioned, typed-array friendly (`scenefile`)."""
-        return scene_to_bytes(self)
-
-    @staticmethod
-    def from_bytes(data: bytes) -> Scene:
-        return scene_from_bytes(data)
-
-    def node_at(self, path: str) -> SceneNode:
-        """The node at a tree path ("root", "root.left", ...)."""
-        for node in self.nodes:
-            if node.path == path:
-                return node
-        raise KeyError(path)
-
-    @property
-    def elements(self) -> int:
-        return sum(n.shape[0] * n.shape[1] for n in self.nodes)
-
-    def __repr__(self) -> str:
-        lines = [
-            "Scene %r: %d nodes, %s elements"
-            % (self.spec.expr, len(self.nodes), format(self.elements, ","))
-        ]
-        for n in self.nodes:
-            lines.append(
-                "  %-8s %-24s %5d×%-5d %s"
-                % (
-                    n.kind,
-                    n.name,
-                    n.shape[0],
-                    n.shape[1],
-                    n.init or ("" if n.epilog == "none" else n.epilog),
-                )
-            )
-        lines.extend("  warning: " + w for w in self.warnings)
-        return "\n".join(lines)
+    nodes: NodeList  # pre-order
+    inputs: Dict[str, np.ndarray]  # input matrices by name, float32, read-only
+    warnings: Tuple[str, ...]
 
 
-def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene:
-    """Evaluate every node of ``spec`` (a Spec, or anything `parse_spec` takes)."""
-    if not isinstance(spec, Spec):
-        spec = parse_spec(spec, base_dir)
+def evaluate(spec: Spec) -> Values:
+    """Every node's values (the spec's shapes are already inferred)."""
     warnings = list(spec.warnings)
     matrices: Dict[str, np.ndarray] = {}
     inits: Dict[str, str] = {}
@@ -180,36 +62,7 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
     frozen = {}
     for name, m in matrices.items():
         frozen[name] = m.astype(np.float32)
-        frozen[name].setflags(write=False)
-    geo = layout(spec)
-    scene = Scene(
-        spec=spec,
-        root=root,
-        nodes=nodes,
-        inputs=frozen,
-        warnings=tuple(warnings) + geo.warnings,
-        matrices=geo.matrices,
-        cubes=geo.cubes,
-        legends=geo.legends,
-        camera=geo.camera,
-        bbox=geo.bbox,
-        settings=_settings(spec, nodes),
-    )
-    scene.animation = build_animation(scene)
-    scene.color_ranges = ranges_by_sensitivity(scene)
-    scene.ranges = value_ranges(scene, scene.color_ranges)
-    return scene
-
-
-def _settings(spec: Spec, nodes: NodeList) -> Dict[str, Any]:
-    """Every section with its defaults, and per-node colour overrides, as plain data."""
-    out: Dict[str, Any] = {
-        name: dict(getattr(spec, name)) for name in ("figure", "anim", "layout", "deco", "colors")
-    }
-    out["node_colors"] = {
-        n.path: dict(c) for n in nodes for c in [node_colors(spec, n)] if c != spec.colors
-    }
-    return out
+    return Values(root, nodes, frozen, tuple(warnings))
 
 
 def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:

@@ -15,6 +15,7 @@ face is axis-aligned, so every axis vector below is ± a unit basis vector.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -39,6 +40,17 @@ def cross(a: Vec3, b: Vec3) -> Vec3:
         a[2] * b[0] - a[0] * b[2] + 0.0,
         a[0] * b[1] - a[1] * b[0] + 0.0,
     )
+
+
+def unit(v: Vec3) -> Vec3:
+    n = math.sqrt(sum(x * x for x in v))
+    return (v[0] / n, v[1] / n, v[2] / n)
+
+
+def bbox(points) -> Tuple[Vec3, Vec3]:
+    """(min corner, max corner) of some points."""
+    xs, ys, zs = zip(*points)
+    return (min(xs), min(ys), min(zs)), (max(xs), max(ys), max(zs))
 
 
 def dot(a: Vec3, b: Vec3) -> float:

@@ -27,14 +27,28 @@ The root's rows run down the screen (``ui = -y``), its columns to the right
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from ..language import schema as sc
 from ..spec.spec import Spec
 from ..spec.tree import TreeNode
-from .geometry import Arrow, Block, Camera, Cube, Legend, MatrixView, Vec3, add, cross, neg, scale
+from .camera import frame_camera
+from .geometry import (
+    Arrow,
+    Block,
+    Camera,
+    Cube,
+    Legend,
+    MatrixView,
+    Vec3,
+    add,
+    bbox,
+    cross,
+    neg,
+    scale,
+)
+from .legends import place_legends
 from .partition import resolve_blocks, splits
 
 Splits = Tuple[int, ...]
@@ -103,7 +117,7 @@ def layout(spec: Spec) -> Layout:
                 if (t.path, role) not in index:
                     index[(t.path, role)] = index[(child.path, "result")]
 
-    lo, hi = _bbox([c for v in views for c in v.corners()])
+    lo, hi = bbox([c for v in views for c in v.corners()])
     centre = scale(add(lo, hi), -0.5)
     views = [_moved_view(v, centre) for v in views]
     cubes = [
@@ -112,7 +126,7 @@ def layout(spec: Spec) -> Layout:
         if t.kind == "matmul"
     ]
     lo, hi = add(lo, centre), add(hi, centre)
-    legends = _legends(spec, views)
+    legends = place_legends(spec, views)
     warnings = tuple(
         "layout: %s and %s overlap (scheme %s); try layout.scatter, or scheme blocks"
         % (views[m].name, views[n].name, spec.layout.scheme)
@@ -125,13 +139,13 @@ def layout(spec: Spec) -> Layout:
         for g in legends
         for d in (-1, 1)
     ]
-    camera = _camera(spec, points)
+    camera = frame_camera(spec, points)
     return Layout(tuple(views), tuple(cubes), tuple(legends), camera, (lo, hi), warnings)
 
 
 def overlaps(views: List[MatrixView], eps: float = 1e-6) -> List[Tuple[int, int]]:
     """Pairs of views whose faces intersect (touching at an edge does not count)."""
-    boxes = [_bbox(v.corners()) for v in views]
+    boxes = [bbox(v.corners()) for v in views]
     found = []
     for m in range(len(boxes)):
         for n in range(m + 1, len(boxes)):
@@ -316,11 +330,6 @@ def _moved_view(v: MatrixView, d: Vec3) -> MatrixView:
     return replace(v, origin=add(v.origin, d), blocks=blocks)
 
 
-def _bbox(points) -> Tuple[Vec3, Vec3]:
-    xs, ys, zs = zip(*points)
-    return (min(xs), min(ys), min(zs)), (max(xs), max(ys), max(zs))
-
-
 # ---------------------------------------------------------------- cubes
 
 
@@ -340,7 +349,7 @@ def _cube(t: TreeNode, f: Frame, index, views, d: Vec3, flow: float) -> Cube:
         left=left,
         right=right,
         result=result,
-        bbox=_bbox(corners),
+        bbox=bbox(corners),
     )
     return replace(cube, arrow=_arrow(cube, views, flow)) if flow > 0 else cube
 
@@ -358,135 +367,3 @@ def _arrow(c: Cube, views, flow: float) -> Arrow:
         left_vane=(add(lc, scale(ui, half)), add(lc, scale(ui, -half)), tip),
         right_vane=(add(rc, scale(uj, half)), add(rc, scale(uj, -half)), tip),
     )
-
-
-# ---------------------------------------------------------------- legends
-
-
-def _legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
-    """Names and dimension labels, each outside an edge no other face is beyond."""
-    deco = spec.deco
-    if deco.legends <= 0:
-        return []
-    by_path = {t.path: t for t in spec.tree.walk()}
-    boxes = [_bbox(v.corners()) for v in views]
-    out: List[Legend] = []
-    for n, v in enumerate(views):
-        h, w = v.shape
-        size = deco.legends * (h * w) ** (1 / 3) / 10
-        if len(v.name) > 8:
-            size *= 8 / len(v.name)  # mm shrinks long names
-        reach = 2 * v.gap + 2 * size
-        free = [e for e in _edges(v) if not _edge_taken(e, v, n, boxes, reach)]
-        rows_free = [e for e in free if e[0].startswith("row")] or free or [_edges(v)[0]]
-        name_edge = rows_free[0]
-        node = by_path.get(v.node)
-        shape = deco.shape and node is not None and (node.kind == "leaf" or node.path == "root")
-        if shape:
-            letters = _DIM_LETTERS[v.role]
-            for edge in _shape_edges(free, v):
-                axis = 1 if edge[0].startswith("row") else 0  # row edges run along columns
-                splits_ = v.col_splits if axis == 1 else v.row_splits
-                text = "%s = %d" % (letters[axis], splits_[-1])
-                if len(splits_) > 2:
-                    text += " / %d" % (len(splits_) - 1)
-                out.append(_edge_legend(text, edge, v, n, size * 0.6, 1.2, "shape"))
-        offset = 2.6 if shape and name_edge in _shape_edges(free, v) else 1.2
-        out.append(_edge_legend(v.name, name_edge, v, n, size, offset, "name"))
-    return out
-
-
-_DIM_LETTERS = {"result": ("I", "J"), "left": ("I", "K"), "right": ("K", "J")}
-
-
-def _edges(v: MatrixView):
-    """(name, start, end, outward) for the four edges of a view."""
-    c = v.corners()
-    a0, a1 = v.axes
-    return [
-        ("row-start", c[0], c[3], neg(a0)),
-        ("row-end", c[1], c[2], a0),
-        ("col-start", c[0], c[1], neg(a1)),
-        ("col-end", c[3], c[2], a1),
-    ]
-
-
-def _edge_taken(edge, v: MatrixView, n: int, boxes, reach: float) -> bool:
-    """Whether another face lies within ``reach`` beyond this edge (in or out of plane)."""
-    _, a, b, out = edge
-    normal = v.normal
-    pts = [
-        add(p, add(scale(out, d), scale(normal, e)))
-        for p in (a, b)
-        for d in (0.0, reach)
-        for e in (-reach, reach)
-    ]
-    lo, hi = _bbox(pts)
-    for m, (blo, bhi) in enumerate(boxes):
-        if m != n and all(
-            min(hi[x], bhi[x]) - max(lo[x], blo[x]) > 1e-6
-            or (blo[x] == bhi[x] and lo[x] < blo[x] < hi[x])
-            for x in range(3)
-        ):
-            return True
-    return False
-
-
-def _shape_edges(free, v: MatrixView):
-    """One free edge per dimension: a row edge (labels columns), a column edge (labels rows)."""
-    picks = []
-    for kind in ("col", "row"):
-        options = [e for e in free if e[0].startswith(kind)]
-        if options:
-            picks.append(options[-1])  # prefer the far (end) edge, away from the origin corner
-    return picks
-
-
-def _edge_legend(
-    text: str, edge, v: MatrixView, n: int, size: float, offset: float, kind: str
-) -> Legend:
-    _, a, b, out = edge
-    mid = scale(add(a, b), 0.5)
-    along = tuple(bb - aa for aa, bb in zip(a, b))
-    length = max(math.sqrt(sum(x * x for x in along)), 1e-9)
-    direction = tuple(x / length for x in along)
-    return Legend(text, add(mid, scale(out, size * offset)), direction, v.normal, size, kind, n)
-
-
-# ---------------------------------------------------------------- camera
-
-
-NOMINAL_ASPECT = 16 / 9  # framing assumes at least this width:height; narrower views widen the fov
-FILL = 0.92  # fraction of the view the figure may fill
-
-
-def _camera(spec: Spec, points: List[Vec3]) -> Camera:
-    """The author's camera, or one from front-left-top (mm's view) that frames the figure.
-
-    The distance is the smallest at which every face corner projects inside
-    ``FILL`` of a ``NOMINAL_ASPECT`` view: much tighter than fitting a sphere or
-    the bounding box around an X-shaped figure such as an attention head.
-    """
-    cam = spec.camera
-    target = tuple(cam.target) if cam.target is not None else (0.0, 0.0, 0.0)
-    if cam.position is not None:
-        return Camera(tuple(cam.position), target)
-    fov = 45.0
-    back = (-1 / math.sqrt(3), 1 / math.sqrt(3), 1 / math.sqrt(3))  # from target towards the camera
-    right = _unit(cross((0.0, 1.0, 0.0), back))
-    up = cross(back, right)
-    tan_y = math.tan(math.radians(fov / 2)) * FILL
-    tan_x = tan_y * NOMINAL_ASPECT
-    distance = 1.0
-    for point in points:
-        c = tuple(a - b for a, b in zip(point, target))
-        toward = sum(a * b for a, b in zip(c, back))  # how far the corner sticks out towards us
-        x = abs(sum(a * b for a, b in zip(c, right)))
-        y = abs(sum(a * b for a, b in zip(c, up)))
-        distance = max(distance, toward + x / tan_x, toward + y / tan_y)
-    return Camera(add(target, scale(back, distance)), target, fov=fov)
-
-
-def _unit(v: Vec3) -> Vec3:
-    n = math.sqrt(sum(x * x for x in v))
-    return (v[0] / n, v[1] / n, v[2] / n)

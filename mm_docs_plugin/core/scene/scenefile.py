@@ -7,7 +7,7 @@ ranges, warnings) and one value buffer per distinct matrix, float16 by default
 are stored once however often they are used (``X`` and ``X.T`` share one
 buffer); products are stored per node.
 
-``scene_from_bytes(scene_to_bytes(s))`` gives a scene with the same header
+``Scene.from_bytes(s.to_bytes())`` gives a scene with the same header
 data and values rounded to the stored precision, and packing it again gives
 the same bytes.
 """
@@ -21,7 +21,8 @@ import numpy as np
 
 from . import geometry as g
 from .anim import animation_from_dict
-from .pack import pack, unpack
+from .nodes import NodeList, SceneNode
+from .pack import SceneFileError, pack, unpack
 
 FORMAT = "mm-docs scene"
 
@@ -56,8 +57,8 @@ def scene_to_bytes(scene) -> bytes:
         "animation": scene.animation.to_dict(),
         "ranges": {path: list(r) for path, r in sorted(scene.ranges.items())},
         "color_ranges": {
-            mode: {path: list(r) for path, r in sorted(by_path.items())}
-            for mode, by_path in sorted(scene.color_ranges.items())
+            mode: {path: list(r) for path, r in sorted(ranges.items())}
+            for mode, ranges in sorted(scene.color_ranges.items())
         },
         "settings": scene.settings,
         "warnings": list(scene.warnings),
@@ -72,14 +73,10 @@ def scene_to_bytes(scene) -> bytes:
     return pack(header, buffers, {name: dtype for name in buffers})
 
 
-def scene_from_bytes(data: bytes):
-    """A `Scene` read from a scene file (its ``spec`` is None; ``spec_dict`` holds it)."""
-    from .evaluate import NodeList, Scene, SceneNode  # evaluate builds scenes; import late
-
+def read_scene_file(data: bytes) -> Dict[str, Any]:
+    """The fields of the `Scene` a scene file holds, and its ``spec_dict``."""
     header, arrays = unpack(data)
     if header.get("format") != FORMAT:
-        from .pack import SceneFileError
-
         raise SceneFileError("not an mm-docs scene file (format %r)" % header.get("format"))
     nodes = NodeList()
     by_path: Dict[str, Any] = {}
@@ -103,8 +100,8 @@ def scene_from_bytes(data: bytes):
     for node in nodes:
         if node.kind == "matmul":
             node.left, node.right = by_path[node.path + ".left"], by_path[node.path + ".right"]
-    scene = Scene(
-        spec=None,
+    return dict(
+        spec_dict=header["spec"],
         root=by_path["root"],
         nodes=nodes,
         inputs={
@@ -119,13 +116,11 @@ def scene_from_bytes(data: bytes):
         animation=animation_from_dict(header["animation"]),
         ranges={path: tuple(r) for path, r in header["ranges"].items()},
         color_ranges={
-            mode: {path: tuple(r) for path, r in by_path.items()}
-            for mode, by_path in header["color_ranges"].items()
+            mode: {path: tuple(r) for path, r in ranges.items()}
+            for mode, ranges in header["color_ranges"].items()
         },
         settings=header["settings"],
     )
-    scene.spec_dict = header["spec"]
-    return scene
 
 
 def _tuples(value: Any) -> Any:

@@ -1,0 +1,103 @@
+"""Legends: each matrix's name and its dimension labels (``I = 256 / 8``).
+
+A label goes outside an edge of its face that no other face lies beyond (within
+reach, in or out of the face's plane), so labels do not sit on other matrices.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import List
+
+from ..spec.spec import Spec
+from .geometry import Legend, MatrixView, add, bbox, neg, scale
+
+
+def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
+    """Names and dimension labels, each outside an edge no other face is beyond."""
+    deco = spec.deco
+    if deco.legends <= 0:
+        return []
+    by_path = {t.path: t for t in spec.tree.walk()}
+    boxes = [bbox(v.corners()) for v in views]
+    out: List[Legend] = []
+    for n, v in enumerate(views):
+        h, w = v.shape
+        size = deco.legends * (h * w) ** (1 / 3) / 10
+        if len(v.name) > 8:
+            size *= 8 / len(v.name)  # mm shrinks long names
+        reach = 2 * v.gap + 2 * size
+        free = [e for e in _edges(v) if not _edge_taken(e, v, n, boxes, reach)]
+        rows_free = [e for e in free if e[0].startswith("row")] or free or [_edges(v)[0]]
+        name_edge = rows_free[0]
+        node = by_path.get(v.node)
+        shape = deco.shape and node is not None and (node.kind == "leaf" or node.path == "root")
+        if shape:
+            letters = _DIM_LETTERS[v.role]
+            for edge in _shape_edges(free, v):
+                axis = 1 if edge[0].startswith("row") else 0  # row edges run along columns
+                splits_ = v.col_splits if axis == 1 else v.row_splits
+                text = "%s = %d" % (letters[axis], splits_[-1])
+                if len(splits_) > 2:
+                    text += " / %d" % (len(splits_) - 1)
+                out.append(_edge_legend(text, edge, v, n, size * 0.6, 1.2, "shape"))
+        offset = 2.6 if shape and name_edge in _shape_edges(free, v) else 1.2
+        out.append(_edge_legend(v.name, name_edge, v, n, size, offset, "name"))
+    return out
+
+
+_DIM_LETTERS = {"result": ("I", "J"), "left": ("I", "K"), "right": ("K", "J")}
+
+
+def _edges(v: MatrixView):
+    """(name, start, end, outward) for the four edges of a view."""
+    c = v.corners()
+    a0, a1 = v.axes
+    return [
+        ("row-start", c[0], c[3], neg(a0)),
+        ("row-end", c[1], c[2], a0),
+        ("col-start", c[0], c[1], neg(a1)),
+        ("col-end", c[3], c[2], a1),
+    ]
+
+
+def _edge_taken(edge, v: MatrixView, n: int, boxes, reach: float) -> bool:
+    """Whether another face lies within ``reach`` beyond this edge (in or out of plane)."""
+    _, a, b, out = edge
+    normal = v.normal
+    pts = [
+        add(p, add(scale(out, d), scale(normal, e)))
+        for p in (a, b)
+        for d in (0.0, reach)
+        for e in (-reach, reach)
+    ]
+    lo, hi = bbox(pts)
+    for m, (blo, bhi) in enumerate(boxes):
+        if m != n and all(
+            min(hi[x], bhi[x]) - max(lo[x], blo[x]) > 1e-6
+            or (blo[x] == bhi[x] and lo[x] < blo[x] < hi[x])
+            for x in range(3)
+        ):
+            return True
+    return False
+
+
+def _shape_edges(free, v: MatrixView):
+    """One free edge per dimension: a row edge (labels columns), a column edge (labels rows)."""
+    picks = []
+    for kind in ("col", "row"):
+        options = [e for e in free if e[0].startswith(kind)]
+        if options:
+            picks.append(options[-1])  # prefer the far (end) edge, away from the origin corner
+    return picks
+
+
+def _edge_legend(
+    text: str, edge, v: MatrixView, n: int, size: float, offset: float, kind: str
+) -> Legend:
+    _, a, b, out = edge
+    mid = scale(add(a, b), 0.5)
+    along = tuple(bb - aa for aa, bb in zip(a, b))
+    length = max(math.sqrt(sum(x * x for x in along)), 1e-9)
+    direction = tuple(x / length for x in along)
+    return Legend(text, add(mid, scale(out, size * offset)), direction, v.normal, size, kind, n)
