@@ -27,16 +27,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import weakref
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-from pymdownx.superfences import SuperFencesException
+from pymdownx.superfences import RE_NESTED_FENCE_START, SuperFencesException
 
 from .buildcache import BuildCache, Entry, cache_key
 from .core import DEFAULT_LIMITS, Limits, SpecError, build, parse_spec
-from .figure_html import figure_html
+from .core.errors import did_you_mean
+from .core.language.fence_yaml import from_python
+from .core.language.schema import check_value
+from .core.spec.spec import FIGURE
+from .figure_html import figure_html, figure_id
 from .poster import render as render_poster
 from .sourcemap import fence_start
 
@@ -52,7 +57,10 @@ try:
 except ImportError:  # pragma: no cover
     PluginError = RuntimeError  # type: ignore[misc,assignment]
 
-SCENE_SLOT, POSTER_SLOT = "\x00mm-scene\x00", "\x00mm-poster\x00"
+SCENE_SLOT, POSTER_SLOT, ID_SLOT = "\x00mm-scene\x00", "\x00mm-poster\x00", "\x00mm-id\x00"
+# Options a fence header may carry: ```mm height=300, or {.mm #id .class height=300}
+# with the attr_list extension (the id and classes reach the formatter separately).
+HEADER_OPTIONS = {"height": FIGURE.by_name["height"]}
 
 
 class FenceError(PluginError, SuperFencesException):
@@ -66,8 +74,8 @@ class Context:
     out_dir: Optional[Path] = None  # None: inline data: URLs
     url_prefix: str = ""  # page-relative URL of out_dir, ending in "/"
     base_dir: Optional[str] = None  # where data paths resolve
-    page: str = "<markdown>"  # the page's source path, for messages
-    lines: Dict[str, int] = field(default_factory=dict)  # fence body -> opening line
+    page: str = "<markdown>"  # the page's source path, for messages and ids
+    lines: Dict[str, List[int]] = field(default_factory=dict)  # fence body -> opening lines
     on_error: str = "warn"
     limits: Limits = DEFAULT_LIMITS
     height: Optional[int] = None  # default figure height (the spec's own wins)
@@ -75,9 +83,22 @@ class Context:
     precompute: bool = True  # False: no scene file; the browser computes the figure
     figures: int = 0
     errors: int = 0
+    seen: Dict[str, int] = field(default_factory=dict)  # fence body -> fences so far
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a fence's header says: options, and with attr_list an id and classes."""
+
+    height: Optional[int] = None
+    id: Optional[str] = None
+    classes: Tuple[str, ...] = ()
 
 
 _current: Optional[Context] = None
+# Without the plugin, one context per Markdown instance (MkDocs and markdown.markdown()
+# make one per page), so identical fences on a page still get distinct ids.
+_alone: weakref.WeakKeyDictionary[Any, Context] = weakref.WeakKeyDictionary()
 
 
 def set_context(ctx: Optional[Context]) -> None:
@@ -85,18 +106,38 @@ def set_context(ctx: Optional[Context]) -> None:
     _current = ctx
 
 
+def _context(md: Any) -> Context:
+    if _current is not None:
+        return _current
+    if md is None:
+        return Context()
+    ctx = _alone.get(md)
+    if ctx is None:
+        ctx = _alone[md] = Context()
+    return ctx
+
+
 def fence_validator(language, inputs, options, attrs, md) -> bool:
-    """Accept every ``mm`` fence; the spec itself is checked by the formatter."""
+    """Accept every ``mm`` fence and keep its header options for the formatter.
+
+    Refusing here (returning False) would make SuperFences render the fence as a
+    plain code block without a word, so the formatter checks the options instead and
+    reports an unknown or bad one as a visible error, like any other spec error.
+    """
+    options.update(inputs)
     return True
 
 
 def fence_format(source, language="mm", class_name="mm", options=None, md=None, **kwargs) -> str:
     """SuperFences formatter: a figure placeholder, or a visible error box."""
-    ctx = _current or Context()
+    ctx = _context(md)
+    occurrence = ctx.seen.get(source, 0)
+    ctx.seen[source] = occurrence + 1
     try:
-        html = render(source, ctx)
+        header = read_header(options or {}, kwargs.get("id_value"), kwargs.get("classes"))
+        html = render(source, ctx, header, occurrence)
     except SpecError as err:
-        return _failed(err, source, ctx)
+        return _failed(err, source, ctx, occurrence)
     except SuperFencesException:
         raise
     except Exception as exc:
@@ -105,15 +146,65 @@ def fence_format(source, language="mm", class_name="mm", options=None, md=None, 
     return html
 
 
-def render(source: str, ctx: Context) -> str:
+def unread_header(opening: str) -> Optional[str]:
+    """Why SuperFences will not treat this ``mm`` fence opening as a figure, or None.
+
+    An option without quotes (```mm height=300) makes SuperFences show the whole
+    fence as inline code, without a word; the plugin reports it instead.
+    """
+    m = RE_NESTED_FENCE_START.match(opening)
+    if m is None or not m.group("unrecognized"):
+        return None
+    return (
+        "the fence header %r is not understood by SuperFences, so the fence is shown as "
+        'code; quote option values (```mm height="300"), or use {.mm height=300} with '
+        "the attr_list extension" % opening
+    )
+
+
+def read_header(options: Dict[str, Any], id_value: Optional[str], classes: Any) -> Header:
+    """The fence header's options checked (values arrive as text), or a SpecError."""
+    values = {}
+    for key, text in options.items():
+        f = HEADER_OPTIONS.get(key)
+        if f is None:
+            raise SpecError(
+                "unknown option %r in the fence header" % key,
+                (did_you_mean(key, list(HEADER_OPTIONS)) or "")
+                + "; header options: %s, and {#id .class} with the attr_list extension"
+                % ", ".join(HEADER_OPTIONS),
+                field="header." + key,
+            )
+        number = int(text) if isinstance(text, str) and text.strip().isdigit() else text
+        values[key] = check_value(f, from_python(number), "header." + key)
+    return Header(
+        height=values.get("height"),
+        id=id_value or None,
+        classes=tuple(c for c in (classes or ()) if c),
+    )
+
+
+def render(source: str, ctx: Context, header: Header = Header(), occurrence: int = 0) -> str:
     spec = parse_spec(source, ctx.base_dir, limits=ctx.limits)
-    key = cache_key(source, spec, ctx.base_dir, "%r|%r" % (ctx.limits, ctx.height))
+    if header.height is not None and spec.figure.height is not None:
+        raise SpecError(
+            "the height is given twice: %d in the fence header and %d in the spec"
+            % (header.height, spec.figure.height),
+            "keep one of them",
+            field="header.height",
+        )
+    height = header.height or spec.figure.height or ctx.height
+    extra = "%r|%r|%r" % (ctx.limits, height, header.classes)
+    key = cache_key(source, spec, ctx.base_dir, extra)
     entry = ctx.cache.get(key) if ctx.cache is not None else None
     if entry is None:
-        entry = _build(spec, ctx)
+        entry = _build(spec, ctx, height, header.classes)
         if ctx.cache is not None:
             ctx.cache.put(key, entry)
     scene_bytes, poster, template = entry
+    template = template.replace(
+        ID_SLOT, escape(header.id or figure_id(ctx.page, source, occurrence))
+    )
     if ctx.out_dir is None:
         scene_url = "data:application/octet-stream;base64," + _b64(scene_bytes)
         poster_url = "data:image/svg+xml;base64," + _b64(poster.encode("utf-8"))
@@ -128,12 +219,13 @@ def render(source: str, ctx: Context) -> str:
     return template.replace(SCENE_SLOT, escape(scene_url)).replace(POSTER_SLOT, escape(poster_url))
 
 
-def _build(spec, ctx: Context) -> Entry:
+def _build(spec, ctx: Context, height: Optional[int], classes: Tuple[str, ...]) -> Entry:
     scene = build(spec)
     for warning in scene.warnings:
         log.info("%s: %s", ctx.page, warning)
-    height = spec.figure.height or ctx.height
-    html = figure_html(scene, SCENE_SLOT, POSTER_SLOT, height=height)
+    html = figure_html(
+        scene, SCENE_SLOT, POSTER_SLOT, figure_id=ID_SLOT, height=height, classes=classes
+    )
     return scene.to_bytes(), render_poster(scene), html
 
 
@@ -150,9 +242,9 @@ def _write(folder: Path, data: bytes, suffix: str) -> str:
     return name
 
 
-def where(err: SpecError, source: str, ctx: Context) -> str:
+def where(err: SpecError, source: str, ctx: Context, occurrence: int = 0) -> str:
     """``page.md:LINE:COL`` of the error in the Markdown file (or in the fence)."""
-    start = fence_start(ctx.lines, source)
+    start = fence_start(ctx.lines, source, occurrence)
     line = err.line or 0
     if start is not None:
         text = "%s:%d" % (ctx.page, start + line if line else start)
@@ -163,9 +255,9 @@ def where(err: SpecError, source: str, ctx: Context) -> str:
     return text
 
 
-def _failed(err: SpecError, source: str, ctx: Context) -> str:
+def _failed(err: SpecError, source: str, ctx: Context, occurrence: int = 0) -> str:
     ctx.errors += 1
-    place = where(err, source, ctx)
+    place = where(err, source, ctx, occurrence)
     field = " (%s)" % err.field if err.field and err.line is None else ""
     message = "%s: %s%s" % (place, err.message, field)
     if err.hint:

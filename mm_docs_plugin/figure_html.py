@@ -11,68 +11,28 @@
 The viewer (pyodide_app) mounts every ``figure.mm-figure``: it fetches
 ``data-mm-scene``, draws into the figure, and moves ``data-mm-state`` from
 ``poster`` through ``loading`` to ``ready`` (or ``error``).  No inline script;
-every text is escaped.  Ids come from a hash of the spec, never a counter, so
-two builds give the same HTML.
+every text is escaped.  Ids come from a hash of the page and the fence (`figure_id`),
+never a global counter, so two builds give the same HTML.
 """
 
 from __future__ import annotations
 
 import hashlib
 from html import escape
-from typing import Optional
+from typing import Optional, Sequence
 
 from .core import Scene, encode_url_state
+from .core.scene.describe import figure_alt
 
 DEFAULT_HEIGHT = 480
 
 
-def describe(scene: Scene) -> str:
-    """A text alternative generated from the spec: every product and its operands."""
-    parts = []
-    for node in reversed(list(scene.nodes)):  # children before parents reads naturally
-        if node.kind != "matmul":
-            continue
-        text = "%s (%s) @ %s (%s) → %s (%s)" % (
-            node.left.name,
-            _shape(node.left.shape),
-            node.right.name,
-            _shape(node.right.shape),
-            node.name,
-            _shape(node.shape),
-        )
-        words = epilog_words(node.epilog_ops)
-        if words:
-            text += ", " + words
-        parts.append(text)
-    return "; ".join(parts)
-
-
-def epilog_words(ops) -> str:
-    """An epilog in words for screen readers: ``softmax(tril(x / sqrt(k)))`` → "scaled, causal softmax"."""
-    kinds = [op.kind for op in ops]
-    words = []
-    if "scale" in kinds:
-        words.append("scaled")
-    masked = "tril" in kinds or "triu" in kinds
-    for kind in kinds:
-        if kind == "softmax":
-            words.append("causal softmax" if masked else "softmax")
-        elif kind in ("tril", "triu"):
-            if "softmax" not in kinds:
-                words.append("lower-triangular mask" if kind == "tril" else "upper-triangular mask")
-        elif kind == "layernorm_matrix":
-            words.append("layernorm over the whole matrix")
-        elif kind != "scale":
-            words.append(kind)
-    return ", ".join(words)
-
-
-def _shape(shape) -> str:
-    return "%d×%d" % tuple(shape)
-
-
-def figure_id(scene: Scene) -> str:
-    return "mm-" + hashlib.sha256(encode_url_state(scene.spec).encode()).hexdigest()[:12]
+def figure_id(page: str, source: str, occurrence: int = 0) -> str:
+    """A stable HTML id from the page and the fence: its text and which of the page's
+    fences with that text it is, so identical fences get distinct ids and editing one
+    figure leaves the others' ids (and links to them) alone."""
+    key = "%s\0%d\0%s" % (page, occurrence, source)
+    return "mm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 def figure_html(
@@ -80,15 +40,17 @@ def figure_html(
     scene_url: str,
     poster_url: Optional[str] = None,
     *,
+    figure_id: str,
     height: Optional[int] = None,
+    classes: Sequence[str] = (),
 ) -> str:
     """The placeholder for ``scene``; URLs are used as given (make them page-relative)."""
     figure = scene.spec.figure
-    alt = figure.alt or describe(scene)
+    alt = figure_alt(scene)
     px = height or figure.height or DEFAULT_HEIGHT
     attrs = {
-        "class": "mm-figure",
-        "id": figure_id(scene),
+        "class": " ".join(("mm-figure", *classes)),
+        "id": figure_id,
         "data-mm-scene": scene_url,
         "data-mm-spec": encode_url_state(scene.spec),
         "data-mm-state": "poster",

@@ -25,7 +25,8 @@ from .buildcache import BuildCache
 from .core import Limits
 from .corearchive import NAME as CORE_ARCHIVE
 from .corearchive import core_archive
-from .sourcemap import fence_lines
+from .fence import log
+from .sourcemap import fence_lines, fences
 
 # The Pyodide release the browser runtime loads by default (an explicit indexURL,
 # so Material's privacy plugin and self-hosting can rewrite or replace it).
@@ -105,6 +106,10 @@ class MmPlugin(BasePlugin[MmConfig]):
             raw = Path(src).read_text(encoding="utf-8-sig") if src else markdown
         except OSError:
             raw = markdown
+        for f in fences(raw):
+            problem = fence.unread_header(f.opening)
+            if problem:
+                log.warning("%s:%d: %s", page.file.src_uri, f.line, problem)
         data_dir = self.config.data_dir or (os.path.dirname(src) if src else None)
         fence.set_context(
             fence.Context(

@@ -34,6 +34,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from .core.scene.colors import node_colors, normalize, value_ranges, vol_rgb, vol_size
+from .core.scene.describe import figure_alt
 
 WIDTH, HEIGHT = 960, 540
 MARGIN = 24.0
@@ -109,7 +110,7 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%d" height="%d" '
         'viewBox="0 0 %d %d" style="background:%s">' % (width, height, width, height, BACKGROUND),
-        "<title>%s</title>" % _text(describe(scene)),
+        "<title>%s</title>" % _text(figure_alt(scene)),
         '<rect width="%d" height="%d" fill="%s"/>' % (width, height, BACKGROUND),
     ]
     out.extend(svg for _, _, svg in items)
@@ -122,25 +123,6 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
             out.append(_legend(lg, cam, fit))
     out.append("</svg>")
     return "\n".join(out) + "\n"
-
-
-def describe(scene) -> str:
-    """An accessible description: each product, innermost first."""
-    parts = []
-
-    def walk(n) -> None:
-        if n.kind != "matmul":
-            return
-        walk(n.left)
-        walk(n.right)
-        dims = lambda m: "%s (%d×%d)" % (m.name, m.shape[0], m.shape[1])  # noqa: E731
-        text = "%s @ %s → %s" % (dims(n.left), dims(n.right), dims(n))
-        if n.epilog and n.epilog != "none":
-            text += ", %s" % n.epilog
-        parts.append(text)
-
-    walk(scene.root)
-    return "Matrix multiplication figure: " + "; ".join(parts)
 
 
 # ---------------------------------------------------------------- raster

@@ -12,16 +12,22 @@ SuperFences does.
 from __future__ import annotations
 
 import re
-from typing import Dict
+from typing import Dict, List, NamedTuple, Optional
 
 _OPEN = re.compile(r"^(?P<ws>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
 
-def fence_lines(markdown: str, name: str = "mm") -> Dict[str, int]:
-    """Map each ``name`` fence's body (as SuperFences will pass it) to its 1-based opening line."""
+class Fence(NamedTuple):
+    line: int  # 1-based line of the opening fence
+    opening: str  # the opening line without its indentation: ```mm height="300"
+    body: str  # the body as SuperFences will pass it (`_key` form)
+
+
+def fences(markdown: str, name: str = "mm") -> List[Fence]:
+    """Every ``name`` fence of a Markdown text, in page order."""
     ours = re.compile(r"^[ \t]*\{?[ \t]*\.?%s(?![-.\w])" % re.escape(name))
     lines = markdown.splitlines()
-    found: Dict[str, int] = {}
+    found: List[Fence] = []
     i = 0
     while i < len(lines):
         m = _OPEN.match(lines[i])
@@ -37,8 +43,17 @@ def fence_lines(markdown: str, name: str = "mm") -> Dict[str, int]:
             body.append(line[len(ws) :] if line.startswith(ws) else line.lstrip(" \t>"))
             j += 1
         if ours.match(m.group("info")):  # other fences are skipped whole (examples in them)
-            found.setdefault(_key("\n".join(body)), i + 1)
+            found.append(Fence(i + 1, fence + m.group("info"), _key("\n".join(body))))
         i = j + 1
+    return found
+
+
+def fence_lines(markdown: str, name: str = "mm") -> Dict[str, List[int]]:
+    """Map each ``name`` fence's body (as SuperFences will pass it) to the 1-based
+    opening lines of the fences with that body, in page order."""
+    found: Dict[str, List[int]] = {}
+    for f in fences(markdown, name):
+        found.setdefault(f.body, []).append(f.line)
     return found
 
 
@@ -46,6 +61,8 @@ def _key(body: str) -> str:
     return "\n".join(line.rstrip() for line in body.strip("\n").splitlines())
 
 
-def fence_start(lines: Dict[str, int], source: str) -> int | None:
-    """The opening line of the fence whose body is ``source``, if it was seen."""
-    return lines.get(_key(source))
+def fence_start(lines: Dict[str, List[int]], source: str, occurrence: int = 0) -> Optional[int]:
+    """The opening line of the ``occurrence``-th fence (from 0) whose body is ``source``,
+    if it was seen."""
+    starts = lines.get(_key(source), [])
+    return starts[occurrence] if occurrence < len(starts) else None

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from mm_docs_plugin.core import build, parse_spec
-from mm_docs_plugin.figure_html import figure_html
+from mm_docs_plugin.figure_html import figure_html, figure_id
 from mm_docs_plugin.poster import render
 
 ASSETS = Path(__file__).resolve().parents[1] / "mm_docs_plugin" / "assets"
@@ -33,7 +33,8 @@ def write_site(out: Path, specs) -> Path:
         scene = build(parse_spec(text))
         (out / ("fig%d.mmsc" % n)).write_bytes(scene.to_bytes())
         (out / ("fig%d.svg" % n)).write_text(render(scene), encoding="utf-8")
-        figures.append(figure_html(scene, "fig%d.mmsc" % n, "fig%d.svg" % n))
+        fid = figure_id("demo", text, n)
+        figures.append(figure_html(scene, "fig%d.mmsc" % n, "fig%d.svg" % n, figure_id=fid))
     if ASSETS.exists():
         for item in ASSETS.iterdir():
             if item.is_file():

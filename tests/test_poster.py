@@ -91,8 +91,7 @@ def test_valid_svg_with_title_background_and_one_image_per_block():
     title = root[0]
     assert title.tag.endswith("title")
     assert title.text == (
-        "Matrix multiplication figure: A (32×32) @ B (32×32) → A @ B (32×32); "
-        "A @ B (32×32) @ C (32×32) → A @ B @ C (32×32)"
+        "A (32×32) @ B (32×32) → A @ B (32×32); A @ B (32×32) @ C (32×32) → A @ B @ C (32×32)"
     )
     assert root[1].tag.endswith("rect") and root[1].get("fill") == "#000000"
     imgs = root.findall("svg:image", NS)

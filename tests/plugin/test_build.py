@@ -127,6 +127,24 @@ def test_bad_fence_without_strict_shows_error_box(site):
     assert "mm-viewer.css" in html
 
 
+def test_an_unquoted_header_option_fails_strict_instead_of_becoming_code(site):
+    page = "# P\n\n```mm height=300\nexpr: A @ B\n```\n"
+    r = mkdocs_build(site({"index.md": page}), "--strict")
+    assert r.returncode != 0
+    log = r.stdout + r.stderr
+    assert "index.md:3: the fence header '```mm height=300' is not understood" in log, log
+    assert 'quote option values (```mm height="300")' in log
+
+
+def test_two_identical_fences_get_distinct_ids(site):
+    page = "# P\n\n```mm\nexpr: A @ B\n```\n\ntext\n\n```mm\nexpr: A @ B\n```\n"
+    root = site({"index.md": page})
+    assert mkdocs_build(root, "--strict").returncode == 0
+    html = (root / "site" / "index.html").read_text("utf-8")
+    ids = re.findall(r'<figure class="mm-figure" id="([^"]+)"', html)
+    assert len(ids) == 2 and ids[0] != ids[1], ids
+
+
 def test_on_error_fail_aborts(site):
     root = site({"bad.md": BAD}, plugins=[{"mm": {"on_error": "fail"}}])
     r = mkdocs_build(root)

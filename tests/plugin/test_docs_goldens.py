@@ -49,8 +49,9 @@ def _figures():
     """(page:line, body, base_dir) of every mm fence under docs/."""
     for page in sorted((ROOT / "docs").rglob("*.md")):
         rel = page.relative_to(ROOT / "docs").as_posix()
-        for body, line in sorted(fence_lines(page.read_text("utf-8")).items(), key=lambda x: x[1]):
-            yield "%s:%d" % (rel, line), body, str(page.parent)
+        for body, lines in fence_lines(page.read_text("utf-8")).items():
+            for line in lines:
+                yield "%s:%d" % (rel, line), body, str(page.parent)
 
 
 def _summary(body: str, base_dir: str) -> dict:

@@ -33,6 +33,7 @@ from mm_docs_plugin.core.language import epilog as ep
 from mm_docs_plugin.core.language import expr as ex
 from mm_docs_plugin.core.language import schema as sc
 from mm_docs_plugin.core.spec import spec as sp
+from mm_docs_plugin.fence import HEADER_OPTIONS
 
 from .conftest import ROOT
 
@@ -306,6 +307,13 @@ def test_figure_options_and_top_level_keys():
         if repr(c) not in used.get(f.name, ())
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_fence_header_options():
+    text = page("figure.md").path.read_text("utf-8")
+    for key in HEADER_OPTIONS:
+        assert "| `%s=" % key in text, "figure.md: no table row for the header option %s" % key
+        assert "```mm %s=" % key in text, "figure.md: no live fence with the header %s" % key
 
 
 def test_node_keys_and_data_keys():

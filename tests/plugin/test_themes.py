@@ -137,8 +137,14 @@ def test_figure_markup_is_exactly_the_fences_inside_the_content(built, tmp_path)
         html = page.read_text("utf-8")
         prefix = "../" * page.relative_to(out).as_posix().count("/")
         url_prefix = prefix + SITE_ASSETS + "/"
-        ctx = fence.Context(out_dir=tmp_path / "expected", url_prefix=url_prefix, height=480)
-        expected = [fence.render(_body(FENCES[n]), ctx) for n in names]
+        ctx = fence.Context(
+            out_dir=tmp_path / "expected", url_prefix=url_prefix, height=480, page=rel
+        )
+        bodies = [_body(FENCES[n]) for n in names]
+        expected = [
+            fence.render(body, ctx, occurrence=bodies[:k].count(body))
+            for k, body in enumerate(bodies)
+        ]
         found = re.findall(r'<figure class="mm-figure".*?</figure>', html, re.S)
         assert found == expected, page
         if expected:

@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
+from ..language import epilog as ep
 from . import geometry as g
 from .anim import animation_from_dict
 from .nodes import NodeList, SceneNode
@@ -91,6 +92,7 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
             values=values,
             path=entry["path"],
             epilog=entry["epilog"],
+            epilog_ops=ep.parse_epilog(entry["epilog"]) if entry["epilog"] else (),
             matrix=entry["matrix"],
             transposed=entry["transposed"],
             init=entry["init"],

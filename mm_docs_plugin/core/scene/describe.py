@@ -1,0 +1,64 @@
+"""A figure in words: the one text behind the poster's title, the figure's
+``aria-label`` and the placeholder image's ``alt``."""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+from ..language import epilog as ep
+
+
+def describe(scene: Any) -> str:
+    """Every product with its operands and shapes, innermost first::
+
+    Q (256×64) @ K.T (64×256) → attn (256×256), scaled, causal softmax; attn (256×256)
+    @ V (256×64) → out (256×64)
+    """
+    parts = []
+    for node in _post_order(scene.root):
+        if node.kind != "matmul":
+            continue
+        text = "%s @ %s → %s" % (_named(node.left), _named(node.right), _named(node))
+        words = epilog_words(node.epilog_ops)
+        parts.append(text + ", " + words if words else text)
+    return "; ".join(parts)
+
+
+def figure_alt(scene: Any) -> str:
+    """The author's ``alt`` text if the spec has one, else `describe`."""
+    return scene.spec_dict.get("alt") or describe(scene)
+
+
+def epilog_words(ops: ep.Epilog) -> str:
+    """An epilog for the ear: ``softmax(tril(x / sqrt(k)))`` → "scaled, causal softmax"."""
+    kinds = [op.kind for op in ops]
+    words = []
+    if "scale" in kinds:
+        words.append("scaled")
+    masked = "tril" in kinds or "triu" in kinds
+    for kind in kinds:
+        if kind == "softmax":
+            words.append("causal softmax" if masked else "softmax")
+        elif kind in ("tril", "triu"):
+            if "softmax" not in kinds:
+                words.append("lower-triangular mask" if kind == "tril" else "upper-triangular mask")
+        elif kind == "layernorm_matrix":
+            words.append("layernorm over the whole matrix")
+        elif kind != "scale":
+            words.append(kind)
+    return ", ".join(words)
+
+
+def _named(node: Any) -> str:
+    return "%s (%d×%d)" % (node.name, node.shape[0], node.shape[1])
+
+
+def _post_order(root: Any) -> List[Any]:
+    """Children before parents, left before right (iteratively: chains can be long)."""
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if node.kind == "matmul":
+            stack.extend((node.left, node.right))
+    return out[::-1]
