@@ -33,8 +33,9 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from .core.scene.colors import node_colors, normalize, value_ranges, vol_rgb, vol_size
+from .core.scene.colors import node_colors, normalize, vol_rgb, vol_size
 from .core.scene.describe import figure_alt
+from .core.scene.geometry import add, cross, dot, scale, sub
 
 WIDTH, HEIGHT = 960, 540
 MARGIN = 24.0
@@ -68,7 +69,7 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
             ex, ey = (hw * c + hh * s) / fit.s, (hw * s + hh * c) / fit.s
             pts_text += [(x - ex, y - ey), (x + ex, y + ey)]
         fit = _Fit(pts + pts_text, width, height)
-    ranges = value_ranges(scene)
+    ranges = scene.ranges  # computed once by build, kept in the scene file
     by_path = {n.path: n for n in scene.nodes}
 
     blocks = []  # (view, block, screen axes a0, a1: px per element along rows, columns)
@@ -91,7 +92,7 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
         nr, nc = values.shape
         ox, oy = fit.point(cam.project(b.origin))
         m = (a1[0] * nc / tw, a1[1] * nc / tw, a0[0] * nr / th, a0[1] * nr / th, ox, oy)
-        centre = _add(b.origin, _add(_mul(v.axes[0], nr / 2), _mul(v.axes[1], nc / 2)))
+        centre = add(b.origin, add(scale(v.axes[0], nr / 2), scale(v.axes[1], nc / 2)))
         data = base64.b64encode(png).decode("ascii")
         svg = IMAGE % (_text(v.node), tw, th, " ".join(_f(x, 4) for x in m), data)
         items.append((cam.depth(centre), order, svg))
@@ -101,7 +102,7 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
         if c.arrow is None:
             continue
         for colour, vane in (("#4d7fff", c.arrow.left_vane), ("#ff4d4d", c.arrow.right_vane)):
-            centre = _mul(_add(_add(vane[0], vane[1]), vane[2]), 1 / 3)
+            centre = scale(add(add(vane[0], vane[1]), vane[2]), 1 / 3)
             poly = " ".join("%s,%s" % tuple(map(_f, fit.point(cam.project(p)))) for p in vane)
             svg = '<polygon points="%s" fill="%s" fill-opacity="%s"/>' % (poly, colour, alpha)
             items.append((cam.depth(centre), len(blocks) + len(items), svg))
@@ -217,17 +218,17 @@ class _Camera:
     """Orthographic: screen x along the camera's right, y down its up."""
 
     def __init__(self, camera) -> None:
-        f = _unit(_sub(camera.target, camera.position)) or (0.0, 0.0, -1.0)
-        r = _unit(_cross(f, camera.up)) or _unit(_cross(f, (0.0, 0.0, -1.0))) or (1.0, 0.0, 0.0)
-        self.f, self.r, self.u = f, r, _cross(r, f)
+        f = _unit(sub(camera.target, camera.position)) or (0.0, 0.0, -1.0)
+        r = _unit(cross(f, camera.up)) or _unit(cross(f, (0.0, 0.0, -1.0))) or (1.0, 0.0, 0.0)
+        self.f, self.r, self.u = f, r, cross(r, f)
 
     def linear(self, d):
-        return (_dot(d, self.r), -_dot(d, self.u))
+        return (dot(d, self.r), -dot(d, self.u))
 
     project = linear
 
     def depth(self, p) -> float:
-        return _dot(p, self.f)
+        return dot(p, self.f)
 
 
 class _Fit:
@@ -289,26 +290,7 @@ def _f(x: float, digits: int = 2) -> str:
     return "0" if s in ("-0", "") else s
 
 
-def _add(a, b):
-    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
-
-
-def _sub(a, b):
-    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
-
-
-def _mul(a, s):
-    return (a[0] * s, a[1] * s, a[2] * s)
-
-
-def _dot(a, b) -> float:
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-
-
-def _cross(a, b):
-    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
-
-
 def _unit(a):
-    n = math.sqrt(_dot(a, a))
-    return _mul(a, 1 / n) if n > 1e-12 else None
+    """``a`` scaled to length 1, or None when it has no direction."""
+    n = math.sqrt(dot(a, a))
+    return scale(a, 1 / n) if n > 1e-12 else None
