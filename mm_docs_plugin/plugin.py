@@ -9,38 +9,20 @@ viewer's assets once, only when the site has a figure.
 from __future__ import annotations
 
 import os
-import shutil
-from html import escape
 from pathlib import Path
-from typing import Optional, Set
-from urllib.parse import urlsplit
+from typing import Set
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import fence
+from . import fence, siteassets
 from .buildcache import BuildCache
 from .core import Limits
-from .corearchive import NAME as CORE_ARCHIVE
-from .corearchive import core_archive
 from .fence import log
+from .siteassets import PYODIDE_CDN, SITE_ASSETS
 from .sourcemap import fence_lines, fences
-
-# The Pyodide release the browser runtime loads by default (an explicit indexURL,
-# so Material's privacy plugin and self-hosting can rewrite or replace it).
-PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v314.0.7/full/"
-ASSETS = Path(__file__).resolve().parent / "assets"
-ASSET_FILES = (
-    "mm-viewer.js",
-    "mm-viewer.css",
-    "mm-app.js",
-    "mm-worker.js",
-    "app.html",
-    "mm-viewer.js.LEGAL.txt",
-)
-SITE_ASSETS = "assets/mm"  # inside site_dir
 
 
 class MmConfig(base.Config):
@@ -114,7 +96,7 @@ class MmPlugin(BasePlugin[MmConfig]):
         fence.set_context(
             fence.Context(
                 out_dir=Path(config.site_dir) / SITE_ASSETS,
-                url_prefix=_prefix(page.file.dest_uri) + SITE_ASSETS + "/",
+                url_prefix=siteassets.prefix(page.file.dest_uri) + SITE_ASSETS + "/",
                 base_dir=data_dir,
                 page=page.file.src_uri,
                 lines=fence_lines(raw),
@@ -137,94 +119,13 @@ class MmPlugin(BasePlugin[MmConfig]):
     def on_post_page(self, output, page, config):
         if not self.pages or (page.file.src_uri not in self.pages and not self.everywhere):
             return output
-        head = _head_tags(_prefix(page.file.dest_uri), self.config)
+        head = siteassets.head_tags(siteassets.prefix(page.file.dest_uri), self.config)
         at = output.find("</head>")
         return output[:at] + head + output[at:] if at >= 0 else head + output
 
     def on_post_build(self, config):
-        if not self.pages:
-            return
-        out = Path(config.site_dir) / SITE_ASSETS
-        out.mkdir(parents=True, exist_ok=True)
-        missing = [n for n in ASSET_FILES[:2] if not (ASSETS / n).is_file()]
-        if missing:
-            raise PluginError(
-                "mm: the viewer bundle is missing (%s); run `make setup` (needs node and npm)"
-                % ", ".join(missing)
-            )
-        for name in ASSET_FILES:
-            if (ASSETS / name).is_file():
-                shutil.copyfile(ASSETS / name, out / name)
-        # The full view is a page of its own: it gets the same runtime settings.
-        app = out / "app.html"
-        if app.is_file():
-            text = app.read_text(encoding="utf-8")
-            tag = '<script type="module" src="mm-viewer.js"></script>'
-            app.write_text(text.replace(tag, _viewer_script("", self.config)), encoding="utf-8")
-        # The core for the browser's Python worker (live editing), from this very package.
-        (out / CORE_ARCHIVE).write_bytes(core_archive())
-        if self.everywhere:
-            _link_404(Path(config.site_dir) / "404.html", config.site_url, self.config)
-        local = _local_pyodide(self.config.pyodide, config)
-        if local is not None:
-            shutil.copytree(local, out / "pyodide", dirs_exist_ok=True)
-
-
-def _link_404(page: Path, site_url: Optional[str], cfg) -> None:
-    """Give Material's 404 page the viewer too: instant navigation can start there.
-
-    MkDocs renders 404.html before any page (so before we know the site has
-    figures), and serves it at any depth, so its URLs are absolute: from
-    ``site_url``'s path, as Material's own links on that page are.
-    """
-    if not page.is_file():
-        return
-    html = page.read_text(encoding="utf-8")
-    at = html.find("</head>")
-    if at < 0 or "mm-viewer.js" in html:
-        return
-    base = urlsplit(site_url or "/").path or "/"
-    head = _head_tags(base if base.endswith("/") else base + "/", cfg)
-    page.write_text(html[:at] + head + html[at:], encoding="utf-8")
-
-
-def _prefix(dest_uri: str) -> str:
-    """``../`` once per folder between the page's HTML file and the site root."""
-    return "../" * dest_uri.count("/")
-
-
-def _local_pyodide(value: str, config) -> Optional[Path]:
-    if "://" in value or value.startswith("//"):
-        return None
-    root = Path(config.config_file_path or ".").resolve().parent
-    path = (root / value).resolve()
-    if not path.is_dir():
-        raise PluginError("mm: pyodide = %r is neither a URL nor a folder" % value)
-    return path
-
-
-def _head_tags(prefix: str, cfg) -> str:
-    base_url = prefix + SITE_ASSETS + "/"
-    css = '<link rel="stylesheet" href="%s">' % escape(base_url + "mm-viewer.css")
-    return "%s\n%s\n" % (css, _viewer_script(base_url, cfg))
-
-
-def _viewer_script(base_url: str, cfg) -> str:
-    """The viewer's <script> tag; its data-mm-* attributes carry the plugin options
-    the browser needs (the runtime reads them: pyodide_app/src/live.js)."""
-    pyodide = cfg.pyodide
-    if "://" not in pyodide and not pyodide.startswith("//"):
-        pyodide = base_url + "pyodide/"
-    attrs = {
-        "type": "module",
-        "src": base_url + "mm-viewer.js",
-        "data-mm-pyodide": pyodide,
-        "data-mm-runtime": cfg.runtime,
-        "data-mm-max-elements": str(cfg.max_elements),
-        "data-mm-dark-schemes": " ".join(cfg.dark_schemes),
-        "data-mm-precompute": "true" if cfg.precompute else "false",
-    }
-    return "<script %s></script>" % " ".join('%s="%s"' % (k, escape(v)) for k, v in attrs.items())
+        if self.pages:
+            siteassets.emit(config, self.config, link_404=self.everywhere)
 
 
 def _register_fence(config) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from mm_docs_plugin import fence
-from mm_docs_plugin.plugin import SITE_ASSETS
+from mm_docs_plugin.siteassets import SITE_ASSETS
 
 from .conftest import GOOD, mkdocs_build, write_site
 from .test_build import page_file, resolve, tags

@@ -1,0 +1,119 @@
+"""The files a site with figures gets: the viewer's assets, the core archive for
+live editing, and the tags that link the viewer from a page's ``<head>``.
+
+URLs are page-relative (sites are served from sub-paths); the viewer's ``<script>``
+tag carries the plugin options the browser needs as ``data-mm-*`` attributes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from html import escape
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+
+from .corearchive import NAME as CORE_ARCHIVE
+from .corearchive import core_archive
+
+# The Pyodide release the browser runtime loads by default (an explicit indexURL,
+# so Material's privacy plugin and self-hosting can rewrite or replace it).
+PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v314.0.7/full/"
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_FILES = (
+    "mm-viewer.js",
+    "mm-viewer.css",
+    "mm-app.js",
+    "mm-worker.js",
+    "app.html",
+    "mm-viewer.js.LEGAL.txt",
+)
+SITE_ASSETS = "assets/mm"  # inside site_dir
+
+
+def emit(config, cfg, link_404: bool) -> None:
+    """Copy the viewer's assets into ``site/assets/mm/`` (once, for a site with figures),
+    with the core archive for live editing and, if configured, a local Pyodide."""
+    out = Path(config.site_dir) / SITE_ASSETS
+    out.mkdir(parents=True, exist_ok=True)
+    missing = [n for n in ASSET_FILES[:2] if not (ASSETS / n).is_file()]
+    if missing:
+        raise PluginError(
+            "mm: the viewer bundle is missing (%s); run `make setup` (needs node and npm)"
+            % ", ".join(missing)
+        )
+    for name in ASSET_FILES:
+        if (ASSETS / name).is_file():
+            shutil.copyfile(ASSETS / name, out / name)
+    # The full view is a page of its own: it gets the same runtime settings.
+    app = out / "app.html"
+    if app.is_file():
+        text = app.read_text(encoding="utf-8")
+        tag = '<script type="module" src="mm-viewer.js"></script>'
+        app.write_text(text.replace(tag, viewer_script("", cfg)), encoding="utf-8")
+    # The core for the browser's Python worker (live editing), from this very package.
+    (out / CORE_ARCHIVE).write_bytes(core_archive())
+    if link_404:
+        _link_404(Path(config.site_dir) / "404.html", config.site_url, cfg)
+    local = _local_pyodide(cfg.pyodide, config)
+    if local is not None:
+        shutil.copytree(local, out / "pyodide", dirs_exist_ok=True)
+
+
+def _link_404(page: Path, site_url: Optional[str], cfg) -> None:
+    """Give Material's 404 page the viewer too: instant navigation can start there.
+
+    MkDocs renders 404.html before any page (so before we know the site has
+    figures), and serves it at any depth, so its URLs are absolute: from
+    ``site_url``'s path, as Material's own links on that page are.
+    """
+    if not page.is_file():
+        return
+    html = page.read_text(encoding="utf-8")
+    at = html.find("</head>")
+    if at < 0 or "mm-viewer.js" in html:
+        return
+    base = urlsplit(site_url or "/").path or "/"
+    head = head_tags(base if base.endswith("/") else base + "/", cfg)
+    page.write_text(html[:at] + head + html[at:], encoding="utf-8")
+
+
+def prefix(dest_uri: str) -> str:
+    """``../`` once per folder between the page's HTML file and the site root."""
+    return "../" * dest_uri.count("/")
+
+
+def _local_pyodide(value: str, config) -> Optional[Path]:
+    if "://" in value or value.startswith("//"):
+        return None
+    root = Path(config.config_file_path or ".").resolve().parent
+    path = (root / value).resolve()
+    if not path.is_dir():
+        raise PluginError("mm: pyodide = %r is neither a URL nor a folder" % value)
+    return path
+
+
+def head_tags(prefix: str, cfg) -> str:
+    base_url = prefix + SITE_ASSETS + "/"
+    css = '<link rel="stylesheet" href="%s">' % escape(base_url + "mm-viewer.css")
+    return "%s\n%s\n" % (css, viewer_script(base_url, cfg))
+
+
+def viewer_script(base_url: str, cfg) -> str:
+    """The viewer's <script> tag; its data-mm-* attributes carry the plugin options
+    the browser needs (the runtime reads them: pyodide_app/src/live.js)."""
+    pyodide = cfg.pyodide
+    if "://" not in pyodide and not pyodide.startswith("//"):
+        pyodide = base_url + "pyodide/"
+    attrs = {
+        "type": "module",
+        "src": base_url + "mm-viewer.js",
+        "data-mm-pyodide": pyodide,
+        "data-mm-runtime": cfg.runtime,
+        "data-mm-max-elements": str(cfg.max_elements),
+        "data-mm-dark-schemes": " ".join(cfg.dark_schemes),
+        "data-mm-precompute": "true" if cfg.precompute else "false",
+    }
+    return "<script %s></script>" % " ".join('%s="%s"' % (k, escape(v)) for k, v in attrs.items())
