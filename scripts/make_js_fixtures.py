@@ -2,8 +2,8 @@
 
     python scripts/make_js_fixtures.py [OUT_DIR]     (default: pyodide_app/test/fixtures)
 
-The JS decoder, player and URL-state code are twins of `core.pack`, `core.anim`
-and `core.urlstate`; their tests (``pyodide_app/test/*.test.js``) compare them
+The JS decoder, player and URL-state code are twins of `core.scene.pack`, `core.scene.anim`
+and `core.links.urlstate`; their tests (``pyodide_app/test/*.test.js``) compare them
 with what the Python side actually writes, so the two cannot drift apart.
 Written here:
 

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from mm_docs_plugin.core import Scene, build, parse_spec
-from mm_docs_plugin.core.language.schema import COLORS
 from mm_docs_plugin.core.scene.colors import (
     colorize,
     hsl_to_rgb,
@@ -18,6 +17,7 @@ from mm_docs_plugin.core.scene.colors import (
     ranges_by_sensitivity,
     value_ranges,
 )
+from mm_docs_plugin.core.spec.sections import COLORS
 
 DEFAULT = COLORS.defaults()
 

@@ -1,7 +1,7 @@
 """The editor's menus (pyodide_app/src/choices.js) offer exactly the schema's names."""
 
 from mm_docs_plugin.core.inputs import inits
-from mm_docs_plugin.core.language import schema
+from mm_docs_plugin.core.spec import sections
 
 from .node import node_call
 
@@ -11,6 +11,6 @@ def test_editor_menus_match_the_schema():
         "choices.js", "{inits: m.INITS, algs: m.ALGS, schemes: m.SCHEMES, sens: m.SENSITIVITIES}"
     )
     assert js["inits"] == list(inits.INITS)
-    assert js["algs"] == list(schema.ALGS)
-    assert js["schemes"] == list(schema.LAYOUT.by_name["scheme"].choices)
-    assert js["sens"] == list(schema.COLORS.by_name["sensitivity"].choices)
+    assert js["algs"] == list(sections.ALGS)
+    assert js["schemes"] == list(sections.LAYOUT.by_name["scheme"].choices)
+    assert js["sens"] == list(sections.COLORS.by_name["sensitivity"].choices)

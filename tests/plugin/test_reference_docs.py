@@ -32,6 +32,7 @@ from mm_docs_plugin.core.inputs import inits
 from mm_docs_plugin.core.language import epilog as ep
 from mm_docs_plugin.core.language import expr as ex
 from mm_docs_plugin.core.language import schema as sc
+from mm_docs_plugin.core.spec import sections
 from mm_docs_plugin.core.spec import spec as sp
 from mm_docs_plugin.fence import HEADER_OPTIONS
 
@@ -249,9 +250,9 @@ def test_every_fence_parses_and_is_shown(name):
         )
 
 
-@pytest.mark.parametrize("section", list(sc.SECTIONS))
+@pytest.mark.parametrize("section", list(sections.SECTIONS))
 def test_sections(section):
-    schema = sc.SECTIONS[section]
+    schema = sections.SECTIONS[section]
     p = page(section + ".md")
     problems = schema_problems(p, schema)
     used = section_uses(p, section, schema)
@@ -424,7 +425,7 @@ def test_plugin_docstring_lists_every_option():
 
 def test_the_checks_catch_an_undocumented_option():
     """A field the docs do not know is reported, in the table and in the fences."""
-    extra = sc.Schema("deco", "", list(sc.DECO.fields) + [sc.Field("halo", "bool", True, "")])
+    extra = sc.Schema("deco", "", list(sections.DECO.fields) + [sc.Field("halo", "bool", True, "")])
     p = page("deco.md")
     assert any("`halo`" in x for x in schema_problems(p, extra))
     assert "halo" not in section_uses(p, "deco", extra)

@@ -26,6 +26,7 @@ from ..inputs.inits import RANGE_INITS
 from ..language import elemexpr
 from ..language import expr as ex
 from ..language import schema as sc
+from ..spec import sections
 from ..spec.mm_import import mm_url_to_dict
 from ..spec.mm_params import ALG_TO_MM, EPILOG_TO_MM, INIT_TO_MM, MM_APP
 from ..spec.parse import parse_spec
@@ -55,11 +56,11 @@ def export_mm_params(spec: Spec) -> Dict[str, Any]:
     root.update(
         {
             "expr": _mm_expr(spec.tree),
-            "anim": _export_section(sc.ANIM, spec.anim, {"alg": ALG_TO_MM}),
-            "block": _export_section(sc.BLOCKS, spec.blocks),
-            "layout": _export_section(sc.LAYOUT, spec.layout),
-            "deco": _export_section(sc.DECO, spec.deco),
-            "viz": _export_section(sc.COLORS, spec.colors),
+            "anim": _export_section(sections.ANIM, spec.anim, {"alg": ALG_TO_MM}),
+            "block": _export_section(sections.BLOCKS, spec.blocks),
+            "layout": _export_section(sections.LAYOUT, spec.layout),
+            "deco": _export_section(sections.DECO, spec.deco),
+            "viz": _export_section(sections.COLORS, spec.colors),
         }
     )
     if spec.camera.position is not None:
@@ -105,7 +106,7 @@ def _export_node(spec: Spec, t) -> Dict[str, Any]:
         node["block"] = {"k blocks": k}
         layout = settings.layout if settings is not None and settings.layout is not None else None
         source = layout if layout is not None else spec.layout
-        node["layout"] = {f.mm: source[f.name] for f in sc.NODE_LAYOUT.fields}
+        node["layout"] = {f.mm: source[f.name] for f in sections.NODE_LAYOUT.fields}
         if settings is not None and settings.colors:
             node["viz"] = _colors_to_mm(settings.colors)
     return node
@@ -148,7 +149,7 @@ def _export_leaf(t, s) -> Dict[str, Any]:
 
 
 def _colors_to_mm(colors: Dict[str, Any]) -> Dict[str, Any]:
-    return {sc.COLORS.by_name[k].mm: v for k, v in colors.items()}
+    return {sections.COLORS.by_name[k].mm: v for k, v in colors.items()}
 
 
 def _mm_text(t) -> str:

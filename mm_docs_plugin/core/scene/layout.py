@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
-from ..language import schema as sc
+from ..spec import sections
 from ..spec.spec import Spec
 from ..spec.tree import TreeNode
 from .camera import frame_camera
@@ -218,7 +218,7 @@ def _child_placement(spec: Spec, p: Placement, role: str, child: TreeNode) -> Pl
         own = (
             settings.layout
             if settings is not None and settings.layout is not None
-            else sc.NODE_LAYOUT.defaults()
+            else sections.NODE_LAYOUT.defaults()
         )
         return Placement(
             own.polarity, own.left_placement, own.right_placement, own.result_placement

@@ -19,6 +19,7 @@ from ..language import elemexpr
 from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
+from . import sections
 from .mm_params import (
     ALG_FROM_MM,
     IDENTIFIER,
@@ -51,15 +52,15 @@ def mm_params_to_dict(params: Dict[str, Any]) -> Dict[str, Any]:
     anim = dict(params.get("anim") or {})
     if "spin" not in anim and isinstance(params.get("deco"), dict) and "spin" in params["deco"]:
         anim["spin"] = params["deco"]["spin"]  # mm's legacy deco.spin
-    sections = {
-        "anim": _section(sc.ANIM, anim, {"alg": ALG_FROM_MM}),
-        "blocks": _section(sc.BLOCKS, params.get("block")),
-        "layout": _section(sc.LAYOUT, params.get("layout")),
-        "deco": _section(sc.DECO, params.get("deco")),
-        "colors": _section(sc.COLORS, params.get("viz")),
+    settings = {
+        "anim": _section(sections.ANIM, anim, {"alg": ALG_FROM_MM}),
+        "blocks": _section(sections.BLOCKS, params.get("block")),
+        "layout": _section(sections.LAYOUT, params.get("layout")),
+        "deco": _section(sections.DECO, params.get("deco")),
+        "colors": _section(sections.COLORS, params.get("viz")),
         "camera": _camera(params.get("cam")),
     }
-    spec.update({k: v for k, v in sections.items() if v})
+    spec.update({k: v for k, v in settings.items() if v})
     return spec
 
 
@@ -151,10 +152,10 @@ class _Importer:
         k_blocks = (mm.get("block") or {}).get("k blocks", 1)
         if isinstance(k_blocks, (int, float)) and int(k_blocks) != 1:
             out["blocks"] = {"k": int(k_blocks)}
-        layout = _section(sc.NODE_LAYOUT, mm.get("layout"))
+        layout = _section(sections.NODE_LAYOUT, mm.get("layout"))
         if layout:
             out["layout"] = layout
-        colors = _section(sc.COLORS, mm.get("viz"))
+        colors = _section(sections.COLORS, mm.get("viz"))
         if colors:
             out["colors"] = colors
         return out
@@ -203,7 +204,7 @@ class _Importer:
         dropout = _number(mm.get("dropout", 0))
         if dropout and ours in MM_DROPOUT_INITS:
             out["dropout"] = dropout
-        colors = _section(sc.COLORS, mm.get("viz"))
+        colors = _section(sections.COLORS, mm.get("viz"))
         if colors:
             out["colors"] = colors
         return out

@@ -16,10 +16,11 @@ from ..inputs.data import DataSource
 from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
+from . import sections
 from .tree import TreeNode
 
 TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes")
-TOP_KEYS += tuple(sc.SECTIONS)
+TOP_KEYS += tuple(sections.SECTIONS)
 LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors")
 MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors")
 DATA_KEYS = ("path", "url", "key", "slice", "transpose", "format")
@@ -149,7 +150,7 @@ class Spec:
         nodes = {name: n.to_dict() for name, n in self.nodes.items() if n.to_dict()}
         if nodes:
             out["nodes"] = nodes
-        for name in sc.SECTIONS:
+        for name in sections.SECTIONS:
             d = getattr(self, name).to_dict()
             if d:
                 out[name] = d

@@ -20,6 +20,7 @@ from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
+from . import sections
 from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
 from .tree import Given, TreeNode, infer_shapes, lower
 
@@ -51,13 +52,13 @@ class Validator:
         for key in ("seed", "height", "caption", "alt", "precision"):
             if key in top:
                 figure = figure.replace(**{key: sc.check_value(FIGURE.by_name[key], top[key], key)})
-        sections = {
+        settings = {
             name: schema.validate(top[name], name) if name in top else schema.defaults()
-            for name, schema in sc.SECTIONS.items()
+            for name, schema in sections.SECTIONS.items()
         }
         nodes, given = self._nodes(top.get("nodes"), tree)
         infer_shapes(tree, given, locate, self.limits)
-        self._check_blocks(tree, sections["blocks"], nodes, top)
+        self._check_blocks(tree, settings["blocks"], nodes, top)
         return Spec(
             ast=ast,
             tree=tree,
@@ -67,7 +68,7 @@ class Validator:
             limits=self.limits,
             warnings=tuple(self.warnings),
             text=self.text,
-            **sections,
+            **settings,
         )
 
     # -- expr
@@ -256,17 +257,17 @@ class Validator:
             if kw["epilog"]:
                 t.epilog = kw["epilog"]
         if "anim" in s:
-            kw["anim"] = sc.NODE_ANIM.validate(s["anim"], path + ".anim").alg
+            kw["anim"] = sections.NODE_ANIM.validate(s["anim"], path + ".anim").alg
         if "blocks" in s:
-            kw["blocks"] = sc.BLOCKS.validate(s["blocks"], path + ".blocks")
+            kw["blocks"] = sections.BLOCKS.validate(s["blocks"], path + ".blocks")
         if "layout" in s:
-            kw["layout"] = sc.NODE_LAYOUT.validate(s["layout"], path + ".layout")
+            kw["layout"] = sections.NODE_LAYOUT.validate(s["layout"], path + ".layout")
         if "colors" in s:
             kw["colors"] = self._colors(s["colors"], path + ".colors")
         return NodeSpec(name, "matmul", tuple(g.value if g else None for g in shape), **kw), shape
 
     def _colors(self, node: YNode, path: str) -> Dict[str, Any]:
-        settings = sc.COLORS.validate(node, path)
+        settings = sections.COLORS.validate(node, path)
         return {k: settings[k] for k in settings.given}
 
     def _shape(self, node: Optional[YNode], path: str) -> Tuple[Optional[Given], Optional[Given]]:
