@@ -4,8 +4,12 @@ The worker writes these bytes into Pyodide's file system and puts the zip on
 ``sys.path`` (zipimport works on Pyodide 0.17 and current releases alike), so
 the browser imports exactly the ``mm_docs_plugin.core`` that built the page.
 Only the package marker and the core go in: the plugin, CLI and poster need
-MkDocs and are never imported there.  Entries are sorted and time-stamped
-1980-01-01, so the same source gives the same bytes and the same hash.
+MkDocs and are never imported there.  The core reads fences with PyYAML, which
+Pyodide 0.17 does not have, so the archive also carries the pure-Python ``yaml``
+package (and its licence) of the PyYAML installed here; the worker puts the
+archive first on ``sys.path``, so every Pyodide release imports that copy.
+Entries are sorted and time-stamped 1980-01-01, so the same source gives the
+same bytes and the same hash.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -24,7 +29,24 @@ def core_files():
     files = [("mm_docs_plugin/__init__.py", PACKAGE / "__init__.py")]
     for path in sorted((PACKAGE / "core").rglob("*.py")):  # the layers are sub-packages
         files.append(("mm_docs_plugin/" + path.relative_to(PACKAGE).as_posix(), path))
-    return sorted(files)
+    return sorted(files + pyyaml_files())
+
+
+def pyyaml_files():
+    """(archive name, path) of the installed PyYAML's ``yaml/*.py`` and its licence.
+
+    Its C extension (``_yaml``) stays out: ``yaml`` falls back to pure Python.
+    """
+    dist = metadata.distribution("PyYAML")
+    files = []
+    for f in dist.files or ():
+        if len(f.parts) == 2 and f.parts[0] == "yaml" and f.suffix == ".py":
+            files.append(("yaml/" + f.name, Path(dist.locate_file(f))))
+        elif f.name == "LICENSE" and f.parts[0].endswith(".dist-info"):
+            files.append(("yaml/LICENSE", Path(dist.locate_file(f))))
+    if not any(name == "yaml/__init__.py" for name, _ in files):
+        raise RuntimeError("the installed PyYAML does not list its yaml/*.py files")
+    return files
 
 
 def core_archive() -> bytes:

@@ -29,17 +29,20 @@ if [ "${MM_SKIP_BROWSER:-0}" != "1" ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-# Python 3.8 for the core (Pyodide 0.17 runs Python 3.8.2 + numpy 1.17.5).
+# Python 3.8 for the core (Pyodide 0.17 runs Python 3.8.2 + numpy 1.17.5; the
+# browser gets PyYAML from the core archive, and 6.0.3 is the last release for 3.8).
+# The stamp holds the requirements it was made with, so a new one installs again.
 if [ "${MM_SKIP_PY38:-0}" != "1" ]; then
   PY38=$(scripts/find-python38.sh)
   if [ ! -x .venv38/bin/python ]; then
     "$PY38" -m venv .venv38
   fi
   stamp38=.venv38/.mm-docs-installed
-  if [ ! -f "$stamp38" ]; then
+  reqs38=("numpy==1.17.5" "pyyaml==6.0.3" "pytest>=7" "hypothesis>=6")
+  if [ "$(cat "$stamp38" 2>/dev/null)" != "${reqs38[*]}" ]; then
     .venv38/bin/python -m pip install --quiet --upgrade pip
-    .venv38/bin/python -m pip install --quiet "numpy==1.17.5" "pytest>=7" "hypothesis>=6"
-    touch "$stamp38"
+    .venv38/bin/python -m pip install --quiet "${reqs38[@]}"
+    echo "${reqs38[*]}" >"$stamp38"
   fi
 fi
 

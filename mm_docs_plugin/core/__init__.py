@@ -1,4 +1,4 @@
-"""The mm-docs compute core: pure Python + numpy, runs in CPython and Pyodide.
+"""The mm-docs compute core: pure Python + numpy + PyYAML, runs in CPython and Pyodide.
 
     >>> from mm_docs_plugin.core import parse_spec, build
     >>> scene = build(parse_spec("expr: out = A @ B"))
@@ -7,7 +7,9 @@
 
 Public API: `parse_spec`, `build`, `Scene`, `SpecError`, `Limits`,
 `encode_url_state`, `decode_url_state`, `import_mm_url`, `export_mm_params`.
-Everything here is valid Python 3.8 with numpy 1.17 (Pyodide 0.17).
+Everything here is valid Python 3.8 with numpy 1.17 (Pyodide 0.17) and imports
+only numpy, PyYAML (fence bodies, `language.fence_yaml`; pure Python, which the
+browser gets from the core archive) and the standard library.
 """
 
 from __future__ import annotations

@@ -168,6 +168,28 @@ def test_errors_show_inline_where_they_are_and_the_figure_stays(site17, page):
     assert page.errors == [], page.errors
 
 
+def test_fence_text_is_read_by_the_archives_pyyaml(site17, page):
+    # Pyodide 0.17 has no PyYAML: the worker reads fences with mm-core.zip's copy.
+    open_editor(page, site17)
+    wait_runtime(page)
+    answers = page.evaluate(
+        """async () => {
+          const rt = mmViewer.runtime();
+          const text = (t) => rt.build('fence', {text: t});
+          const ok = await text('expr: out = A @ B  # a comment\\nnodes:\\n  A: {shape: [3, 4]}\\n');
+          const bad = await text('expr: A @ B\\nnodes: &n {}\\n');
+          return {ok: Boolean(ok.bytes), bad: bad.error};
+        }"""
+    )
+    assert answers["ok"]
+    bad = answers["bad"]
+    assert (bad["message"], bad["line"], bad["column"]) == (
+        "anchors ('&name') are not supported",
+        2,
+        8,
+    )
+
+
 def test_newer_requests_supersede_older_ones_and_a_runaway_build_restarts_the_worker(site17, page):
     open_editor(page, site17)
     wait_runtime(page)

@@ -1,4 +1,4 @@
-"""Tests of the position-keeping YAML-subset parser (runs on Python 3.8 without PyYAML)."""
+"""Tests of the fence YAML reader on PyYAML's composer (runs on Python 3.8 as well)."""
 
 from __future__ import annotations
 
@@ -352,6 +352,78 @@ def test_errors(text, fragment, line, column):
     assert fragment in err.message
     assert (err.line, err.column) == (line, column), str(err)
     assert err.hint
+
+
+def test_alias_bomb_refused_at_the_first_anchor():
+    laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 9):
+        prev, name = "abcdefghi"[i - 1], "abcdefghi"[i]
+        laughs.append("%s: &%s [%s]" % (name, name, ", ".join(["*" + prev] * 9)))
+    start = time.perf_counter()
+    with pytest.raises(SpecError) as info:
+        parse_yaml("\n".join(laughs))
+    assert time.perf_counter() - start < 0.5
+    assert "anchors" in info.value.message and (info.value.line, info.value.column) == (1, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "line", "column"),
+    [
+        ("a: !!python/object/apply:os.system [ls]", "tags", 1, 4),
+        ("a: ! x", "tags", 1, 4),
+        ("{a: !t 1}", "tags", 1, 5),
+        ("- &x a\n- *x", "anchors", 1, 3),
+        ("[*x]", "aliases", 1, 2),
+        ("%TAG ! tag:x,2000:\n---\na: 1", "directives", 1, 1),
+        ("a: 1\n%x", "directives", 2, 1),
+        ("{<<: {a: 1}}", "merge keys", 1, 2),
+        ("{: 1}", "missing key before ':'", 1, 2),
+        ("[why?]", "'?' inside [ ] or { } must be quoted", 1, 5),
+        ("{? a: 1}", "complex keys", 1, 2),
+        ('a: "\\U00110000"', "escape '\\U00110000' is not a valid character", 1, 5),
+        ('a: "\\ud83d\\ud83d\\ude00"', "escape '\\ud83d' is not a valid character", 1, 5),
+        ("a: |\n  x\n... \n...\nb", "after the document end marker", 5, 1),
+    ],
+)
+def test_refused_features(text, fragment, line, column):
+    with pytest.raises(SpecError) as info:
+        parse_yaml(text)
+    assert fragment in info.value.message and info.value.hint
+    assert (info.value.line, info.value.column) == (line, column), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("...\n", None),  # PyYAML wants a document before a '...'
+        # PyYAML's reader refuses DEL, C1 and U+FFFE anywhere; JSON strings hold them raw.
+        ('{"a":\t"\x7f\x9f\ufffe"}', {"a": "\x7f\x9f\ufffe"}),
+        # PyYAML skips only spaces between tokens and between the words of plain text.
+        ("a: b\tc\t# comment\nd:\t[1,\t2]", {"a": "b\tc", "d": [1, 2]}),
+    ],
+)
+def test_yaml_that_pyyaml_alone_refuses(text, expected):
+    assert to_python(parse_yaml(text)) == expected
+
+
+def test_a_quoted_merge_key_is_an_ordinary_key():
+    assert to_python(parse_yaml("'<<': 1")) == {"<<": 1}
+
+
+def test_null_values_without_colon_sit_at_their_key():
+    node = parse_yaml("nodes: {Q, K: }")
+    q, k = node.value["nodes"].value["Q"], node.value["nodes"].value["K"]
+    assert (q.value, q.line, q.column) == (None, 1, 9)
+    assert (k.value, k.line, k.column) == (None, 1, 14)  # after its ':', as in block context
+
+
+def test_block_scalar_text_positions():
+    node = parse_yaml("a: |2\n\n     two extra\n   base\nb: >-\n\n    folded\n    text\n")
+    a, b = node.value["a"], node.value["b"]
+    assert a.value == "\n   two extra\n base\n" and (a.content_line, a.content_column) == (3, 3)
+    assert b.value == "\nfolded text" and (b.content_line, b.content_column) == (7, 5)
+    empty = parse_yaml("c: |\nd: 1").value["c"]
+    assert (empty.content_line, empty.content_column) == (1, 4)
 
 
 def test_huge_integer():

@@ -1,46 +1,52 @@
-"""A small YAML-subset parser that keeps the position of every key and value.
+"""Fence bodies as YAML: PyYAML's composer, with the position of every key and value.
 
-The body of an ```mm fence is YAML (and JSON, which is valid YAML).  The compute
-core runs unchanged under Pyodide, where PyYAML is not available, and its
-validation errors point at the offending key or value, so it parses the fence
-with this module: pure standard library, Python 3.8+.
+The body of an ```mm fence is YAML (JSON is valid YAML), the YAML authors also write
+in ``mkdocs.yml``.  PyYAML's pure-Python reader, scanner, parser and composer turn
+the text into a node graph whose every key and value has a start mark; this module
+turns that graph into `YNode`s that keep those positions, so validation errors point
+at the offending key or value.  Pyodide 0.17 has no PyYAML, so the browser's core
+archive carries PyYAML's pure-Python package (``corearchive.py``).
 
-Supported subset
-----------------
-* Block mappings (``key: value``) nested by indentation with spaces; block
-  sequences (``- item``), including compact mappings (``- key: v``) and a
-  sequence under a key at the key's own indentation.
-* Flow mappings ``{a: 1, "b": [1, 2]}`` and flow sequences ``[1, 2]``, which
-  may span lines (so any JSON document parses); ``{a, b}`` gives null values.
-* Plain scalars, single-quoted (``''`` escapes a quote) and double-quoted
-  scalars (JSON escapes plus ``\\x``, ``\\u``, ``\\U`` and YAML's ``\\0 \\a \\e
-  \\N \\_ \\L \\P``), with multi-line folding as in YAML.  A plain scalar ends at
-  ``': '`` or ``' #'``; its continuation lines (indented more than the parent)
-  fold with spaces.
-* Literal ``|`` and folded ``>`` block scalars with chomping (``-``/``+``) and
-  an optional indentation digit.
-* Comments (``#`` at a line start or after whitespace), one document with an
-  optional leading ``---`` and trailing ``...``, CRLF/CR line ends, a UTF-8 BOM.
-* Plain scalars are typed by the YAML 1.2 core schema: null (``null``, ``Null``,
-  ``NULL``, ``~``, empty), bool (``true``/``True``/``TRUE``, same for false),
-  int (decimal, ``0o17``, ``0x1F``), float (``1.5``, ``1e3``, ``.inf``,
-  ``-.inf``, ``.nan`` and case variants), otherwise str.  Quoted and block
-  scalars are always str; mapping keys are always the key's text (``1: x``
-  gives the key ``"1"``).
+What the adapter changes in PyYAML's YAML
+-----------------------------------------
+* Plain scalars are typed by the YAML 1.2 core schema, not PyYAML's YAML 1.1: null
+  (``null``, ``Null``, ``NULL``, ``~``, empty), bool (``true``/``True``/``TRUE``, same
+  for false; ``yes``/``on`` stay text), int (decimal, ``010`` is 10, ``0o17``,
+  ``0x1F``), float (``1.5``, ``1e3``, ``.inf``, ``-.inf``, ``.nan`` and case
+  variants), otherwise str.  Quoted and block scalars are always str; mapping keys
+  are always the key's text (``1: x`` gives the key ``"1"``).
+* Refused as the scanner meets their indicator, so nothing is ever resolved or
+  expanded (no alias bombs): anchors ``&``, aliases ``*``, tags ``!``, directives
+  ``%`` and complex keys ``?``.  Refused in the composed graph: merge keys ``<<``,
+  duplicate keys (naming both lines), collections as keys, ``[a: 1]`` pairs, more
+  than one document.
+* Tabs separate tokens and words as YAML 1.2 allows (PyYAML refuses ``key:\\tvalue``
+  and JSON indented with tabs) but never indent a block.
+* JSON's surrogate-pair escapes (``"\\ud83d\\ude00"``) join; a lone one is refused.
 
-Not supported, each a `SpecError` naming the place: tabs as indentation,
-anchors ``&``, aliases ``*``, tags ``!``, merge keys ``<<``, complex keys
-``?``, several documents, directives ``%``; duplicate keys are errors too.
-Every failure, for any input string, is a `SpecError` with a 1-based line and
-column and a hint; nesting is capped by ``limits.max_depth`` and the text by
-``limits.max_text``.
+Every failure, for any input string, is a `SpecError` with the project's message
+and hint and a 1-based line and column (lines are counted by ``\\n``, CRLF and CR
+becoming ``\\n`` first, as in the editor); nesting is capped by
+``limits.max_depth`` before the recursive composer goes deeper, and the text by
+``limits.max_text`` before anything is read.
 """
 
 from __future__ import annotations
 
+import bisect
 import numbers
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
+
+from yaml.composer import Composer
+from yaml.error import MarkedYAMLError
+from yaml.events import CollectionStartEvent
+from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+from yaml.tokens import DocumentEndToken
 
 from ..errors import DEFAULT_LIMITS, Limits, SpecError
 
@@ -105,8 +111,8 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 
 
-def _resolve(text: str, r: int, c: int) -> Any:
-    """The typed value of a plain scalar found at (r, c), 0-based."""
+def _resolve(text: str, line: int, column: int) -> Any:
+    """The typed value of a plain scalar found at (line, column)."""
     if text in _NULLS:
         return None
     if text in _BOOLS:
@@ -115,7 +121,8 @@ def _resolve(text: str, r: int, c: int) -> Any:
         if _INT.fullmatch(text):
             return int(text)  # Python >= 3.11 refuses > 4300 digits: ValueError
     except ValueError:
-        raise _fail("big_int", r, c) from None
+        message, hint = _MESSAGES["big_int"]
+        raise SpecError(message, hint, line, column) from None
     if _OCT.fullmatch(text):
         return int(text[2:], 8)
     if _HEX.fullmatch(text):
@@ -129,31 +136,11 @@ def _resolve(text: str, r: int, c: int) -> Any:
     return text
 
 
-# -- lexical helpers -------------------------------------------------------------
-
-_BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_WS = re.compile(r"[ \t]*")
-_WS_RUN = re.compile(r"[ \t]+")
-_BLOCK_PLAIN_END = re.compile(r":(?=[ \t]|$)|[ \t]#")
-_FLOW_PLAIN_END = re.compile(r":(?=[ \t,\[\]{}]|$)|[ \t]#|[,\[\]{}]")
-_SQ_RUN = re.compile(r"[^' \t]+")
-_DQ_RUN = re.compile(r'[^"\\ \t]+')
-_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
-_ESCAPES = {
-    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
-    "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
-    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
-}  # fmt: skip
-_HEX_SIZES = {"x": 2, "u": 4, "U": 8}
-_ESCAPE_HINT = 'valid escapes: \\\\ \\" \\/ \\n \\t \\r \\0 \\xXX \\uXXXX \\UXXXXXXXX; write \\\\ for a backslash'
-
-# Line kinds, computed once so block parsing never rescans a line's start.
-_BLANK, _COMMENT, _MARKER, _CONTENT = range(4)
-
+# -- errors ------------------------------------------------------------------------
 
 _QUOTE_IT = "quote the value if the character is part of the text"
-_HEADER_HINT = "write '|' or '>', optionally with '-' or '+' and a digit; the text goes below"
-# Every parse error: (message, hint), formatted with the keywords given to `_fail`.
+_ESCAPE_HINT = 'valid escapes: \\\\ \\" \\/ \\n \\t \\r \\0 \\xXX \\uXXXX \\UXXXXXXXX; write \\\\ for a backslash'
+# Every parse error: (message, hint), formatted with the keywords given to `fail`.
 _MESSAGES = {
     "tab": ("tabs cannot be used for indentation", "indent with spaces only"),
     "depth": ("nesting deeper than {limit} levels", "flatten it, or raise the max_depth limit"),
@@ -191,7 +178,10 @@ _MESSAGES = {
         "unexpected ': ' inside a plain value",
         "indent a new key exactly like the key above it; quote a value containing ': '",
     ),
-    "header": ("invalid block scalar header", _HEADER_HINT),
+    "header": (
+        "invalid block scalar header",
+        "write '|' or '>', optionally with '-' or '+' and a digit; the text goes below",
+    ),
     "leading_empty": (
         "leading empty lines of a block scalar are indented more than its text",
         "remove the spaces on the empty lines",
@@ -215,6 +205,7 @@ _MESSAGES = {
     "*": ("aliases ('*name') are not supported", "write the value out; " + _QUOTE_IT),
     "!": ("tags ('!tag') are not supported", "remove the tag; " + _QUOTE_IT),
     "?": ("complex keys ('? ') are not supported", "write 'key: value' with a text key"),
+    "flow_question": ("'?' inside [ ] or {{ }} must be quoted", 'quote the text: ["why?"]'),
     ":": ("missing key before ':'", "write 'key: value'"),
     "-": ("'- ' items are not allowed inside [ ] or {{ }}", "separate entries with commas"),
     "|": ("block scalars ('|', '>') are not allowed inside [ ] or {{ }}", "use a quoted string"),
@@ -228,561 +219,280 @@ _MESSAGES = {
     "hex": ("escape '\\{code}' needs {size} hex digits", _ESCAPE_HINT),
     "code_point": ("escape '\\{code}{digits}' is not a valid character", _ESCAPE_HINT),
     "big_int": ("integer too long", "quote it to keep it as text"),
+    "other": ("invalid YAML: {problem}", "check the YAML syntax here"),
 }
 
+# Control characters YAML refuses anywhere (JSON too), and surrogates.
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_BREAKS = "\0\r\n\x85\u2028\u2029"  # PyYAML's line breaks, and the end of the text
+_BLANKS = re.compile(r"[ \t]*")
+_FOUND = re.compile(r"(?:found|got) '(.*)'$")
+_DOC_END = re.compile(r"^\.\.\.(?=[ \t\n]|$)", re.M)
+# In a double-quoted source: an escaped backslash, a surrogate pair, or a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(
+    r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    r"|(\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+_STYLES = {None: "plain", "'": "single", '"': "double", "|": "literal", ">": "folded"}
 
-def _fail(what: str, r: int, c: int, length: int = 1, **names: Any) -> SpecError:
-    """The SpecError ``what`` of `_MESSAGES` at 0-based (r, c)."""
-    message, hint = _MESSAGES[what]
-    return SpecError(message.format(**names), hint.format(**names), r + 1, c + 1, length)
+
+def _refuse(what: str):
+    """A scanner step that refuses the token it would read, at its indicator."""
+
+    def fetch(self: _Loader) -> None:
+        raise self.fail(what, self.index)
+
+    return fetch
 
 
-def _sep_at(line: str, i: int) -> bool:
-    """True if position i ends a token in block context (space, tab or end of line)."""
-    return i >= len(line) or line[i] in " \t"
+class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):
+    """PyYAML's pure-Python loader up to the node graph, with the changes listed above.
 
-
-class _Parser:
-    """Recursive descent over lines; ``self.r``/``self.c`` is the 0-based cursor."""
+    ``BaseResolver`` has no implicit resolvers: every scalar gets the str tag, which
+    nothing reads (`_ynode` types plain scalars itself).
+    """
 
     def __init__(self, text: str, limits: Limits) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
+        self.text = text
         self.limits = limits
-        self.final_newline = text.endswith("\n")  # a last line without one has no break
-        lines = text.split("\n")  # not splitlines(): \x85 and \u2028 are not breaks in YAML 1.2
-        if self.final_newline:
-            lines.pop()
-        self.lines = lines
-        self.n = len(lines)
-        self.lead = [len(ln) - len(ln.lstrip(" ")) for ln in lines]
-        self.kind = [self._kind_of(ln) for ln in lines]
-        self.r = self.c = 0
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.depth = 0
 
-    @staticmethod
-    def _kind_of(line: str) -> int:
-        rest = line.lstrip(" \t")
-        if not rest:
-            return _BLANK
-        if rest[0] == "#":
-            return _COMMENT
-        if line[:3] in ("---", "...") and _sep_at(line, 3):
-            return _MARKER
-        return _CONTENT
+    def at(self, index: int) -> Tuple[int, int]:
+        """1-based (line, column) of a character index of the text."""
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
 
-    # -- lines and indentation --------------------------------------------------
+    def line_text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start : end if end >= 0 else None]
 
-    def _skip_blank(self, r: int) -> int:
-        while r < self.n and self.kind[r] in (_BLANK, _COMMENT):
-            r += 1
-        return r
+    def fail(self, what: str, index: int, length: int = 1, **names: Any) -> SpecError:
+        message, hint = _MESSAGES[what]
+        line, column = self.at(index)
+        return SpecError(message.format(**names), hint.format(**names), line, column, length)
 
-    def _next_content(self, r: int) -> Optional[int]:
-        """The next line holding block content, or None at the end of the document."""
-        r = self._skip_blank(r)
-        return r if r < self.n and self.kind[r] == _CONTENT else None
+    def check_printable(self, data: str) -> None:
+        """Allow DEL, C1 controls and U+FFFE/FFFF, which JSON strings may hold raw.
 
-    def _indent(self, r: int) -> int:
-        s = self.lead[r]
-        if self.lines[r][s] == "\t":
-            raise _fail("tab", r, s)
-        return s
-
-    def _is_entry(self, r: int, c: int) -> bool:
-        return self.lines[r][c] == "-" and _sep_at(self.lines[r], c + 1)
-
-    def _enter(self, depth: int, r: int, c: int) -> None:
-        if depth > self.limits.max_depth:
-            raise _fail("depth", r, c, limit=self.limits.max_depth)
-
-    # -- document ---------------------------------------------------------------
-
-    def parse(self) -> YNode:
-        r = self._skip_blank(0)
-        if r < self.n and self.lines[r].startswith("%"):
-            raise _fail("directive", r, 0)
-        root = YNode(None, 1, 1)
-        self.r, self.c = r, 0
-        if r < self.n and self.kind[r] == _MARKER and self.lines[r].startswith("---"):
-            self.c = 3
-            root = self._block_value(-1, 1, compact=False, indentless=False)
-        elif r < self.n and self.kind[r] == _CONTENT:
-            self.c = self._indent(r)
-            root = self._block_node(-1, 1, compact=True)
-        self._finish()
-        return root
-
-    def _finish(self) -> None:
-        """Allow only comments, or a '...' end marker and comments, after the document."""
-        r = self._skip_blank(self.r)
-        if r >= self.n:
-            return
-        line = self.lines[r]
-        if self.kind[r] == _CONTENT:
-            raise _fail("misfit", r, self.lead[r])
-        if line.startswith("---"):
-            raise _fail("documents", r, 0, 3)
-        while r < self.n and self.kind[r] == _MARKER and self.lines[r].startswith("..."):
-            rest = self.lines[r][3:].strip(" \t")
-            if rest and not rest.startswith("#"):
-                break
-            r = self._skip_blank(r + 1)
-        if r < self.n:
-            raise _fail("after_end", r, self.lead[r])
-
-    # -- block context ----------------------------------------------------------
-
-    def _block_value(self, parent: int, depth: int, compact: bool, indentless: bool) -> YNode:
-        """The value after a ':', '- ' or '---' indicator; the cursor is just past it.
-
-        ``parent`` is the indentation of the owning key or '- ' (-1 at the top);
-        ``compact`` allows a mapping or sequence on the indicator's line;
-        ``indentless`` allows a '- ' sequence at the parent's own indentation.
+        `parse_yaml` has refused the control characters YAML and JSON refuse.
         """
-        r, line = self.r, self.lines[self.r]
-        c = _WS.match(line, self.c).end()
-        if c < len(line) and line[c] != "#":
-            self.c = c
-            return self._block_node(parent, depth, compact)
-        nxt = self._next_content(r + 1)
-        if nxt is not None:
-            ind = self._indent(nxt)
-            if ind > parent or (indentless and ind == parent and self._is_entry(nxt, ind)):
-                self.r, self.c = nxt, ind
-                return self._block_node(parent, depth, True)
-        node = YNode(None, r + 1, self.c + 1)  # empty value: placed right after the indicator
-        self.r, self.c = r + 1, 0
+
+    # -- scanner ------------------------------------------------------------------
+
+    fetch_anchor = _refuse("&")
+    fetch_alias = _refuse("*")
+    fetch_tag = _refuse("!")
+    fetch_directive = _refuse("directive")
+
+    def fetch_key(self) -> None:
+        """Refuse an explicit '? ' key (simple keys come from fetch_value).
+
+        Inside [ ] and { } PyYAML also takes a '?' within or before text for one.
+        """
+        before = self.text[self.index - 1 : self.index]
+        explicit = self.peek(1) in " \t" + _BREAKS and before in " \t\n[{,"  # or ""
+        raise self.fail("?" if explicit else "flow_question", self.index)
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        # PyYAML keeps a possible simple key per open bracket and rescans them all for
+        # every token, so deep brackets cost quadratic time before the composer could
+        # refuse them: refuse here, counting the block collections opened around them.
+        if len(self.indents) + self.flow_level + 1 > self.limits.max_depth:
+            raise self.fail("depth", self.index, limit=self.limits.max_depth)
+        super().fetch_flow_collection_start(token_class)
+
+    def scan_to_next_token(self) -> None:
+        """Skip blanks, comments and line breaks; a tab may separate, not indent."""
+        while True:
+            start = self.index
+            while self.peek() in " \t":
+                self.forward()
+            tab = self.text.find("\t", start, self.index)
+            if tab >= 0 and not self.flow_level and self.peek() not in "#" + _BREAKS:
+                line_start = self.text.rfind("\n", 0, tab) + 1
+                if not self.text[line_start:tab].strip(" "):
+                    raise self.fail("tab", tab)
+            if self.peek() == "#":
+                while self.peek() not in _BREAKS:
+                    self.forward()
+            if not self.scan_line_break():
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> Any:
+        """Blanks inside a plain scalar: tabs between words are kept like spaces."""
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        blanks = self.prefix(length)
+        self.forward(length)
+        if self.peek() in _BREAKS[1:]:  # a line break: PyYAML folds it
+            return super().scan_plain_spaces(indent, start_mark)
+        return [blanks] if blanks else []
+
+    def scan_block_scalar_indentation(self) -> Any:
+        found = super().scan_block_scalar_indentation()
+        # PyYAML takes the widest leading empty line as the indentation and would end
+        # the scalar silently before a less indented first text line.
+        if max(self.indent + 1, 1) <= self.column < found[1] and self.peek() != "\0":
+            raise self.fail("leading_empty", self.index - self.column)
+        return found
+
+    # -- parser and composer ------------------------------------------------------
+
+    def parse_implicit_document_start(self) -> Any:
+        if self.check_token(DocumentEndToken):  # '...' with no document before it
+            return self.parse_document_start()
+        return super().parse_implicit_document_start()
+
+    def compose_node(self, parent: Optional[Node], index: Any) -> Node:
+        if not self.check_event(CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        limit = self.limits.max_depth
+        if self.depth > limit:
+            raise self.fail("depth", self.peek_event().start_mark.index, limit=limit)
+        node = super().compose_node(parent, index)
+        self.depth -= 1
         return node
 
-    def _block_node(self, parent: int, depth: int, compact: bool) -> YNode:
-        """The block node starting at the cursor."""
-        r, c = self.r, self.c
-        ch = self.lines[r][c]
-        if ch == "-" and _sep_at(self.lines[r], c + 1):
-            if not compact:
-                raise _fail("seq_on_key_line", r, c)
-            return self._block_seq(depth)
-        if ch in "|>":
-            return self._block_scalar(parent)
-        if ch in "[{":
-            node = self._flow_node(depth)
-            self._end_line()
-            return node
-        key = self._try_key(r, c)
-        if key is not None:
-            if not compact:
-                raise _fail("colon_in_value", r, key[1])
-            return self._block_map(depth)
-        if ch in "'\"":
-            node = self._quoted()
-            self._end_line()
-            return node
-        return self._block_plain(parent)
 
-    def _try_key(self, r: int, c: int) -> Optional[Tuple[str, int]]:
-        """(key text, column of its ':') if a one-line key starts at (r, c), else None."""
-        line = self.lines[r]
-        ch = line[c]
-        if ch in "[{|>" or (ch == "-" and _sep_at(line, c + 1)):
-            return None
-        if ch in "'\"":
-            scanned = self._scan_quoted(r, c, single_line=True)
-            if scanned is None:
-                return None
-            colon = _WS.match(line, scanned[2]).end()
-            if colon < len(line) and line[colon] == ":" and _sep_at(line, colon + 1):
-                return scanned[0], colon
-            return None
-        self._check_plain_start(r, c, flow=False)
-        m = _BLOCK_PLAIN_END.search(line, c)
-        if m is None or m.group() != ":":
-            return None
-        return line[c : m.start()].rstrip(" \t"), m.start()
+def _translate(err: MarkedYAMLError, ld: _Loader) -> SpecError:
+    """PyYAML's error as the project's message and hint, at the place it is about."""
+    text, problem = ld.text, err.problem or ""
+    at = err.problem_mark.index if err.problem_mark else 0
+    ctx = err.context_mark.index if err.context_mark else at
+    found = _FOUND.search(problem)
+    token = found.group(1) if found else ""
+    head = text[text.rfind("\n", 0, at) + 1 : at]  # the line before the problem
+    if problem.startswith("found character"):  # that cannot start any token
+        return ld.fail("|", at) if text[at] in "|>" else ld.fail("reserved", at, ch=text[at])
+    if problem == "mapping values are not allowed here":
+        return ld.fail("colon_in_value" if re.search(r":[ \t]", head) else "colon_in_plain", at)
+    if problem == "sequence entries are not allowed here":
+        return ld.fail("seq_on_key_line" if re.search(r":[ \t]*$", head) else "trailing", at)
+    if problem == "could not find expected ':'":
+        return ld.fail("no_colon", ctx, len(ld.line_text(ld.at(ctx)[0])) - ld.at(ctx)[1] + 1)
+    if "quoted scalar" in (err.context or "") and (at >= len(text) or "unexpected" in problem):
+        quote = text[ctx]
+        return ld.fail("unclosed_quote", ctx, quote=quote, inner="''" if quote == "'" else '\\"')
+    if problem.startswith("found unknown escape"):
+        return ld.fail("escape", at - 1, 2, code=text[at])
+    if problem.startswith("expected escape sequence"):
+        slash = text.rfind("\\", 0, at)
+        code = text[slash + 1]
+        return ld.fail("hex", slash, 2, code=code, size={"x": 2, "u": 4, "U": 8}[code])
+    if err.context == "while scanning a block scalar":
+        return ld.fail("header", at)
+    if problem.startswith("expected '<document start>'"):
+        if _DOC_END.search(text, 0, at):
+            return ld.fail("after_end", at)
+        return ld.fail("misfit" if not head.strip() else "trailing", at)
+    if problem.startswith("expected <block end>"):
+        if head.strip():
+            return ld.fail("trailing", at)
+        if token in ("-", "?", ":"):
+            return ld.fail({"-": "item_not_key", "?": "misfit", ":": ":"}[token], at)
+        in_map = err.context == "while parsing a block mapping"
+        return ld.fail("key_indent" if in_map else "item_indent", at, col=ld.at(ctx)[1])
+    if token == "<stream end>" and ld.marks and text[ld.marks[-1].index] in "[{":
+        opener = text[ld.marks[-1].index]  # the innermost collection is still open
+        close = {"[": "]", "{": "}"}[opener]
+        return ld.fail("unclosed", ld.marks[-1].index, opener=opener, close=close)
+    if problem.startswith("expected ','"):
+        return ld.fail("flow_sep", at, close=problem[len("expected ',' or '")])
+    if problem.startswith("expected the node content") and token in (",", "]", "}", "-", ":"):
+        return ld.fail(token, at) if token in "-:" else ld.fail("missing", at, ch=token)
+    if err.context == "expected a single document in the stream":
+        return ld.fail("documents", at, 3)
+    return ld.fail("other", at, problem=problem)
 
-    def _block_map(self, depth: int) -> YNode:
-        r0, c = self.r, self.c
-        self._enter(depth, r0, c)
-        values: Dict[str, YNode] = {}
-        key_pos: Dict[str, Tuple[int, int]] = {}
-        r = r0
-        while True:
-            found = self._try_key(r, c)
-            if found is None:
-                raise self._not_a_key(r, c)
-            key, colon = found
-            self._check_key(key, key_pos, r, c, colon - c)
-            key_pos[key] = (r + 1, c + 1)
-            self.r, self.c = r, colon + 1
-            values[key] = self._block_value(c, depth + 1, compact=False, indentless=True)
-            nxt = self._next_content(self.r)
-            if nxt is None or self.lead[nxt] < c:
+
+# -- the node graph as YNodes --------------------------------------------------------
+
+
+def _text(node: ScalarNode, ld: _Loader) -> str:
+    """A scalar's text, with JSON's surrogate-pair escapes joined."""
+    value = node.value
+    if node.style != '"' or not re.search("[\ud800-\udfff]", value):
+        return value  # only escapes make surrogates: the text itself has none
+    try:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        start = node.start_mark.index
+        for m in _SURROGATE_ESCAPE.finditer(ld.text, start, node.end_mark.index):
+            if m.group(1):
+                start = m.start()
                 break
-            if self._indent(nxt) > c:
-                raise _fail("key_indent", nxt, self.lead[nxt], col=c + 1)
-            r = nxt
-        return YNode(values, r0 + 1, c + 1, key_pos=key_pos, style="block")
+        digits = ld.text[start + 2 : start + (10 if ld.text[start + 1] == "U" else 6)]
+        code = ld.text[start + 1]
+        raise ld.fail("code_point", start, 2 + len(digits), code=code, digits=digits) from None
 
-    def _check_key(
-        self, key: str, seen: Dict[str, Tuple[int, int]], r: int, c: int, n: int
-    ) -> None:
-        if key == "<<" and self.lines[r][c] == "<":
-            raise _fail("merge", r, c, 2)
-        if key in seen:
-            raise _fail("duplicate", r, c, n, key=key, first=seen[key][0])
 
-    def _not_a_key(self, r: int, c: int) -> SpecError:
-        line = self.lines[r]
-        if self._is_entry(r, c):
-            return _fail("item_not_key", r, c)
-        return _fail("no_colon", r, c, len(line) - c)
+def _block_text_start(node: ScalarNode, ld: _Loader, line: int, column: int) -> Tuple[int, int]:
+    """(line, column) of a block scalar's text: its first text line, at its indentation."""
+    value = node.value
+    first = value.lstrip("\n")  # leading empty lines are kept as line breaks
+    row = line + 1 + len(value) - len(first)
+    if not first or row > len(ld.starts):
+        return line, column
+    source = ld.line_text(row)
+    indent = len(source) - len(source.lstrip(" ")) - (len(first) - len(first.lstrip(" ")))
+    return row, max(indent, 0) + 1
 
-    def _block_seq(self, depth: int) -> YNode:
-        r0, c = self.r, self.c
-        self._enter(depth, r0, c)
-        items: List[YNode] = []
-        r = r0
-        while True:
-            self.r, self.c = r, c + 1
-            items.append(self._block_value(c, depth + 1, compact=True, indentless=False))
-            nxt = self._next_content(self.r)
-            if nxt is None or self.lead[nxt] < c:
-                break
-            if self._indent(nxt) > c:
-                raise _fail("item_indent", nxt, self.lead[nxt], col=c + 1)
-            if not self._is_entry(nxt, c):
-                break  # a key after an indentless sequence: the mapping takes over
-            r = nxt
-        return YNode(items, r0 + 1, c + 1, style="block")
 
-    def _block_plain(self, parent: int) -> YNode:
-        """A plain scalar; continuation lines indented more than ``parent`` fold in."""
-        r, c = self.r, self.c
-        self._check_plain_start(r, c, flow=False)
-        line = self.lines[r]
-        m = _BLOCK_PLAIN_END.search(line, c)  # only a comment here: keys were ruled out
-        parts = [line[c : m.start() if m else len(line)].rstrip(" \t")]
-        last, row, breaks = r, r + 1, 0
-        while m is None and row < self.n:
-            kind = self.kind[row]
-            if kind == _BLANK:
-                breaks, row = breaks + 1, row + 1
-                continue
-            if kind != _CONTENT or self.lead[row] <= parent:
-                break
-            ln = self.lines[row]
-            cc = _WS.match(ln).end()
-            m = _BLOCK_PLAIN_END.search(ln, cc)
-            if m is not None and m.group() == ":":
-                raise _fail("colon_in_plain", row, m.start())
-            parts.append(" " if breaks == 0 else "\n" * breaks)
-            parts.append(ln[cc : m.start() if m else len(ln)].rstrip(" \t"))
-            last, row, breaks = row, row + 1, 0
-        self.r, self.c = last + 1, 0
-        return YNode(_resolve("".join(parts), r, c), r + 1, c + 1)
+def _ynode(node: Node, ld: _Loader) -> YNode:
+    start = node.start_mark.index
+    line, column = ld.at(start)
+    if isinstance(node, ScalarNode):
+        style = _STYLES[node.style]
+        text = _text(node, ld)
+        if style == "plain":
+            return YNode(_resolve(text, line, column), line, column)
+        if style in ("single", "double"):
+            return YNode(text, line, column, None, style, line, column + 1)
+        return YNode(text, line, column, None, style, *_block_text_start(node, ld, line, column))
+    style = "flow" if node.flow_style else "block"
+    if isinstance(node, SequenceNode):
+        return YNode([_ynode(item, ld) for item in node.value], line, column, style=style)
+    if node.flow_style and ld.text[start] != "{":  # PyYAML reads [a: 1] as [{a: 1}]
+        raise _key_error(node.value[0][0], ld, "pair_in_seq")
+    values: Dict[str, YNode] = {}
+    key_pos: Dict[str, Tuple[int, int]] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise _key_error(key_node, ld, "collection_key" if node.flow_style else "bad_key")
+        key = _text(key_node, ld)
+        k_start = key_node.start_mark.index
+        if key_node.style is None and key in ("", "<<"):  # an omitted key; a merge key
+            raise ld.fail(":" if key == "" else "merge", k_start, len(key) or 1)
+        if key in key_pos:
+            first = key_pos[key][0]
+            length = key_node.end_mark.index - k_start
+            raise ld.fail("duplicate", k_start, length, key=key, first=first)
+        key_pos[key] = ld.at(k_start)
+        at_value = value_node.start_mark.index
+        if value_node.value == "" and ld.text[at_value : at_value + 1] in (",", "}"):
+            values[key] = YNode(None, *key_pos[key])  # '{a, b}': no ':', so null at the key
+        else:
+            values[key] = _ynode(value_node, ld)
+    return YNode(values, line, column, key_pos=key_pos, style=style)
 
-    def _block_scalar(self, parent: int) -> YNode:
-        """A literal '|' or folded '>' scalar whose header is at the cursor."""
-        r, c = self.r, self.c
-        line = self.lines[r]
-        chomp, step, i = "", 0, c + 1
-        while i < len(line) and line[i] in "+-123456789":
-            if line[i] in "+-":
-                if chomp:
-                    raise _fail("header", r, i)
-                chomp = line[i]
-            else:
-                if step:
-                    raise _fail("header", r, i)
-                step = int(line[i])
-            i += 1
-        e = _WS.match(line, i).end()
-        if e < len(line) and not (line[e] == "#" and e > i):
-            raise _fail("header", r, e)
-        indent = self._scalar_indent(r, parent, step)
-        texts: List[str] = []
-        gaps: List[int] = []  # empty lines before each text line
-        empties, last, row = 0, r, r + 1
-        while row < self.n:
-            ln = self.lines[row]
-            if self.kind[row] == _MARKER and indent == 0:
-                break
-            if self.lead[row] >= indent and len(ln) > indent:
-                gaps.append(empties)
-                texts.append(ln[indent:])
-                empties, last = 0, row
-            elif self.kind[row] == _BLANK:
-                empties += 1
-            else:
-                break
-            row += 1
-        if row == self.n and empties and not self.final_newline:
-            empties -= 1  # the text's last line has no line break to keep
-        self.r, self.c = row, 0
-        folded = line[c] == ">"
-        style = "folded" if folded else "literal"
-        if not texts:
-            return YNode("\n" * empties if chomp == "+" else "", r + 1, c + 1, style=style)
-        pieces = ["\n" * gaps[0], texts[0]]
-        for prev, cur, k in zip(texts, texts[1:], gaps[1:]):
-            if folded and prev[0] not in " \t" and cur[0] not in " \t":
-                pieces.append(" " if k == 0 else "\n" * k)  # folding: one break becomes a space
-            else:
-                pieces.append("\n" * (k + 1))
-            pieces.append(cur)
-        if chomp != "-" and (last < self.n - 1 or self.final_newline):
-            pieces.append("\n")
-        if chomp == "+":
-            pieces.append("\n" * empties)
-        first = r + 2 + gaps[0]
-        return YNode("".join(pieces), r + 1, c + 1, None, style, first, indent + 1)
 
-    def _scalar_indent(self, r: int, parent: int, step: int) -> int:
-        """Content indentation of a block scalar: explicit, or from its first text line."""
-        if step:
-            return max(parent, 0) + step
-        row, widest = r + 1, 0
-        while row < self.n and self.kind[row] == _BLANK:
-            widest = max(widest, self.lead[row])
-            row += 1
-        if row >= self.n or self.lead[row] <= parent:
-            return max(widest, parent + 1)  # no text: the empty lines are all "empty"
-        if widest > self.lead[row]:
-            raise _fail("leading_empty", row, 0)
-        return self.lead[row]
-
-    def _end_line(self) -> None:
-        """After a quoted or flow value: only a comment may follow on its line."""
-        r, c = self.r, self.c
-        line = self.lines[r]
-        e = _WS.match(line, c).end()
-        if e < len(line) and not (line[e] == "#" and e > c):
-            if line[e] == ":":
-                raise _fail("bad_key", r, e)
-            raise _fail("trailing", r, e)
-        self.r, self.c = r + 1, 0
-
-    # -- flow context -----------------------------------------------------------
-
-    def _fskip(self) -> None:
-        """Skip spaces, tabs, line breaks and comments inside [ ] or { }."""
-        r, c = self.r, self.c
-        while r < self.n:
-            line = self.lines[r]
-            c = _WS.match(line, c).end()
-            if c < len(line) and not (line[c] == "#" and (c == 0 or line[c - 1] in " \t")):
-                break
-            r, c = r + 1, 0
-        self.r, self.c = r, c
-
-    def _fpeek(self) -> str:
-        return self.lines[self.r][self.c] if self.r < self.n else ""
-
-    def _flow_node(self, depth: int) -> YNode:
-        r, c = self.r, self.c
-        ch = self.lines[r][c]
-        if ch == "[":
-            return self._flow_seq(depth)
-        if ch == "{":
-            return self._flow_map(depth)
-        if ch in "'\"":
-            return self._quoted()
-        self._check_plain_start(r, c, flow=True)
-        return YNode(_resolve(self._flow_plain(), r, c), r + 1, c + 1)
-
-    def _flow_plain(self) -> str:
-        """The text of a plain scalar inside [ ] or { }; it ends at , [ ] { } ': ' or ' #'."""
-        r, c = self.r, self.c
-        parts = []
-        while True:
-            line = self.lines[r]
-            m = _FLOW_PLAIN_END.search(line, c)
-            parts.append(line[c : m.start() if m else len(line)].rstrip(" \t"))
-            if m:
-                self.r, self.c = r, m.start()
-                break
-            nr, breaks = r + 1, 0
-            while nr < self.n and self.kind[nr] == _BLANK:
-                nr, breaks = nr + 1, breaks + 1
-            if nr >= self.n:
-                self.r, self.c = nr, 0  # the caller reports the unclosed bracket
-                break
-            nl = self.lines[nr]
-            nc = _WS.match(nl).end()
-            if nl[nc] in ",[]{}#" or (nl[nc] == ":" and _sep_at(nl, nc + 1)):
-                self.r, self.c = nr, nc
-                break
-            parts.append(" " if breaks == 0 else "\n" * breaks)
-            r, c = nr, nc
-        return "".join(parts)
-
-    def _flow_seq(self, depth: int) -> YNode:
-        r0, c0 = self.r, self.c
-        self._enter(depth, r0, c0)
-        self.c += 1
-        items: List[YNode] = []
-        while True:
-            self._fskip()
-            if self._fpeek() == "]":
-                break
-            if self._fpeek() == "":
-                raise self._flow_sep_error("]", r0, c0)
-            items.append(self._flow_node(depth + 1))
-            self._fskip()
-            ch = self._fpeek()
-            if ch == "]":
-                break
-            if ch != ",":
-                raise self._flow_sep_error("]", r0, c0)
-            self.c += 1
-        self.c += 1
-        return YNode(items, r0 + 1, c0 + 1, style="flow")
-
-    def _flow_map(self, depth: int) -> YNode:
-        r0, c0 = self.r, self.c
-        self._enter(depth, r0, c0)
-        self.c += 1
-        values: Dict[str, YNode] = {}
-        key_pos: Dict[str, Tuple[int, int]] = {}
-        while True:
-            self._fskip()
-            ch = self._fpeek()
-            if ch == "}":
-                break
-            if ch == "":
-                raise self._flow_sep_error("}", r0, c0)
-            kr, kc = self.r, self.c
-            if ch in "[{":
-                raise _fail("collection_key", kr, kc)
-            if ch in "'\"":
-                key = self._quoted().value
-            else:
-                self._check_plain_start(kr, kc, flow=True)
-                key = self._flow_plain()
-            self._check_key(key, key_pos, kr, kc, len(key))
-            key_pos[key] = (kr + 1, kc + 1)
-            self._fskip()
-            values[key] = YNode(None, kr + 1, kc + 1)  # '{a, b}': keys without values are null
-            if self._fpeek() == ":":
-                self.c += 1
-                vr, vc = self.r, self.c
-                self._fskip()
-                if self._fpeek() in (",", "}", ""):
-                    values[key] = YNode(None, vr + 1, vc + 1)
-                else:
-                    values[key] = self._flow_node(depth + 1)
-                    self._fskip()
-            ch = self._fpeek()
-            if ch == "}":
-                break
-            if ch != ",":
-                raise self._flow_sep_error("}", r0, c0)
-            self.c += 1
-        self.c += 1
-        return YNode(values, r0 + 1, c0 + 1, key_pos=key_pos, style="flow")
-
-    def _flow_sep_error(self, close: str, r0: int, c0: int) -> SpecError:
-        opener = "[" if close == "]" else "{"
-        ch = self._fpeek()
-        if ch == "":
-            return _fail("unclosed", r0, c0, opener=opener, close=close)
-        if ch == ":" and close == "]":
-            return _fail("pair_in_seq", self.r, self.c)
-        return _fail("flow_sep", self.r, self.c, close=close)
-
-    # -- scalars shared by both contexts ------------------------------------------
-
-    def _check_plain_start(self, r: int, c: int, flow: bool) -> None:
-        """Reject characters that cannot start a plain scalar, naming the feature."""
-        line = self.lines[r]
-        ch = line[c]
-        nxt = line[c + 1] if c + 1 < len(line) else " "
-        sep = nxt in " \t" or (flow and nxt in ",[]{}")
-        if ch in "&*!" or (sep and (ch in "?:" or (flow and ch == "-"))):
-            raise _fail(ch, r, c)
-        if flow and ch in "|>":
-            raise _fail("|", r, c)
-        if ch in ",]}" or ch in "#%@`":
-            raise _fail("missing" if ch in ",]}" else "reserved", r, c, ch=ch)
-
-    def _quoted(self) -> YNode:
-        r, c = self.r, self.c
-        scanned = self._scan_quoted(r, c)
-        assert scanned is not None  # only the single-line form returns None
-        text, self.r, self.c = scanned
-        style = "double" if self.lines[r][c] == '"' else "single"
-        return YNode(text, r + 1, c + 1, None, style, r + 1, c + 2)
-
-    def _scan_quoted(
-        self, r: int, c: int, single_line: bool = False
-    ) -> Optional[Tuple[str, int, int]]:
-        """(text, row, column after the closing quote) of the quoted scalar at (r, c).
-
-        With ``single_line`` (trying for a key) a scalar not closed on its first
-        line gives None.  Line breaks fold as in YAML: one break is a space,
-        each empty line a newline; a backslash at the end of a line joins.
-        """
-        quote = self.lines[r][c]
-        double = quote == '"'
-        run = _DQ_RUN if double else _SQ_RUN
-        out: List[str] = []
-        row, col = r, c + 1
-        while True:
-            line = self.lines[row]
-            ws, escaped_break = "", False
-            while col < len(line):
-                ch = line[col]
-                if ch in " \t":
-                    m = _WS_RUN.match(line, col)
-                    ws, col = m.group(), m.end()  # kept only if text follows on this line
-                    continue
-                if ws:
-                    out.append(ws)
-                    ws = ""
-                if ch == quote:
-                    if not double and line.startswith("''", col):
-                        out.append("'")
-                        col += 2
-                        continue
-                    return "".join(out), row, col + 1
-                if ch == "\\" and double:
-                    if col + 1 == len(line):
-                        escaped_break = True
-                        break
-                    text, col = self._escape(row, col)
-                    out.append(text)
-                    continue
-                m = run.match(line, col)
-                out.append(m.group())
-                col = m.end()
-            if single_line:
-                return None
-            row, breaks = row + 1, 0
-            while row < self.n and self.kind[row] == _BLANK:
-                row, breaks = row + 1, breaks + 1
-            if row >= self.n or self.kind[row] == _MARKER:
-                inner = '\\"' if double else "''"
-                raise _fail("unclosed_quote", r, c, quote=quote, inner=inner)
-            out.append("\n" * breaks if escaped_break or breaks else " ")
-            col = _WS.match(self.lines[row]).end()
-
-    def _escape(self, row: int, col: int) -> Tuple[str, int]:
-        """Decode the escape at (row, col); returns (text, column after it)."""
-        line = self.lines[row]
-        code = line[col + 1]
-        if code in _ESCAPES:
-            return _ESCAPES[code], col + 2
-        size = _HEX_SIZES.get(code)
-        if size is None:
-            raise _fail("escape", row, col, 2, code=code)
-        digits = line[col + 2 : col + 2 + size]
-        if len(digits) != size or not _HEX_DIGITS.fullmatch(digits):
-            raise _fail("hex", row, col, 2, code=code, size=size)
-        cp, end = int(digits, 16), col + 2 + size
-        if 0xD800 <= cp <= 0xDBFF and line.startswith("\\u", end):  # a JSON surrogate pair
-            low = line[end + 2 : end + 6]
-            if _HEX_DIGITS.fullmatch(low) and len(low) == 4 and 0xDC00 <= int(low, 16) <= 0xDFFF:
-                return chr(0x10000 + ((cp - 0xD800) << 10) + int(low, 16) - 0xDC00), end + 6
-        if 0xD800 <= cp <= 0xDFFF or cp > 0x10FFFF:
-            raise _fail("code_point", row, col, end - col, code=code, digits=digits)
-        return chr(cp), end
+def _key_error(key_node: Node, ld: _Loader, what: str) -> SpecError:
+    """A refused key: in a flow mapping at the key, otherwise at the ':' after it."""
+    index = key_node.start_mark.index
+    if what != "collection_key":
+        index = _BLANKS.match(ld.text, key_node.end_mark.index).end()
+    return ld.fail(what, index)
 
 
 def _position(text: str, offset: int) -> Tuple[int, int]:
@@ -791,7 +501,7 @@ def _position(text: str, offset: int) -> Tuple[int, int]:
 
 
 def parse_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> YNode:
-    """Parse ``text`` (the YAML subset above) into a YNode tree; raises only SpecError."""
+    """Parse a fence body into a YNode tree; raises only SpecError."""
     if not isinstance(text, str):
         raise SpecError(
             f"expected text, got {type(text).__name__}", "pass the fence body as a str", 1, 1
@@ -806,20 +516,32 @@ def parse_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> YNode:
         )
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # marks then index "\n" lines
     bad = _BAD_CHAR.search(text)
     if bad:
         line, col = _position(text, bad.start())
+        what = "control character" if ord(bad.group()) < 0xA0 else "character"
         raise SpecError(
-            f"control character U+{ord(bad.group()):04X} is not allowed",
+            f"{what} U+{ord(bad.group()):04X} is not allowed",
             "remove it; inside a double-quoted string write it as an escape such as \\x01",
             line,
             col,
         )
+    ld = _Loader(text, limits)
     try:
-        return _Parser(text, limits).parse()
+        root = ld.get_single_node()
+        return YNode(None, 1, 1) if root is None else _ynode(root, ld)
+    except MarkedYAMLError as err:
+        raise _translate(err, ld) from None
     except RecursionError:  # only reachable with a max_depth far above the default
         raise SpecError("nesting is too deep to parse", "flatten the structure", 1, 1) from None
+    except ValueError as err:
+        # chr() of a \\U escape beyond U+10FFFF; the scanner stands on its first digit.
+        slash = ld.index - 2
+        if isinstance(err, SpecError) or text[slash : slash + 2] != "\\U":
+            raise
+        digits = text[slash + 2 : slash + 10]
+        raise ld.fail("code_point", slash, 10, code="U", digits=digits) from None
 
 
 def from_python(obj: Any, limits: Limits = DEFAULT_LIMITS) -> YNode:
