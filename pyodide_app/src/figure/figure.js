@@ -17,19 +17,19 @@
 // `fig.stepTiming` (ms of JavaScript of the last animation step).
 
 import * as THREE from "three";
-import { decodeScene, halfToFloat } from "./decode.js";
-import * as gpu from "./renderer.js";
+import { decodeScene, halfToFloat } from "../format/scenefile.js";
+import * as gpu from "../gl/renderer.js";
 import { Labels } from "./labels.js";
-import { Inspector } from "./tooltip.js";
-import { Controls } from "./controls.js";
-import { Animator } from "./animation.js";
-import { Editor } from "./editor.js";
-import { liveConfig } from "./live.js";
-import { decodeUrlState, encodeUrlState } from "./urlstate.js";
+import { Inspector } from "../input/inspector.js";
+import { Controls } from "../input/controls.js";
+import { Animator } from "../anim/animator.js";
+import { Editor } from "../live/editor.js";
+import { liveConfig } from "../live/pageruntime.js";
+import { decodeUrlState, encodeUrlState } from "../format/urlstate.js";
 import { THEMES, followTheme } from "./theme.js";
-import { BIG, NO_RECT, REVEAL_ALL } from "./animstate.js";
-import matrixVert from "./shaders/matrix.vert";
-import matrixFrag from "./shaders/matrix.frag";
+import { BIG, NO_RECT, REVEAL_ALL } from "../anim/animstate.js";
+import matrixVert from "../gl/shaders/matrix.vert";
+import matrixFrag from "../gl/shaders/matrix.frag";
 
 export const NO_WEBGL_MESSAGE = "Interactive view needs WebGL 2; showing a static picture.";
 const TILE = 4096; // no texture side above this

@@ -11,7 +11,7 @@
 // view and "copy as a Markdown fence" all work from one object.
 
 import { ALGS, INITS, SCHEMES, SENSITIVITIES } from "./choices.js";
-import { fenceText } from "./fencetext.js";
+import { fenceText } from "../format/fencetext.js";
 
 const DEBOUNCE_MS = 300;
 const FIELD = /^(.*?)(?: \(column (\d+)\))?$/;

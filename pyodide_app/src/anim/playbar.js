@@ -4,7 +4,7 @@
 // handled with the figure's other keys in controls.js.  Text goes in through
 // textContent only.
 
-import { button, setIcon } from "./controls.js";
+import { button, setIcon } from "../input/controls.js";
 
 export class Playbar {
   /**

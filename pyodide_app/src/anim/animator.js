@@ -28,7 +28,7 @@
 
 import * as THREE from "three";
 import { Player } from "./player.js";
-import { halfToFloat } from "./decode.js";
+import { halfToFloat } from "../format/scenefile.js";
 import {
   BIG,
   NO_RECT,
@@ -39,8 +39,8 @@ import {
   trackUniforms,
 } from "./animstate.js";
 import { Playbar } from "./playbar.js";
-import matrixFrag from "./shaders/matrix.frag";
-import planeVert from "./shaders/plane.vert";
+import matrixFrag from "../gl/shaders/matrix.frag";
+import planeVert from "../gl/shaders/plane.vert";
 
 const TILE = 4096;
 /** Brightness of an argument face's other elements while a row/column of it is highlighted. */
