@@ -14,17 +14,13 @@ import { ALGS, INITS, SCHEMES, SENSITIVITIES } from "./choices.js";
 import { fenceText } from "../format/fencetext.js";
 
 const DEBOUNCE_MS = 300;
-const FIELD = /^(.*?)(?: \(column (\d+)\))?$/;
 
-/** "expr (column 3)" → {path: "expr", column: 3}; null → {path: "", column: null}. */
-export function parseField(field) {
-  const m = FIELD.exec(field || "");
-  return { path: m[1] || "", column: m[2] ? Number(m[2]) : null };
-}
-
-/** The control an error belongs to: "expr", "nodes.<name>", a section name, or "" (general). */
+/**
+ * The control an error belongs to: "expr", "nodes.<name>", a section name, or "" (general).
+ * `error.field` is the spec field's dotted path (core/live.py `error_dict`).
+ */
 export function errorTarget(error) {
-  const { path } = parseField(error && error.field);
+  const path = (error && error.field) || "";
   if (!path) return "";
   const parts = path.split(".");
   if (parts[0] === "nodes" && parts.length > 1) return "nodes." + parts[1];
@@ -459,10 +455,12 @@ export class Editor {
   showError(error) {
     this.clearErrors();
     const target = errorTarget(error);
-    const { column } = parseField(error.field);
+    // A mapping spec has no fence text: `column` (1-based) is inside the field's own
+    // text, so it places a caret only when that field is the expression.
+    const column = target === "expr" ? error.column : null;
     const lines = [el("span", { class: "mm-edit-message", text: error.message })];
     if (error.hint) lines.push(el("span", { class: "mm-edit-hint", text: "hint: " + error.hint }));
-    if (target === "expr" || (!target && !error.field)) {
+    if (target === "expr" || !target) {
       // Expression errors carry their column; whole-figure errors (shapes that do
       // not fit, size limits) are about the expression too.
       const box = this.exprError;
