@@ -17,7 +17,7 @@
 // `fig.stepTiming` (ms of JavaScript of the last animation step).
 
 import * as THREE from "three";
-import { decodeScene, halfToFloat } from "../format/scenefile.js";
+import { decodeScene } from "../format/scenefile.js";
 import * as gpu from "../gl/renderer.js";
 import { Labels } from "./labels.js";
 import { Inspector } from "../input/inspector.js";
@@ -27,6 +27,7 @@ import { Editor } from "../live/editor.js";
 import { liveConfig } from "../live/pageruntime.js";
 import { decodeUrlState, encodeUrlState } from "../format/urlstate.js";
 import { THEMES, followTheme } from "./theme.js";
+import { colorRange } from "./style.js";
 import { BIG, NO_RECT, REVEAL_ALL } from "../anim/animstate.js";
 import matrixVert from "../gl/shaders/matrix.vert";
 import matrixFrag from "../gl/shaders/matrix.frag";
@@ -77,7 +78,6 @@ export class Figure {
     this._abort = null;
     this._disposables = []; // geometries, materials, textures
     this._textures = new Map(); // buffer name -> tiles
-    this._stats = null; // path -> [min, max] finite |x|, computed on first need
     // Reader's visual changes: kept across scene rebuilds, applied over the scene's settings.
     this.colorOverrides = { all: {}, byPath: Object.create(null) };
     this.decoOverrides = {};
@@ -223,7 +223,6 @@ export class Figure {
     if (this.scene) this.scene.clear();
     this.scene = null;
     this.views = null;
-    this._stats = null;
     this._fitPoints = null;
     this.built = false;
   }
@@ -647,53 +646,10 @@ export class Figure {
       u.uHue.value.set(+c.zero_hue, +c.hue_gap, +c.hue_spread);
       u.uLight.value.set(+c.min_light, +c.max_light);
       u.uSize.value.set(+c.min_size, +c.elem_scale);
-      const r = this.rangeFor(path, c.sensitivity);
+      const r = colorRange(this.header, path, c.sensitivity);
       u.uRange.value.set(r[0], r[1]);
     }
     if (this.anim) this.anim.applyColors();
-  }
-
-  /** (absmin, absmax) of |x| for `path` under `mode` (colors.py `value_ranges`). */
-  rangeFor(path, mode) {
-    const s = this.settings;
-    const built = Object.assign({}, s.colors || {}, (s.node_colors && s.node_colors[path]) || {});
-    const given = this.header.ranges && this.header.ranges[path];
-    if (given && (mode === undefined || mode === built.sensitivity)) return given;
-    const stats = this.valueStats();
-    const [lo, hi] = stats.get(path) || [0, 0];
-    let whole = 0;
-    for (const [, h] of stats.values()) whole = Math.max(whole, h);
-    if (mode === "local") return [0, hi];
-    if (mode === "semilocal") return [0, Math.sqrt(hi * whole)];
-    if (mode === "superlocal") return [lo, hi];
-    return [0, whole];
-  }
-
-  /** path -> [min, max] of finite |x| per node (once, on the first sensitivity change). */
-  valueStats() {
-    if (this._stats) return this._stats;
-    const byBuffer = new Map();
-    const out = new Map();
-    for (const node of this.nodes.values()) {
-      let mm = byBuffer.get(node.buffer);
-      if (!mm) {
-        const buf = this.buffers[node.buffer];
-        let lo = Infinity;
-        let hi = 0;
-        const half = buf.dtype === "f2";
-        for (let n = 0; n < buf.data.length; n++) {
-          const x = Math.abs(half ? halfToFloat(buf.data[n]) : buf.data[n]);
-          if (x === Infinity || Number.isNaN(x)) continue;
-          if (x < lo) lo = x;
-          if (x > hi) hi = x;
-        }
-        mm = lo === Infinity ? [0, 0] : [lo, hi];
-        byBuffer.set(node.buffer, mm);
-      }
-      out.set(node.path, mm);
-    }
-    this._stats = out;
-    return out;
   }
 
   /**
