@@ -28,6 +28,7 @@ import { liveConfig } from "../live/pageruntime.js";
 import { decodeUrlState, encodeUrlState } from "../format/urlstate.js";
 import { THEMES, followTheme } from "./theme.js";
 import { colorRange } from "./style.js";
+import { copyText, downloadPng, fullViewHref } from "./share.js";
 import { BIG, NO_RECT, REVEAL_ALL } from "../anim/animstate.js";
 import matrixVert from "../gl/shaders/matrix.vert";
 import matrixFrag from "../gl/shaders/matrix.frag";
@@ -796,25 +797,9 @@ export class Figure {
 
   // ------------------------------------------------------------------ export
 
-  /** `app.html#mm=<state>` next to the viewer's assets. */
+  /** The full view's link for this figure as it is now (share.js `fullViewHref`). */
   linkHref() {
-    // The full view opens the same scene file at once (scene=, resolved against
-    // this page) and carries the spec (mm=) for recomputing and sharing.  After
-    // a reader's edit there is no file for the scene: the spec alone travels.
-    const spec = this.el.getAttribute("data-mm-spec") || "";
-    const sceneAttr = this.edited ? "" : this.el.getAttribute("data-mm-scene") || "";
-    let scene = sceneAttr;
-    try {
-      scene = sceneAttr && new URL(sceneAttr, document.baseURI).href;
-    } catch (err) {
-      scene = sceneAttr;
-    }
-    const fragment = (scene ? "#scene=" + encodeURIComponent(scene) + "&mm=" : "#mm=") + spec;
-    try {
-      return new URL("app.html", this.assetsBase).href + fragment;
-    } catch (err) {
-      return "app.html" + fragment;
-    }
+    return fullViewHref(this.el, this.assetsBase, this.edited);
   }
 
   /** linkHref() once the edited spec's #mm= state is written. */
@@ -897,40 +882,14 @@ export class Figure {
 
   /** Download the current view, legends included, as `<figure id>.png`. */
   savePng() {
-    const name = (this.id || "mm-figure") + ".png";
-    const out = document.createElement("canvas");
-    out.width = this.canvas.width;
-    out.height = this.canvas.height;
-    const ctx = out.getContext("2d");
-    ctx.drawImage(this.canvas, 0, 0);
-    if (this.cssSize[0] > 0) this.labels.paint(ctx, this.canvas.width / this.cssSize[0]);
-    out.toBlob((blob) => {
-      if (!blob) return;
-      const a = document.createElement("a");
-      a.href = URL.createObjectURL(blob);
-      a.download = name;
-      a.hidden = true;
-      this.stage.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-    }, "image/png");
+    downloadPng(this.canvas, this.labels, this.cssSize[0], (this.id || "mm-figure") + ".png", this.stage);
   }
 
+  /** Copy the full view's link; where the clipboard refuses, show the link instead. */
   async copyLink() {
     const href = this.linkHref();
-    const btn = this.controls.linkButton;
-    btn.dataset.mmLink = href;
-    let copied = false;
-    try {
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        await navigator.clipboard.writeText(href);
-        copied = true;
-      }
-    } catch (err) {
-      copied = false;
-    }
-    this.flash(copied ? "Link copied" : href);
+    this.controls.linkButton.dataset.mmLink = href;
+    this.flash((await copyText(href)) ? "Link copied" : href);
   }
 
   flash(text) {

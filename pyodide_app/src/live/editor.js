@@ -12,6 +12,7 @@
 
 import { ALGS, INITS, SCHEMES, SENSITIVITIES } from "./choices.js";
 import { fenceText } from "../format/fencetext.js";
+import { copyText } from "../figure/share.js";
 
 const DEBOUNCE_MS = 300;
 
@@ -427,15 +428,7 @@ export class Editor {
 
   async copyFence() {
     const text = fenceText(this.spec);
-    let copied = false;
-    try {
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        await navigator.clipboard.writeText(text);
-        copied = true;
-      }
-    } catch (err) {
-      copied = false;
-    }
+    const copied = await copyText(text);
     this.fenceOut.textContent = text;
     this.fenceOut.hidden = false;
     this.setStatus(copied ? "fence copied" : "copy the fence below");
