@@ -14,11 +14,8 @@
 // element): each track's uLocal/uOn, and per view uReveal (result), uHighlight
 // (arguments in use), uDim (argument dimming, hide_inputs), uAccum.
 //
-// Colour range of the products (and so disc size): [0, max |L[i,k]·R[k,j]|] over the
-// whole cube, exact and computed once on load as max_k (max_i |L[i,k]|)·(max_j |R[k,j]|)
-// (O(|L| + |R|)).  The products have their own scale — a single product is usually far
-// smaller than the sums on the result face — so the result's range would draw them as
-// dots.  Partial sums (partial planes, ACCUM) use the result node's range, like the face.
+// The products are coloured over their own range (productrange.js); partial sums
+// (partial planes, ACCUM) use the result node's range, like the face.
 //
 // Reveals are inclusive (mm §4.4): at step i of vmprod the result rows 0..i are shown,
 // so the last step shows the complete result, and in a fused chain the row a child
@@ -28,7 +25,7 @@
 
 import * as THREE from "three";
 import { Player } from "./player.js";
-import { halfToFloat } from "../format/scenefile.js";
+import { maxAlongK, productMax } from "./productrange.js";
 import {
   BIG,
   NO_RECT,
@@ -39,10 +36,10 @@ import {
   trackUniforms,
 } from "./animstate.js";
 import { Playbar } from "./playbar.js";
+import { maxTextureSide, valueTexture } from "../gl/textures.js";
 import matrixFrag from "../gl/shaders/matrix.frag";
 import planeVert from "../gl/shaders/plane.vert";
 
-const TILE = 4096;
 /** Brightness of an argument face's other elements while a row/column of it is highlighted. */
 const ARG_DIM = 0.55;
 
@@ -97,7 +94,7 @@ export class Animator {
     });
     this.byNode = new Map(this.tracks.map((t) => [t.track.node, t]));
     this._flat = new Map(); // buffer name -> {texture, cols, width}
-    this._kMax = new Map(); // buffer name + axis -> Float32Array of max |x| along the other axis
+    this._kMax = new Map(); // buffer name + axis -> per k, the largest |x| (maxAlongK)
     this._owned = []; // textures made here
     this.playbar = null;
   }
@@ -130,7 +127,7 @@ export class Animator {
       fig.views[t.cube.result].uniforms.uRevealMod.value = [si, sj];
       fig.views[t.cube.left].uniforms.uHighlightMod.value = [si, sk];
       fig.views[t.cube.right].uniforms.uHighlightMod.value = [sk, sj];
-      t.productMax = this.productMax(t.cube);
+      t.productMax = productMax(this.maxAlongK(t.cube.left, true), this.maxAlongK(t.cube.right, false), t.cube.size[2]);
       this.buildTrack(t);
     }
     this.applyColors();
@@ -260,7 +257,7 @@ export class Animator {
   /**
    * A texture in which element n = r·cols + c of buffer `name` is texel (n % width,
    * n / width): the figure's own texture when the buffer fits one tile (width = cols),
-   * else a flat copy 4096 texels wide.
+   * else a flat copy as wide as a texture may be.
    */
   flatTexture(name) {
     let flat = this._flat.get(name);
@@ -272,7 +269,7 @@ export class Animator {
     if (tiles.length === 1) {
       flat = { texture: tiles[0].texture, cols, width: tiles[0].cols };
     } else {
-      const maxSide = Math.min(TILE, fig.shared.renderer.capabilities.maxTextureSize || TILE);
+      const maxSide = maxTextureSide(fig.shared.renderer);
       const n = buf.data.length;
       const width = maxSide;
       const height = Math.ceil(n / width);
@@ -281,29 +278,12 @@ export class Animator {
       const data = half ? new Uint16Array(width * height) : new Float32Array(width * height);
       if (half || buf.dtype === "f4") data.set(buf.data);
       else for (let i = 0; i < n; i++) data[i] = buf.data[i];
-      const tex = new THREE.DataTexture(data, width, height, THREE.RedFormat, half ? THREE.HalfFloatType : THREE.FloatType);
-      tex.internalFormat = half ? "R16F" : "R32F";
-      tex.minFilter = tex.magFilter = THREE.NearestFilter;
-      tex.generateMipmaps = false;
-      tex.flipY = false;
-      tex.unpackAlignment = 1;
-      tex.colorSpace = THREE.NoColorSpace;
-      tex.needsUpdate = true;
+      const tex = valueTexture(data, width, height, half);
       this._owned.push(tex);
       flat = { texture: tex, cols, width };
     }
     this._flat.set(name, flat);
     return flat;
-  }
-
-  /** max |L[i,k]·R[k,j]| over the cube: max over k of max_i |L[i,k]| · max_j |R[k,j]|. */
-  productMax(cube) {
-    const K = cube.size[2];
-    const l = this.maxAlongK(cube.left, true);
-    const r = this.maxAlongK(cube.right, false);
-    let m = 0;
-    for (let k = 0; k < K; k++) m = Math.max(m, l[k] * r[k]);
-    return Number.isFinite(m) ? m : 0;
   }
 
   /** Per k, the largest finite |x| of the argument shown by view `viewIndex` (k: its columns if left). */
@@ -312,36 +292,10 @@ export class Animator {
     const kIsCol = isLeft !== Boolean(node.transposed); // k runs along the buffer's columns
     const key = node.buffer + (kIsCol ? "|c" : "|r");
     let out = this._kMax.get(key);
-    if (out) return out;
-    const buf = this.fig.buffers[node.buffer];
-    const rows = buf.shape.length === 2 ? buf.shape[0] : 1;
-    const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
-    const data = buf.data;
-    const n = kIsCol ? cols : rows;
-    if (buf.dtype === "f2") {
-      // Finite halves order by magnitude like their bits without the sign: scan integers,
-      // convert the n maxima once.  (0x7c00 and up: ±Inf and NaN, drawn apart.)
-      const bits = new Uint16Array(n);
-      for (let r = 0, p = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++, p++) {
-          const a = data[p] & 0x7fff;
-          const at = kIsCol ? c : r;
-          if (a < 0x7c00 && a > bits[at]) bits[at] = a;
-        }
-      }
-      out = new Float32Array(n);
-      for (let k = 0; k < n; k++) out[k] = halfToFloat(bits[k]);
-    } else {
-      out = new Float32Array(n);
-      for (let r = 0, p = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++, p++) {
-          const a = Math.abs(data[p]);
-          const at = kIsCol ? c : r;
-          if (a < Infinity && a > out[at]) out[at] = a; // NaN fails both tests
-        }
-      }
+    if (!out) {
+      out = maxAlongK(this.fig.buffers[node.buffer], kIsCol);
+      this._kMax.set(key, out);
     }
-    this._kMax.set(key, out);
     return out;
   }
 

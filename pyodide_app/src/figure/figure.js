@@ -19,6 +19,7 @@
 import * as THREE from "three";
 import { decodeScene } from "../format/scenefile.js";
 import * as gpu from "../gl/renderer.js";
+import { maxTextureSide, tileTextures } from "../gl/textures.js";
 import { Labels } from "./labels.js";
 import { Inspector } from "../input/inspector.js";
 import { Controls } from "../input/controls.js";
@@ -34,7 +35,6 @@ import matrixVert from "../gl/shaders/matrix.vert";
 import matrixFrag from "../gl/shaders/matrix.frag";
 
 export const NO_WEBGL_MESSAGE = "Interactive view needs WebGL 2; showing a static picture.";
-const TILE = 4096; // no texture side above this
 const FLOW_COLORS = ["#4d7fff", "#ff4d4d"]; // left argument's vane, right argument's (as the poster)
 const Y_AXIS = new THREE.Vector3(0, 1, 0);
 
@@ -285,51 +285,13 @@ export class Figure {
     this.spin = Number((settings.anim && settings.anim.spin) || (header.animation && header.animation.spin) || 0);
   }
 
-  /** Value textures of one scene buffer, split into tiles of at most 4096 per side. */
+  /** Value textures of one scene buffer (gl/textures.js `tileTextures`), made once. */
   texturesFor(name) {
-    const cached = this._textures.get(name);
-    if (cached) return cached;
+    let tiles = this._textures.get(name);
+    if (tiles) return tiles;
     const buf = this.buffers[name];
     if (!buf) throw new Error(`scene buffer ${JSON.stringify(name)} is missing`);
-    const rows = buf.shape.length === 2 ? buf.shape[0] : 1;
-    const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
-    let data = buf.data;
-    let half = buf.dtype === "f2";
-    if (buf.dtype !== "f2" && buf.dtype !== "f4") {
-      data = Float32Array.from(data); // integer buffers: shown as floats
-      half = false;
-    }
-    const maxSide = Math.min(TILE, this.shared.renderer.capabilities.maxTextureSize || TILE);
-    const tiles = [];
-    for (let r0 = 0; r0 < rows; r0 += maxSide) {
-      for (let c0 = 0; c0 < cols; c0 += maxSide) {
-        const tr = Math.min(maxSide, rows - r0);
-        const tc = Math.min(maxSide, cols - c0);
-        let tileData = data;
-        if (tr !== rows || tc !== cols) {
-          tileData = new data.constructor(tr * tc);
-          for (let r = 0; r < tr; r++) {
-            tileData.set(data.subarray((r0 + r) * cols + c0, (r0 + r) * cols + c0 + tc), r * tc);
-          }
-        }
-        const tex = new THREE.DataTexture(
-          tileData,
-          tc,
-          tr,
-          THREE.RedFormat,
-          half ? THREE.HalfFloatType : THREE.FloatType,
-        );
-        tex.internalFormat = half ? "R16F" : "R32F";
-        tex.minFilter = THREE.NearestFilter;
-        tex.magFilter = THREE.NearestFilter;
-        tex.generateMipmaps = false;
-        tex.flipY = false;
-        tex.unpackAlignment = 1;
-        tex.colorSpace = THREE.NoColorSpace;
-        tex.needsUpdate = true;
-        tiles.push({ texture: tex, row0: r0, col0: c0, rows: tr, cols: tc });
-      }
-    }
+    tiles = tileTextures(buf, maxTextureSide(this.shared.renderer));
     this._textures.set(name, tiles);
     return tiles;
   }
