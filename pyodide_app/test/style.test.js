@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { decodeScene } from "../src/format/scenefile.js";
-import { colorRange } from "../src/figure/style.js";
+import { Style, colorRange, colorUniforms } from "../src/figure/style.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 if (!existsSync(new URL("expected.json", FIXTURES))) {
@@ -51,6 +51,31 @@ test("a sensitivity switch reads the header's numbers, not the values", () => {
   assert.deepEqual(colorRange(header, path, undefined), header.ranges[path]);
   assert.deepEqual(colorRange(header, path, "sideways"), header.ranges[path]);
   assert.deepEqual(colorRange(header, "no.such.node", "local"), [0, 0]);
+});
+
+test("Style: a reader's sensitivity switch writes the header's ranges into the uniforms", () => {
+  const [{ header }] = scenes();
+  const paths = header.nodes.map((n) => n.path);
+  header.color_ranges.local[paths[0]] = [0, 123.5]; // only the header can be the source
+  const style = new Style();
+  style.update(header);
+  const uniforms = new Map(paths.map((p) => [p, colorUniforms()]));
+  const ranges = () => paths.map((p) => uniforms.get(p).uRange.value.toArray());
+  style.applyColors(uniforms);
+  assert.deepEqual(ranges(), paths.map((p) => header.ranges[p]));
+  style.setColors({ sensitivity: "local" });
+  style.applyColors(uniforms);
+  assert.deepEqual(ranges()[0], [0, 123.5]);
+  assert.deepEqual(ranges(), paths.map((p) => header.color_ranges.local[p]));
+  // One node on its own: the others keep the figure-wide choice.
+  style.setColors({ sensitivity: "superlocal" }, paths[1]);
+  style.applyColors(uniforms);
+  assert.deepEqual(ranges()[1], header.color_ranges.superlocal[paths[1]]);
+  assert.deepEqual(ranges()[0], [0, 123.5]);
+  // The reader's choice outlives a rebuild (a new scene, e.g. after an edit).
+  style.update(header);
+  style.applyColors(uniforms);
+  assert.deepEqual(ranges()[0], [0, 123.5]);
 });
 
 test("the sensitivities differ where the values say they should", () => {

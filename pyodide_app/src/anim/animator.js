@@ -26,17 +26,11 @@
 import * as THREE from "three";
 import { Player } from "./player.js";
 import { maxAlongK, productMax } from "./productrange.js";
-import {
-  BIG,
-  NO_RECT,
-  REVEAL_ALL,
-  accumulates,
-  quadLayout,
-  trackBlockSizes,
-  trackUniforms,
-} from "./animstate.js";
+import { BIG, NO_RECT, accumulates, quadLayout, trackBlockSizes, trackUniforms } from "./animstate.js";
 import { Playbar } from "./playbar.js";
-import { maxTextureSide, valueTexture } from "../gl/textures.js";
+import { valueTexture } from "../gl/textures.js";
+import { stepUniforms } from "../figure/scenegraph.js";
+import { colorUniforms, setColorUniforms } from "../figure/style.js";
 import matrixFrag from "../gl/shaders/matrix.frag";
 import planeVert from "../gl/shaders/plane.vert";
 
@@ -56,18 +50,21 @@ function blocksOf(bounds) {
 
 export class Animator {
   /**
-   * Prepares the player and per-track uniforms (no GL objects yet: the figure's
+   * Prepares the player and per-track uniforms (no GL objects yet: the graph's
    * views are built next, and ask `quadExtras` for the result faces that accumulate).
-   * @param {object} fig the Figure (header, nodes, buffers, views later, layers, stage)
+   * @param {object} fig the Figure (reducedMotion, style, themeUniform, stage, addTicker, markDirty, redraw)
+   * @param {import("../figure/scenegraph.js").SceneGraph} graph the scene's GL objects
+   *   (header, buffers, textures, node uniforms; views and layers once built)
    */
-  constructor(fig) {
+  constructor(fig, graph) {
     this.fig = fig;
-    this.animation = fig.header.animation;
+    this.graph = graph;
+    this.animation = graph.header.animation;
     this.player = new Player(this.animation, { reducedMotion: fig.reducedMotion });
     this.active = !fig.reducedMotion;
     this.stepTiming = null; // ms of JavaScript spent on the last step (state → uniforms → controls)
     this.hideInputs = Boolean(this.animation.hide_inputs);
-    const cubes = new Map((fig.header.cubes || []).map((c) => [c.node, c]));
+    const cubes = new Map((graph.header.cubes || []).map((c) => [c.node, c]));
     this.tracks = this.animation.tracks.map((track) => {
       const cube = cubes.get(track.node);
       if (!cube) throw new Error(`scene animation: no cube for track ${JSON.stringify(track.node)}`);
@@ -77,15 +74,10 @@ export class Animator {
         cube,
         sizes,
         layout: quadLayout(track),
-        resultPath: fig.header.matrices[cube.result].node,
+        resultPath: graph.header.matrices[cube.result].node,
         uLocal: { value: [0, 0, 0] },
         uOn: { value: 0 },
-        colors: {
-          uRange: { value: new THREE.Vector2(0, 1) },
-          uHue: { value: new THREE.Vector3() },
-          uLight: { value: new THREE.Vector2() },
-          uSize: { value: new THREE.Vector2() },
-        },
+        colors: colorUniforms(),
         accum: accumulates(track)
           ? { uAccum: { value: new THREE.Vector4() }, uKInfo: { value: [cube.size[2], sizes[2], sizes[1]] } }
           : null,
@@ -108,25 +100,25 @@ export class Animator {
     return { defines: { ACCUM: "" }, uniforms: Object.assign(this.argUniforms(t.cube), t.accum) };
   }
 
-  /** Create the planes (into fig.layers), the control bar and the ticker; show the first step. */
+  /** Create the planes (into the graph's layers), the control bar and the ticker; show the first step. */
   build() {
     const fig = this.fig;
-    this.geometry = new THREE.BufferGeometry();
+    const views = this.graph.views;
+    this.geometry = this.graph.own(new THREE.BufferGeometry());
     this.geometry.setAttribute(
       "position",
       new THREE.BufferAttribute(new Float32Array([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]), 3),
     );
     this.geometry.setIndex([0, 1, 2, 0, 2, 3]);
-    fig._disposables.push(this.geometry);
-    for (const view of fig.views) {
+    for (const view of views) {
       view.uniforms.uRevealMod.value = [BIG, BIG];
       view.uniforms.uHighlightMod.value = [BIG, BIG];
     }
     for (const t of this.tracks) {
       const [si, sj, sk] = t.sizes;
-      fig.views[t.cube.result].uniforms.uRevealMod.value = [si, sj];
-      fig.views[t.cube.left].uniforms.uHighlightMod.value = [si, sk];
-      fig.views[t.cube.right].uniforms.uHighlightMod.value = [sk, sj];
+      views[t.cube.result].uniforms.uRevealMod.value = [si, sj];
+      views[t.cube.left].uniforms.uHighlightMod.value = [si, sk];
+      views[t.cube.right].uniforms.uHighlightMod.value = [sk, sj];
       t.productMax = productMax(this.maxAlongK(t.cube.left, true), this.maxAlongK(t.cube.right, false), t.cube.size[2]);
       this.buildTrack(t);
     }
@@ -177,17 +169,13 @@ export class Animator {
     }
     if (!track.partial_sums) return;
     // One partial-result plane per k block, in the gap on the result's side of the block.
-    const result = this.fig.views[cube.result];
+    const result = this.graph.views[cube.result];
     const towardResult = v3(result.data.origin).sub(v3(cube.origin)).dot(axes[2]) < 0;
-    const nodeU = this.fig.uniformsFor(t.resultPath);
+    const nodeU = this.graph.uniformsFor(t.resultPath);
     for (const bi of blocks[0]) {
       for (const bj of blocks[1]) {
         for (const bk of blocks[2]) {
-          const uniforms = Object.assign({}, args, this.fixedUniforms(), {
-            uRange: nodeU.uRange,
-            uHue: nodeU.uHue,
-            uLight: nodeU.uLight,
-            uSize: nodeU.uSize,
+          const uniforms = Object.assign({}, args, this.fixedUniforms(), nodeU, {
             uCubeAxes: { value: basis },
             uOrigin: { value: corner(bi, bj, bk) },
             uBlockCells: { value: [bi.size, bj.size, bk.size] },
@@ -212,16 +200,11 @@ export class Animator {
 
   /** Uniforms of matrix.frag that the planes hold constant. */
   fixedUniforms() {
-    return {
-      uDeco: this.fig.planeDecoUniform,
+    return Object.assign(stepUniforms(), {
+      uDeco: this.fig.style.planeDecoUniform,
       uTheme: this.fig.themeUniform,
-      uReveal: { value: new THREE.Vector4().fromArray(REVEAL_ALL) },
-      uRevealMod: { value: [BIG, BIG] },
-      uHighlight: { value: new THREE.Vector4().fromArray(NO_RECT) },
-      uHighlightMod: { value: [BIG, BIG] },
-      uDim: { value: 1 },
       uBlockStart: { value: [0, 0] },
-    };
+    });
   }
 
   addQuad(defines, uniforms, name) {
@@ -233,19 +216,19 @@ export class Animator {
       defines,
       uniforms,
     });
-    this.fig._disposables.push(material);
+    this.graph.own(material);
     const mesh = new THREE.Mesh(this.geometry, material);
     mesh.name = name;
     mesh.frustumCulled = false; // placed by the vertex shader
     mesh.matrixAutoUpdate = false;
-    this.fig.layers.add(mesh);
+    this.graph.layers.add(mesh);
     return mesh;
   }
 
   /** uL/uR and their addressing for a cube's arguments. */
   argUniforms(cube) {
     const side = (viewIndex) => {
-      const node = this.fig.nodes.get(this.fig.header.matrices[viewIndex].node);
+      const node = this.graph.nodes.get(this.graph.header.matrices[viewIndex].node);
       const flat = this.flatTexture(node.buffer);
       return [flat.texture, [flat.cols, flat.width, node.transposed ? 1 : 0]];
     };
@@ -256,24 +239,23 @@ export class Animator {
 
   /**
    * A texture in which element n = r·cols + c of buffer `name` is texel (n % width,
-   * n / width): the figure's own texture when the buffer fits one tile (width = cols),
+   * n / width): the graph's own texture when the buffer fits one tile (width = cols),
    * else a flat copy as wide as a texture may be.
    */
   flatTexture(name) {
     let flat = this._flat.get(name);
     if (flat) return flat;
-    const fig = this.fig;
-    const buf = fig.buffers[name];
+    const graph = this.graph;
+    const buf = graph.buffers[name];
     const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
-    const tiles = fig.texturesFor(name);
+    const tiles = graph.texturesFor(name);
     if (tiles.length === 1) {
       flat = { texture: tiles[0].texture, cols, width: tiles[0].cols };
     } else {
-      const maxSide = maxTextureSide(fig.shared.renderer);
       const n = buf.data.length;
-      const width = maxSide;
+      const width = graph.maxSide;
       const height = Math.ceil(n / width);
-      if (height > maxSide) throw new Error(`matrix buffer ${name} is too large to animate (${n} values)`);
+      if (height > graph.maxSide) throw new Error(`matrix buffer ${name} is too large to animate (${n} values)`);
       const half = buf.dtype === "f2";
       const data = half ? new Uint16Array(width * height) : new Float32Array(width * height);
       if (half || buf.dtype === "f4") data.set(buf.data);
@@ -288,12 +270,12 @@ export class Animator {
 
   /** Per k, the largest finite |x| of the argument shown by view `viewIndex` (k: its columns if left). */
   maxAlongK(viewIndex, isLeft) {
-    const node = this.fig.nodes.get(this.fig.header.matrices[viewIndex].node);
+    const node = this.graph.nodes.get(this.graph.header.matrices[viewIndex].node);
     const kIsCol = isLeft !== Boolean(node.transposed); // k runs along the buffer's columns
     const key = node.buffer + (kIsCol ? "|c" : "|r");
     let out = this._kMax.get(key);
     if (!out) {
-      out = maxAlongK(this.fig.buffers[node.buffer], kIsCol);
+      out = maxAlongK(this.graph.buffers[node.buffer], kIsCol);
       this._kMax.set(key, out);
     }
     return out;
@@ -302,12 +284,7 @@ export class Animator {
   /** Colours of the products: the result node's hues, sizes and lights, their own range. */
   applyColors() {
     for (const t of this.tracks) {
-      const c = this.fig.colorsFor(t.resultPath);
-      const u = t.colors;
-      u.uHue.value.set(+c.zero_hue, +c.hue_gap, +c.hue_spread);
-      u.uLight.value.set(+c.min_light, +c.max_light);
-      u.uSize.value.set(+c.min_size, +c.elem_scale);
-      u.uRange.value.set(0, t.productMax);
+      setColorUniforms(t.colors, this.fig.style.colorsFor(t.resultPath), 0, t.productMax);
     }
   }
 
@@ -329,7 +306,7 @@ export class Animator {
 
   /** The current step as uniforms: O(tracks + views), no allocation per element. */
   apply() {
-    const views = this.fig.views;
+    const views = this.graph.views;
     const state = this.active ? this.player.state() : null;
     for (const view of views) {
       view.uniforms.uHighlight.value.fromArray(NO_RECT);

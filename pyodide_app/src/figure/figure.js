@@ -1,49 +1,38 @@
-// One figure: fetches its scene file, builds a THREE.Scene from it (one quad per
-// matrix block, values in float textures, flow arrows, axes), owns its camera,
-// controls, legends and inspector, and draws through the page's shared renderer.
+// One figure: its lifecycle (DOM, loading, errors, unmounting) and its frames;
+// the rest is delegated to small modules, each over its own state:
 //
-// Module layout (create / update / render / dispose):
-//   figure.js    scene building, camera, colours and deco uniforms, lifecycle
-//   renderer.js  the shared WebGL context and the on-demand frame loop
-//   labels.js    legends as DOM text        tooltip.js  value inspection
-//   controls.js  orbit/keyboard/toolbar     shaders/    matrix.vert, matrix.frag
+//   scenegraph.js  the THREE.Scene made from the scene file, and its GL objects
+//   framing.js     the camera: home view, fit, projection, clip planes, spin
+//   style.js       colours (ranges from the header), decorations, spin speed
+//   share.js       full-view link, PNG export, clipboard
+//   liveedit.js    the editor and scenes computed in the browser (../live/)
+//   labels.js      legends as DOM text
+//   theme.js       light or dark, following the page
+//   ../input/      orbit, keys, toolbar (controls.js); values on hover (inspector.js)
+//   ../anim/       the animation, when the scene has steps
+//   ../gl/         the page's shared WebGL renderer and on-demand frame loop
 //
-// The animation (animation.js, when the scene has tracks) sets the per-view
-// uReveal / uHighlight / uDim uniforms (`views[n].uniforms`), reads the value
-// textures (`texturesFor(bufferName)`), puts its planes in `layers`, and steps from
-// a ticker: `addTicker(fn)` runs fn(now) every frame while the figure is on screen
-// (fn returns true to keep frames coming, and calls markDirty() when it changed
-// something to draw).  For tests and tools: `fig.player`, `fig.seek(step)`,
+// A scene rebuild (an edit, a reset) tears down everything made from the old
+// scene and builds afresh; the reader's colour and deco changes (style.js) and
+// the theme persist.  For tests and tools: `fig.player`, `fig.seek(step)`,
 // `fig.stepTiming` (ms of JavaScript of the last animation step).
 
-import * as THREE from "three";
 import { decodeScene } from "../format/scenefile.js";
 import * as gpu from "../gl/renderer.js";
-import { maxTextureSide, tileTextures } from "../gl/textures.js";
-import { Labels } from "./labels.js";
-import { Inspector } from "../input/inspector.js";
+import { maxTextureSide } from "../gl/textures.js";
 import { Controls } from "../input/controls.js";
+import { Inspector } from "../input/inspector.js";
 import { Animator } from "../anim/animator.js";
-import { Editor } from "../live/editor.js";
-import { liveConfig } from "../live/pageruntime.js";
-import { decodeUrlState, encodeUrlState } from "../format/urlstate.js";
-import { THEMES, followTheme } from "./theme.js";
-import { colorRange } from "./style.js";
+import { Framing } from "./framing.js";
+import { Labels } from "./labels.js";
+import { LiveEdit } from "./liveedit.js";
+import { SceneGraph } from "./scenegraph.js";
 import { copyText, downloadPng, fullViewHref } from "./share.js";
-import { BIG, NO_RECT, REVEAL_ALL } from "../anim/animstate.js";
-import matrixVert from "../gl/shaders/matrix.vert";
-import matrixFrag from "../gl/shaders/matrix.frag";
+import { Style } from "./style.js";
+import { THEMES, followTheme } from "./theme.js";
 
 export const NO_WEBGL_MESSAGE = "Interactive view needs WebGL 2; showing a static picture.";
-const FLOW_COLORS = ["#4d7fff", "#ff4d4d"]; // left argument's vane, right argument's (as the poster)
-const Y_AXIS = new THREE.Vector3(0, 1, 0);
-
-/** Viewer-only deco keys, beside the scene's `settings.deco`. */
-const VIEWER_DECO = { grid: 1, sign_rings: 1 };
-
-function v3(a) {
-  return new THREE.Vector3(a[0], a[1], a[2]);
-}
+const FLASH_MS = 4000;
 
 function oneLine(message) {
   return String(message || "unknown error").split("\n")[0].slice(0, 300);
@@ -52,15 +41,12 @@ function oneLine(message) {
 export class Figure {
   /**
    * @param {HTMLElement} el a `figure.mm-figure` placeholder
-   * @param {{assetsBase: URL|string, reducedMotion: boolean}} options
+   * @param {{assetsBase: URL|string, reducedMotion?: boolean,
+   *   runtime?: () => (import("../live/runtime.js").Runtime | null)}} options
+   *   `runtime`: the page's Python runtime, or null where live editing is off
    */
   constructor(el, { assetsBase, reducedMotion = false, runtime = () => null } = {}) {
     this.el = el;
-    this.runtime = runtime; // () => the page's Runtime or null (live editing off)
-    this.editor = null; // the reader's editor, created on first open (editor.js)
-    this.edited = false; // showing a scene computed in the browser, not the page's file
-    this._specState = null; // pending #mm= encoding of the edited spec
-    this._originalSpec = el.getAttribute("data-mm-spec");
     this.id = el.id || "";
     this.assetsBase = assetsBase;
     this.reducedMotion = reducedMotion;
@@ -72,18 +58,49 @@ export class Figure {
     this.firstFrame = false;
     this.cssSize = [0, 0];
     this.pixelSize = [1, 1];
-    this.views = null;
     this.tickers = new Set();
     this.timings = {};
     this._lastTick = 0;
     this._abort = null;
-    this._disposables = []; // geometries, materials, textures
-    this._textures = new Map(); // buffer name -> tiles
-    // Reader's visual changes: kept across scene rebuilds, applied over the scene's settings.
-    this.colorOverrides = { all: {}, byPath: Object.create(null) };
-    this.decoOverrides = {};
+    // Made from the current scene file (build), freed by teardown.
+    this.header = null;
+    this.buffers = null;
+    this.graph = null;
+    this.framing = null;
+    this.anim = null;
+    this.labels = null;
+    this.inspector = null;
+    this.controls = null;
+    // Kept across scene rebuilds.
+    this.style = new Style();
+    this.live = new LiveEdit(this, runtime);
     this.theme = "dark"; // the page's palette (theme.js): "dark" | "light"
     this.themeUniform = { value: THEMES.dark.uniform }; // matrix.frag uTheme, shared by every quad
+  }
+
+  /** The THREE.Scene drawn (null before the first build). */
+  get scene() {
+    return this.graph ? this.graph.scene : null;
+  }
+
+  /** The THREE.PerspectiveCamera it is drawn with (null before the first build). */
+  get camera() {
+    return this.framing ? this.framing.camera : null;
+  }
+
+  /** One entry per matrix drawn (SceneGraph `views`), or null before the first build. */
+  get views() {
+    return this.graph ? this.graph.views : null;
+  }
+
+  /** The animation's planes (a THREE.Group), or null before the first build. */
+  get layers() {
+    return this.graph ? this.graph.layers : null;
+  }
+
+  /** mm's spin speed now (0: still). */
+  get spin() {
+    return this.style.spin;
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -94,7 +111,8 @@ export class Figure {
     try {
       this.shared = gpu.sharedRenderer();
     } catch (err) {
-      this.fail(err instanceof gpu.NoWebGLError ? NO_WEBGL_MESSAGE : "WebGL error: " + oneLine(err.message));
+      if (err instanceof gpu.NoWebGLError) this.fail(NO_WEBGL_MESSAGE);
+      else this.failWith("WebGL error: ", err);
       return;
     }
     this.createDom();
@@ -121,11 +139,12 @@ export class Figure {
     this.measure();
   }
 
+  /** Fetch and show the scene file; a figure without one is computed from its spec. */
   async load() {
     const src = this.el.getAttribute("data-mm-scene");
     if (!src) {
       // A spec without a precomputed scene (a full-view link, precompute off): compute it here.
-      if (this.el.getAttribute("data-mm-spec") && this.runtime()) this.compute();
+      if (this.el.getAttribute("data-mm-spec") && this.live.runtime()) this.live.compute();
       else this.fail("This figure names no scene file (data-mm-scene).");
       return;
     }
@@ -153,21 +172,20 @@ export class Figure {
     try {
       scene = decodeScene(bytes);
     } catch (err) {
-      this.fail("The figure data could not be read: " + oneLine(err.message));
+      this.failWith("The figure data could not be read: ", err);
       return;
     }
     try {
       this.build(scene);
     } catch (err) {
-      this.fail("The figure could not be drawn: " + oneLine(err.message));
+      this.failWith("The figure could not be drawn: ", err);
       if (typeof console !== "undefined") console.warn("mm-docs viewer:", err);
       return;
     }
     this.built = true;
-    if (this.loadingNote) this.loadingNote.remove();
-    this.loadingNote = null;
+    this.live.clearNote();
     // Draw at once (no wait for the next animation frame) when it is near the screen.
-    if (!(this.canRender() && gpu.renderNow(this))) this.markDirty();
+    this.redraw();
   }
 
   setState(state) {
@@ -175,6 +193,7 @@ export class Figure {
     this.el.setAttribute("data-mm-state", state);
   }
 
+  /** Show `message` instead of the stage (state "error"); the poster stays. */
   fail(message) {
     if (this.disposed) return;
     this.setState("error");
@@ -191,6 +210,11 @@ export class Figure {
     this.el.dispatchEvent(new CustomEvent("mm:error", { bubbles: true, detail: { message } }));
   }
 
+  /** fail() with the first line of `err`'s message after `prefix`. */
+  failWith(prefix, err) {
+    this.fail(prefix + oneLine(err && err.message));
+  }
+
   /** Free every GL object, listener and element this figure added; the poster shows again. */
   dispose() {
     if (this.disposed) return;
@@ -201,9 +225,7 @@ export class Figure {
     if (this._unfollowTheme) this._unfollowTheme();
     this.teardown();
     this.tickers.clear();
-    clearTimeout(this._flashTimer);
-    if (this.editor) this.editor.dispose();
-    this.editor = null;
+    this.live.dispose();
     if (this.stage) this.stage.remove();
     if (this.notice) this.notice.remove();
     this.el.setAttribute("data-mm-state", "poster");
@@ -212,382 +234,67 @@ export class Figure {
   /** Free the current scene (GL objects, controls, overlays); the stage stays. */
   teardown() {
     if (this.anim) this.anim.dispose();
-    this.anim = null;
     if (this.controls) this.controls.dispose();
     if (this.inspector) this.inspector.dispose();
     if (this.labels) this.labels.dispose();
-    this.controls = this.inspector = this.labels = null;
-    for (const d of this._disposables) d.dispose();
-    this._disposables = [];
-    for (const tiles of this._textures.values()) for (const t of tiles) t.texture.dispose();
-    this._textures.clear();
-    if (this.scene) this.scene.clear();
-    this.scene = null;
-    this.views = null;
-    this._fitPoints = null;
+    if (this.graph) this.graph.dispose();
+    this.anim = this.controls = this.inspector = this.labels = this.graph = this.framing = null;
     this.built = false;
   }
 
   onContextRestored() {
     // three.js rebuilt its GL state; textures and buffers re-upload from CPU copies.
-    for (const tiles of this._textures.values()) for (const t of tiles) t.texture.needsUpdate = true;
+    if (this.graph) this.graph.onContextRestored();
     if (this.anim) this.anim.onContextRestored();
   }
 
-  // ------------------------------------------------------------------ building
-
-  /** Build the THREE.Scene for a decoded scene file, replacing any scene shown before. */
+  /** Build everything shown from a decoded scene file, replacing any scene shown before. */
   build({ header, buffers }) {
     this.teardown();
     this.header = header;
     this.buffers = buffers;
-    const settings = header.settings || {};
-    this.settings = settings;
-    this.baseLegendSize = Number(settings.deco && settings.deco.legends) > 0 ? Number(settings.deco.legends) : 6;
-    this.deco = Object.assign({}, VIEWER_DECO, settings.deco || {}, this.decoOverrides);
-    this.nodes = new Map((header.nodes || []).map((n) => [n.path, n]));
-
-    const scene = new THREE.Scene();
-    scene.background = new THREE.Color(THEMES[this.theme].paper);
-    scene.matrixWorldAutoUpdate = true;
-    this.scene = scene;
-    const lo = v3(header.bbox[0]);
-    const hi = v3(header.bbox[1]);
-    this.bbox = new THREE.Box3(lo, hi);
-    this.center = this.bbox.getCenter(new THREE.Vector3());
-    this.radius = Math.max(1, lo.distanceTo(hi) / 2);
-
-    this.decoUniform = { value: new THREE.Vector3() };
-    this.planeDecoUniform = { value: new THREE.Vector3() }; // animation planes: no guides, no grid
-    this.nodeUniforms = new Map();
-    const anim = header.animation;
-    this.anim = anim && anim.total_steps > 0 && anim.tracks.length > 0 ? new Animator(this) : null;
-    this.views = header.matrices.map((m) => this.buildView(m));
-    this.buildArrows(header.cubes || []);
-    this.axes = null;
-    this.layers = new THREE.Group(); // animation planes
-    scene.add(this.layers);
+    this.style.update(header);
+    const graph = new SceneGraph(header, buffers, {
+      maxSide: maxTextureSide(this.shared.renderer),
+      paper: THEMES[this.theme].paper,
+      shared: { uDeco: this.style.decoUniform, uTheme: this.themeUniform },
+    });
+    this.graph = graph;
+    const program = header.animation;
+    if (program && program.total_steps > 0 && program.tracks.length > 0) this.anim = new Animator(this, graph);
+    graph.buildViews(this.anim && ((view) => this.anim.quadExtras(view)));
     if (this.anim) {
       const t0 = performance.now();
       this.anim.build();
       this.timings.animationBuild = performance.now() - t0; // ms: planes, ranges, controls
     }
-
-    // The header's camera is the first frame's, exactly (tests project with it);
-    // `fit()` ("f", the toolbar) tightens the framing on request.
-    this.buildCamera(header.camera);
+    this.framing = new Framing(graph, header.camera, this.cssSize);
     this.labels = new Labels(this.stage, header.legends || []);
     this.inspector = new Inspector(this);
     this.controls = new Controls(this);
+    this.framing.attach(this.controls.orbit);
     this.applyColors();
-    this.applyDeco();
+    this.style.applyDeco(graph, this.labels);
     this.resetView();
-    this.spin = Number((settings.anim && settings.anim.spin) || (header.animation && header.animation.spin) || 0);
   }
 
-  /** Value textures of one scene buffer (gl/textures.js `tileTextures`), made once. */
-  texturesFor(name) {
-    let tiles = this._textures.get(name);
-    if (tiles) return tiles;
-    const buf = this.buffers[name];
-    if (!buf) throw new Error(`scene buffer ${JSON.stringify(name)} is missing`);
-    tiles = tileTextures(buf, maxTextureSide(this.shared.renderer));
-    this._textures.set(name, tiles);
-    return tiles;
-  }
-
-  /** Per-node colour uniforms, shared by every quad that shows the node. */
-  uniformsFor(path) {
-    let u = this.nodeUniforms.get(path);
-    if (!u) {
-      u = {
-        uRange: { value: new THREE.Vector2(0, 1) },
-        uHue: { value: new THREE.Vector3() },
-        uLight: { value: new THREE.Vector2() },
-        uSize: { value: new THREE.Vector2() },
-      };
-      this.nodeUniforms.set(path, u);
-    }
-    return u;
-  }
-
-  buildView(m) {
-    const node = this.nodes.get(m.node);
-    if (!node) throw new Error(`matrix ${JSON.stringify(m.name)} shows unknown node ${JSON.stringify(m.node)}`);
-    const buffer = this.buffers[node.buffer];
-    const transposed = Boolean(node.transposed);
-    const a0 = v3(m.axes[0]);
-    const a1 = v3(m.axes[1]);
-    const view = {
-      data: m,
-      node,
-      buffer,
-      transposed,
-      a0,
-      a1,
-      normal: new THREE.Vector3().crossVectors(a0, a1).normalize(),
-      visible: true,
-      meshes: [],
-      uniforms: {
-        uReveal: { value: new THREE.Vector4().fromArray(REVEAL_ALL) },
-        uRevealMod: { value: [BIG, BIG] },
-        uHighlight: { value: new THREE.Vector4().fromArray(NO_RECT) },
-        uHighlightMod: { value: [BIG, BIG] },
-        uDim: { value: 1 },
-      },
-    };
-    const nodeU = this.uniformsFor(m.node);
-    const tiles = this.texturesFor(node.buffer);
-    const group = new THREE.Group();
-    group.name = m.name;
-    for (const block of m.blocks) {
-      for (const tile of tiles) {
-        // The tile's rows/cols in view coordinates.
-        const vr0 = transposed ? tile.col0 : tile.row0;
-        const vr1 = vr0 + (transposed ? tile.cols : tile.rows);
-        const vc0 = transposed ? tile.row0 : tile.col0;
-        const vc1 = vc0 + (transposed ? tile.rows : tile.cols);
-        const r0 = Math.max(block.rows[0], vr0);
-        const r1 = Math.min(block.rows[1], vr1);
-        const c0 = Math.max(block.cols[0], vc0);
-        const c1 = Math.min(block.cols[1], vc1);
-        if (r1 <= r0 || c1 <= c0) continue;
-        group.add(this.buildQuad(view, block, tile, [r0, r1, c0, c1], nodeU));
-      }
-    }
-    this.scene.add(group);
-    view.group = group;
-    return view;
-  }
-
-  buildQuad(view, block, tile, [r0, r1, c0, c1], nodeU) {
-    const { a0, a1 } = view;
-    const origin = v3(block.origin);
-    // Block-local cell coordinates of the corners.
-    const a = r0 - block.rows[0];
-    const b = r1 - block.rows[0];
-    const c = c0 - block.cols[0];
-    const d = c1 - block.cols[0];
-    const corner = (r, k) => origin.clone().addScaledVector(a0, r).addScaledVector(a1, k);
-    const pts = [corner(a, c), corner(b, c), corner(b, d), corner(a, d)];
-    const centre = pts[0].clone().add(pts[2]).multiplyScalar(0.5);
-    const positions = new Float32Array(12);
-    pts.forEach((p, n) => p.clone().sub(centre).toArray(positions, n * 3));
-    const geometry = new THREE.BufferGeometry();
-    geometry.setAttribute("position", new THREE.BufferAttribute(positions, 3));
-    geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array([a, c, b, c, b, d, a, d]), 2));
-    geometry.setIndex([0, 1, 2, 0, 2, 3]);
-    const extra = this.anim ? this.anim.quadExtras(view) : null; // e.g. partial sums on a result face
-    const material = new THREE.RawShaderMaterial({
-      glslVersion: THREE.GLSL3,
-      vertexShader: matrixVert,
-      fragmentShader: matrixFrag,
-      side: THREE.DoubleSide,
-      defines: extra ? extra.defines : {},
-      uniforms: {
-        uValues: { value: tile.texture },
-        uTileOrigin: { value: [tile.row0, tile.col0] },
-        uTileSize: { value: [tile.rows, tile.cols] },
-        uTransposed: { value: view.transposed },
-        uBlockStart: { value: [block.rows[0], block.cols[0]] },
-        uBlockSize: { value: new THREE.Vector2(block.rows[1] - block.rows[0], block.cols[1] - block.cols[0]) },
-        uRange: nodeU.uRange,
-        uHue: nodeU.uHue,
-        uLight: nodeU.uLight,
-        uSize: nodeU.uSize,
-        uDeco: this.decoUniform,
-        uTheme: this.themeUniform,
-        uReveal: view.uniforms.uReveal,
-        uRevealMod: view.uniforms.uRevealMod,
-        uHighlight: view.uniforms.uHighlight,
-        uHighlightMod: view.uniforms.uHighlightMod,
-        uDim: view.uniforms.uDim,
-        ...(extra ? extra.uniforms : {}),
-      },
-    });
-    this._disposables.push(geometry, material);
-    const mesh = new THREE.Mesh(geometry, material);
-    mesh.position.copy(centre);
-    mesh.matrixAutoUpdate = false;
-    mesh.updateMatrix();
-    view.meshes.push(mesh);
-    return mesh;
-  }
-
-  buildArrows(cubes) {
-    this.arrowMaterial = new THREE.MeshBasicMaterial({
-      vertexColors: true,
-      transparent: true,
-      opacity: 0.55,
-      side: THREE.DoubleSide,
-      depthWrite: false,
-    });
-    this._disposables.push(this.arrowMaterial);
-    this.arrows = new THREE.Group();
-    const colors = FLOW_COLORS.map((c) => new THREE.Color(c));
-    for (const cube of cubes) {
-      if (!cube.arrow) continue;
-      const pos = new Float32Array(18);
-      const col = new Float32Array(18);
-      [cube.arrow.left_vane, cube.arrow.right_vane].forEach((vane, s) => {
-        vane.forEach((p, n) => {
-          pos.set(p, (s * 3 + n) * 3);
-          col.set([colors[s].r, colors[s].g, colors[s].b], (s * 3 + n) * 3);
-        });
-      });
-      const geometry = new THREE.BufferGeometry();
-      geometry.setAttribute("position", new THREE.BufferAttribute(pos, 3));
-      geometry.setAttribute("color", new THREE.BufferAttribute(col, 3));
-      this._disposables.push(geometry);
-      const mesh = new THREE.Mesh(geometry, this.arrowMaterial);
-      mesh.renderOrder = 1;
-      this.arrows.add(mesh);
-    }
-    this.scene.add(this.arrows);
-  }
-
-  // ------------------------------------------------------------------ camera
-
-  buildCamera(c) {
-    this.home = {
-      position: v3(c.position),
-      target: v3(c.target),
-      up: v3(c.up || [0, 1, 0]),
-      fov: Number(c.fov) || 45,
-    };
-    this.camera = new THREE.PerspectiveCamera(this.home.fov, 1, 0.1, 1000);
-    this.applyHome();
-  }
-
-  applyHome() {
-    const cam = this.camera;
-    cam.up.copy(this.home.up);
-    cam.position.copy(this.home.position);
-    cam.lookAt(this.home.target);
-    this.updateProjection();
-    if (this.controls) {
-      this.controls.orbit.target.copy(this.home.target);
-      this.controls.orbit.update();
-    }
-  }
-
-  /** The vertical field of view for the current aspect: narrow figures keep the width. */
-  updateProjection() {
-    const cam = this.camera;
-    const [w, h] = this.cssSize;
-    const aspect = w > 0 && h > 0 ? w / h : 16 / 9;
-    let fov = this.home.fov;
-    if (aspect < 1) {
-      const t = Math.tan(THREE.MathUtils.degToRad(fov) / 2) / aspect;
-      fov = Math.min(120, THREE.MathUtils.radToDeg(2 * Math.atan(t)));
-    }
-    cam.fov = fov;
-    cam.aspect = aspect;
-    this.updateClip(true);
-  }
-
-  /** Near/far planes hugging the scene from where the camera is. */
-  updateClip(force = false) {
-    const cam = this.camera;
-    const d = cam.position.distanceTo(this.center);
-    const r = this.axes && this.axes.visible ? Math.max(this.radius * 1.5, 140) : this.radius * 1.5;
-    const near = Math.max(d - r, d * 0.002, 0.01);
-    const far = d + r;
-    if (force || Math.abs(near - cam.near) > 1e-3 * near || Math.abs(far - cam.far) > 1e-3 * far) {
-      cam.near = near;
-      cam.far = far;
-      cam.updateProjectionMatrix();
-    }
-  }
+  // ------------------------------------------------------------------ view and style
 
   /** Back to the scene's camera. */
   resetView() {
-    this.applyHome();
-    this.onCameraChange();
+    this.framing.goHome();
+    this.markDirty();
   }
 
   /** Keep the view direction; aim at the scene and move so it (and its legends) fill the view. */
   fit() {
-    const cam = this.camera;
-    const orbit = this.controls.orbit;
-    const dir = new THREE.Vector3().subVectors(cam.position, orbit.target).normalize();
-    cam.updateMatrixWorld();
-    const right = new THREE.Vector3().setFromMatrixColumn(cam.matrixWorld, 0);
-    const up = new THREE.Vector3().setFromMatrixColumn(cam.matrixWorld, 1);
-    const pts = this.fitPoints().slice(); // the cached list stays as it is
-    if (this.labels && this.labels.visible) pts.push(...this.labels.items.map((it) => it.anchor));
-    // Centre the target on the points' extent across the view, then back off until all fit.
-    let xmin = Infinity;
-    let xmax = -Infinity;
-    let ymin = Infinity;
-    let ymax = -Infinity;
-    for (const p of pts) {
-      const q = p.clone().sub(this.center);
-      xmin = Math.min(xmin, q.dot(right));
-      xmax = Math.max(xmax, q.dot(right));
-      ymin = Math.min(ymin, q.dot(up));
-      ymax = Math.max(ymax, q.dot(up));
-    }
-    const target = this.center
-      .clone()
-      .addScaledVector(right, (xmin + xmax) / 2)
-      .addScaledVector(up, (ymin + ymax) / 2);
-    const tanV = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2);
-    const tanH = tanV * cam.aspect;
-    let dist = 0;
-    for (const p of pts) {
-      const q = p.clone().sub(target);
-      const x = Math.abs(q.dot(right));
-      const y = Math.abs(q.dot(up));
-      const z = q.dot(dir);
-      dist = Math.max(dist, z + x / tanH, z + y / tanV);
-    }
-    dist *= 1.08;
-    orbit.target.copy(target);
-    cam.position.copy(target).addScaledVector(dir, dist);
-    cam.lookAt(target);
-    orbit.update();
-    this.onCameraChange();
-  }
-
-  /** What `fit` frames: every block's corners, the flow arrows and the legends' anchors. */
-  fitPoints() {
-    if (this._fitPoints) return this._fitPoints;
-    const pts = [];
-    for (const view of this.views) {
-      for (const b of view.data.blocks) {
-        const o = v3(b.origin);
-        const nr = b.rows[1] - b.rows[0];
-        const nc = b.cols[1] - b.cols[0];
-        for (const [r, c] of [[0, 0], [nr, 0], [0, nc], [nr, nc]]) {
-          pts.push(o.clone().addScaledVector(view.a0, r).addScaledVector(view.a1, c));
-        }
-      }
-    }
-    for (const cube of this.header.cubes || []) {
-      if (cube.arrow) for (const p of [...cube.arrow.left_vane, ...cube.arrow.right_vane]) pts.push(v3(p));
-    }
-    if (pts.length === 0) pts.push(this.bbox.min.clone(), this.bbox.max.clone());
-    this._fitPoints = pts;
-    return pts;
+    const labels = this.labels;
+    this.framing.fit(labels && labels.visible ? labels.items.map((it) => it.anchor) : []);
+    this.markDirty();
   }
 
   onCameraChange() {
     this.markDirty();
-  }
-
-  // ------------------------------------------------------------------ colours and deco
-
-  /** Colour settings of node `path`: scene's, the node's, then runtime overrides. */
-  colorsFor(path) {
-    const s = this.settings;
-    return Object.assign(
-      {},
-      s.colors || {},
-      (s.node_colors && s.node_colors[path]) || {},
-      this.colorOverrides.all,
-      this.colorOverrides.byPath[path] || {},
-    );
   }
 
   /**
@@ -596,22 +303,14 @@ export class Figure {
    * values are recomputed.  `path` limits the change to one node.
    */
   setColors(partial, path = null) {
-    const target = path === null ? this.colorOverrides.all : (this.colorOverrides.byPath[path] ||= {});
-    Object.assign(target, partial);
-    if (!this.scene) return; // applied when the scene is built
+    this.style.setColors(partial, path);
+    if (!this.graph) return; // applied when the scene is built
     this.applyColors();
     this.markDirty();
   }
 
   applyColors() {
-    for (const [path, u] of this.nodeUniforms) {
-      const c = this.colorsFor(path);
-      u.uHue.value.set(+c.zero_hue, +c.hue_gap, +c.hue_spread);
-      u.uLight.value.set(+c.min_light, +c.max_light);
-      u.uSize.value.set(+c.min_size, +c.elem_scale);
-      const r = colorRange(this.header, path, c.sensitivity);
-      u.uRange.value.set(r[0], r[1]);
-    }
+    this.style.applyColors(this.graph.nodeUniforms);
     if (this.anim) this.anim.applyColors();
   }
 
@@ -620,37 +319,15 @@ export class Figure {
    * flow_guides, axes; viewer-only: grid, sign_rings).  Uniforms and visibility only.
    */
   setDeco(partial) {
-    Object.assign(this.decoOverrides, partial);
-    if (!this.scene) return; // applied when the scene is built
-    Object.assign(this.deco, partial);
-    this.applyDeco();
+    this.style.setDeco(partial);
+    if (!this.graph) return; // applied when the scene is built
+    this.style.applyDeco(this.graph, this.labels);
     this.markDirty();
-  }
-
-  applyDeco() {
-    const d = this.deco;
-    this.decoUniform.value.set(Math.max(0, +d.row_guides || 0), Math.max(0, +d.grid || 0), d.sign_rings ? 1 : 0);
-    this.planeDecoUniform.value.set(0, 0, d.sign_rings ? 1 : 0);
-    const flow = Math.max(0, Math.min(1, +d.flow_guides || 0));
-    this.arrows.visible = flow > 0;
-    this.arrowMaterial.opacity = 0.3 + 0.5 * flow;
-    const legends = +d.legends || 0;
-    this.labels.configure({
-      visible: legends > 0,
-      scale: legends / this.baseLegendSize,
-      shape: d.shape !== false,
-    });
-    if (d.axes && !this.axes) {
-      this.axes = new THREE.AxesHelper(128);
-      this._disposables.push(this.axes);
-      this.scene.add(this.axes);
-    }
-    if (this.axes) this.axes.visible = Boolean(d.axes);
   }
 
   /** Spin about the world's Y axis, mm's unit (spin/20000 rad per ms); off under reduced motion. */
   setSpin(spin) {
-    this.spin = Number(spin) || 0;
+    this.style.spin = Number(spin) || 0;
     this._lastTick = 0;
     this.markDirty();
   }
@@ -674,12 +351,10 @@ export class Figure {
     let more = false;
     const dt = this._lastTick ? Math.min(100, now - this._lastTick) : 0;
     this._lastTick = now;
-    if (this.spin && !this.reducedMotion) {
+    const spin = this.style.spin;
+    if (spin && !this.reducedMotion) {
       if (!this.controls.dragging && dt > 0) {
-        const target = this.controls.orbit.target;
-        const cam = this.camera;
-        cam.position.sub(target).applyAxisAngle(Y_AXIS, (this.spin / 20000) * dt).add(target);
-        cam.lookAt(target);
+        this.framing.spin((spin / 20000) * dt);
         this.markDirty();
       }
       more = true;
@@ -705,12 +380,12 @@ export class Figure {
       this.canvas.width = pw;
       this.canvas.height = ph;
     }
-    if (this.camera) this.updateProjection();
+    if (this.framing) this.framing.setSize(this.cssSize);
     this.markDirty();
   }
 
   beforeRender() {
-    this.updateClip();
+    this.framing.updateClip();
   }
 
   afterRender() {
@@ -742,7 +417,7 @@ export class Figure {
 
   // ------------------------------------------------------------------ animation
 
-  /** The animation's Player (player.js), or null for a still figure. */
+  /** The animation's Player (anim/player.js), or null for a still figure. */
   get player() {
     return this.anim ? this.anim.player : null;
   }
@@ -757,89 +432,11 @@ export class Figure {
     return this.anim ? this.anim.stepTiming : null;
   }
 
-  // ------------------------------------------------------------------ export
+  // ------------------------------------------------------------------ sharing
 
   /** The full view's link for this figure as it is now (share.js `fullViewHref`). */
   linkHref() {
-    return fullViewHref(this.el, this.assetsBase, this.edited);
-  }
-
-  /** linkHref() once the edited spec's #mm= state is written. */
-  async linkHrefAsync() {
-    if (this._specState) await this._specState;
-    return this.linkHref();
-  }
-
-  // ------------------------------------------------------------------ live editing
-
-  /** Whether the reader can edit this figure (the site runs Python in the browser). */
-  canEdit() {
-    return Boolean(this.runtime() && this.header && this.header.spec);
-  }
-
-  /** Open or close the editor panel (created on first use). */
-  toggleEditor(show) {
-    if (!this.canEdit()) return;
-    if (!this.editor) this.editor = new Editor(this, this.runtime(), { maxElements: liveConfig().maxElements });
-    this.editor.toggle(show);
-  }
-
-  /** Draw scene bytes the worker computed for `spec`; links carry the edited spec. */
-  showEdited(bytes, spec) {
-    this.edited = true;
-    this.show(bytes);
-    this._specState = encodeUrlState(spec).then((state) => {
-      this.el.setAttribute("data-mm-spec", state);
-      if (this.controls) this.controls.updateLinks();
-    });
-  }
-
-  /** Back to the page's own scene file (the editor's Reset). */
-  async resetScene() {
-    if (this._specState) await this._specState;
-    this.edited = false;
-    if (this._originalSpec) this.el.setAttribute("data-mm-spec", this._originalSpec);
-    await this.load();
-  }
-
-  /** Compute the figure from its data-mm-spec in the browser (no scene file). */
-  async compute() {
-    const rt = this.runtime();
-    let spec;
-    try {
-      spec = await decodeUrlState(this.el.getAttribute("data-mm-spec"));
-    } catch (err) {
-      this.fail("This figure's spec could not be read: " + oneLine(err.message));
-      return;
-    }
-    const off = rt.subscribe(({ state, text }) => {
-      if (state === "starting" && this.el.getAttribute("data-mm-state") === "loading") this.flashNotice(text);
-    });
-    const request = { spec };
-    const cap = liveConfig().maxElements;
-    if (cap) request.max_elements = cap;
-    const answer = await rt.build(this.id || "mm-figure", request);
-    off();
-    if (this.disposed || answer.cancelled) return;
-    if (answer.error) {
-      const hint = answer.error.hint ? " (" + answer.error.hint + ")" : "";
-      this.fail("This figure could not be computed: " + answer.error.message + hint);
-      return;
-    }
-    this.edited = true;
-    this.show(answer.bytes);
-  }
-
-  /** A one-line note under a figure that is still loading (Python's progress). */
-  flashNotice(text) {
-    if (!this.stage) return;
-    if (!this.loadingNote) {
-      this.loadingNote = document.createElement("p");
-      this.loadingNote.className = "mm-loading-note";
-      this.loadingNote.setAttribute("role", "status");
-      this.stage.appendChild(this.loadingNote);
-    }
-    this.loadingNote.textContent = text;
+    return fullViewHref(this.el, this.assetsBase, this.live.edited);
   }
 
   /** Download the current view, legends included, as `<figure id>.png`. */
@@ -851,16 +448,23 @@ export class Figure {
   async copyLink() {
     const href = this.linkHref();
     this.controls.linkButton.dataset.mmLink = href;
-    this.flash((await copyText(href)) ? "Link copied" : href);
+    this.controls.showHint((await copyText(href)) ? "Link copied" : href, FLASH_MS);
   }
 
-  flash(text) {
-    const hint = this.controls.hint;
-    hint.textContent = text;
-    hint.hidden = false;
-    clearTimeout(this._flashTimer);
-    this._flashTimer = setTimeout(() => {
-      hint.hidden = true;
-    }, 4000);
+  // ------------------------------------------------------------------ live editing (liveedit.js)
+
+  /** Whether a scene computed in the browser is shown (an edit), not the page's file. */
+  get edited() {
+    return this.live.edited;
+  }
+
+  /** Open or close the editor panel. */
+  toggleEditor(show) {
+    this.live.toggleEditor(show);
+  }
+
+  /** Draw scene bytes the worker computed for `spec`; links carry the edited spec. */
+  showEdited(bytes, spec) {
+    this.live.showEdited(bytes, spec);
   }
 }

@@ -11,6 +11,8 @@ import { button, icon } from "./buttons.js";
 const ROTATE_STEP = Math.PI / 36; // 5° per arrow key
 const PAN_STEP_PX = 40;
 const ZOOM_STEP = 1.15;
+const WHEEL_HINT = "Click the figure, or hold Ctrl, to zoom with the wheel";
+const WHEEL_HINT_MS = 1500;
 
 /** [keys, what they do]: the help overlay's content and the keyboard map's documentation. */
 export const HELP = [
@@ -51,8 +53,9 @@ function isPressable(target) {
 
 export class Controls {
   /**
-   * @param {object} fig the Figure: el, stage, canvas, camera, inspector, and the
-   *   actions resetView(), fit(), savePng(), copyLink(), linkHref(), markDirty()
+   * @param {object} fig the Figure: el, stage, canvas, camera, inspector, anim, and the
+   *   actions resetView(), fit(), savePng(), copyLink(), linkHref(), onCameraChange();
+   *   `live` (figure/liveedit.js) for the editor
    */
   constructor(fig) {
     this.fig = fig;
@@ -94,7 +97,7 @@ export class Controls {
     full.setAttribute("aria-label", "Open in full view");
     full.title = "Open in full view";
     this.fullLink = full;
-    const edit = fig.canEdit && fig.canEdit() ? [button("Edit this figure", "edit", () => fig.toggleEditor())] : [];
+    const edit = fig.live.canEdit() ? [button("Edit this figure", "edit", () => fig.live.toggleEditor())] : [];
     this.toolbar.append(
       ...edit,
       button("Reset view", "reset", () => fig.resetView()),
@@ -123,7 +126,7 @@ export class Controls {
     this.hint = document.createElement("div");
     this.hint.className = "mm-hint";
     this.hint.hidden = true;
-    this.hint.textContent = "Click the figure, or hold Ctrl, to zoom with the wheel";
+    this.hint.textContent = WHEEL_HINT;
     this._hintTimer = 0;
     fig.stage.append(this.toolbar, this.help, this.hint);
   }
@@ -137,18 +140,23 @@ export class Controls {
     this.help.hidden = !show;
   }
 
+  /** Show `text` over the stage for `ms` milliseconds (the latest text wins). */
+  showHint(text, ms) {
+    this.hint.textContent = text;
+    this.hint.hidden = false;
+    clearTimeout(this._hintTimer);
+    this._hintTimer = setTimeout(() => {
+      this.hint.hidden = true;
+    }, ms);
+  }
+
   onWheel(e) {
     const el = this.fig.el;
     if (el.contains(document.activeElement) || e.ctrlKey || e.metaKey) return;
     // Not ours yet: let the page scroll (OrbitControls' listener is on the canvas,
     // below this capturing one, so stopping here keeps it from zooming).
     e.stopPropagation();
-    this.hint.textContent = "Click the figure, or hold Ctrl, to zoom with the wheel";
-    this.hint.hidden = false;
-    clearTimeout(this._hintTimer);
-    this._hintTimer = setTimeout(() => {
-      this.hint.hidden = true;
-    }, 1500);
+    this.showHint(WHEEL_HINT, WHEEL_HINT_MS);
   }
 
   onKeyDown(e) {
@@ -208,8 +216,8 @@ export class Controls {
         break;
       case "e":
       case "E":
-        if (!fig.canEdit || !fig.canEdit()) return;
-        fig.toggleEditor();
+        if (!fig.live.canEdit()) return;
+        fig.live.toggleEditor();
         break;
       case "?":
         this.toggleHelp();

@@ -83,7 +83,8 @@ export function leafMatrices(header) {
 
 export class Editor {
   /**
-   * @param {object} fig the Figure (el, header, id, showEdited(bytes, spec), resetScene(), linkHref(), copyLink())
+   * @param {object} fig the Figure (el, header, id, showEdited(bytes, spec), linkHref(), copyLink(),
+   *   and `live`: figure/liveedit.js for resetScene() and specWritten())
    * @param {import("./runtime.js").Runtime} runtime
    * @param {{maxElements?: number}} options
    */
@@ -408,7 +409,8 @@ export class Editor {
   }
 
   async updateLinks() {
-    this.fullView.href = await this.fig.linkHrefAsync();
+    await this.fig.live.specWritten();
+    this.fullView.href = this.fig.linkHref();
   }
 
   reset() {
@@ -420,7 +422,7 @@ export class Editor {
     this.exprInput.value = this.spec.expr || "";
     this._matrixNames = null;
     this.clearErrors();
-    this.fig.resetScene().then(() => this.afterScene());
+    this.fig.live.resetScene().then(() => this.afterScene());
     this.renderMatrices();
     this.renderSections();
     this.setStatus("reset to the page's figure");
