@@ -29,17 +29,13 @@ import { maxAlongK, productMax } from "./productrange.js";
 import { BIG, NO_RECT, accumulates, quadLayout, trackBlockSizes, trackUniforms } from "./animstate.js";
 import { Playbar } from "./playbar.js";
 import { valueTexture } from "../gl/textures.js";
-import { stepUniforms } from "../figure/scenegraph.js";
+import { stepUniforms, v3 } from "../figure/scenegraph.js";
 import { colorUniforms, setColorUniforms } from "../figure/style.js";
 import matrixFrag from "../gl/shaders/matrix.frag";
 import planeVert from "../gl/shaders/plane.vert";
 
 /** Brightness of an argument face's other elements while a row/column of it is highlighted. */
 const ARG_DIM = 0.55;
-
-function v3(a) {
-  return new THREE.Vector3(a[0], a[1], a[2]);
-}
 
 /** The blocks between boundaries (0, s, 2s, …, n): {index, start, size}. */
 function blocksOf(bounds) {

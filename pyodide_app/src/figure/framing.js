@@ -6,14 +6,11 @@
 // `fit()` ("f", the toolbar) tightens the framing only when asked.
 
 import * as THREE from "three";
+import { v3 } from "./scenegraph.js";
 
 const Y_AXIS = new THREE.Vector3(0, 1, 0);
 const MAX_FOV = 120; // degrees: a very narrow stage keeps its width up to this
 const FIT_MARGIN = 1.08;
-
-function v3(a) {
-  return new THREE.Vector3(a[0], a[1], a[2]);
-}
 
 export class Framing {
   /**

@@ -34,7 +34,8 @@ export function stepUniforms() {
   };
 }
 
-function v3(a) {
+/** A point or direction of the scene header ([x, y, z]) as a THREE.Vector3. */
+export function v3(a) {
   return new THREE.Vector3(a[0], a[1], a[2]);
 }
 
