@@ -1,10 +1,10 @@
 // Builds the viewer assets that ship inside the Python package:
 //
-//   src/viewer.js  --esbuild-->  ../mm_docs_plugin/assets/mm-viewer.js (+ .LEGAL.txt)
-//   src/viewer.css --copy----->  ../mm_docs_plugin/assets/mm-viewer.css
-//   src/app.js     --esbuild-->  ../mm_docs_plugin/assets/mm-app.js (the full-page view)
-//   src/worker.js  --esbuild-->  ../mm_docs_plugin/assets/mm-worker.js (the Python worker)
-//   src/app.html   --copy----->  ../mm_docs_plugin/assets/app.html
+//   src/viewer.js      --esbuild-->  ../mm_docs_plugin/assets/mm-viewer.js (+ .LEGAL.txt)
+//   src/viewer.css     --copy----->  ../mm_docs_plugin/assets/mm-viewer.css
+//   src/app/app.js     --esbuild-->  ../mm_docs_plugin/assets/mm-app.js (the full-page view)
+//   src/live/worker.js --esbuild-->  ../mm_docs_plugin/assets/mm-worker.js (the Python worker)
+//   src/app/app.html   --copy----->  ../mm_docs_plugin/assets/app.html
 //
 // and prints the bundle's size raw and gzipped (budget: 300 KB gzipped, issue 4).
 // Run by `make setup` (scripts/setup.sh) when a source is newer than the bundle.
@@ -68,8 +68,8 @@ async function main() {
     // The full-page view's own code (app.html loads it after mm-viewer.js), and the
     // Python worker (started by the viewer on a reader's first edit).
     for (const [source, target] of [
-      ["app.js", "mm-app.js"],
-      ["worker.js", "mm-worker.js"],
+      ["app/app.js", "mm-app.js"],
+      ["live/worker.js", "mm-worker.js"],
     ]) {
       const from = join(HERE, "src", source);
       if (!existsSync(from) || process.argv.includes("--entry")) continue;
@@ -97,7 +97,7 @@ async function main() {
   }
   for (const [source, target] of [
     ["viewer.css", "mm-viewer.css"],
-    ["app.html", "app.html"],
+    ["app/app.html", "app.html"],
   ]) {
     const from = join(HERE, "src", source);
     if (existsSync(from)) {

@@ -10,18 +10,18 @@
 //   figure(el)           the mounted Figure of el, if any (setColors, setDeco, fit…)
 //   stats()              {figures, contexts, geometries, textures, programs}
 //   theme()              the page's palette as figures show it: "dark" | "light"
-//                        (theme.js; each figure also carries data-mm-theme)
-//   runtime()            the tab's Python worker client (live.js, runtime.js), or
-//                        null where the site set `runtime: never`
+//                        (figure/theme.js; each figure also carries data-mm-theme)
+//   runtime()            the tab's Python worker client (live/pageruntime.js,
+//                        live/runtime.js), or null where the site set `runtime: never`
 //
 // On its own it mounts the page on DOMContentLoaded, re-scans after each
 // mkdocs-material instant navigation (`document$`), and unmounts figures
 // that leave the document.
 
-import { Figure } from "./figure.js";
-import { pageRuntime, startIf } from "./live.js";
-import { liveContexts as contexts, rendererInfo } from "./renderer.js";
-import { pageTheme } from "./theme.js";
+import { Figure } from "./figure/figure.js";
+import { pageRuntime, startIf } from "./live/pageruntime.js";
+import { liveContexts as contexts, rendererInfo } from "./gl/renderer.js";
+import { pageTheme } from "./figure/theme.js";
 
 const SELECTOR = "figure.mm-figure";
 const figures = new Map(); // element -> Figure

@@ -13,8 +13,8 @@ import {
   blockSize,
   quadLayout,
   trackUniforms,
-} from "../src/animstate.js";
-import { Player } from "../src/player.js";
+} from "../src/anim/animstate.js";
+import { Player } from "../src/anim/player.js";
 
 /** matrix.frag `revealed` for a cube-local cell (a, b). */
 function revealed([major, minor, colMajor], a, b) {

@@ -27,7 +27,7 @@ test("bundles three.js, our modules and shaders; deterministic; licences shipped
   writeFileSync(
     entry,
     `import { Vector3 } from "three";\n` +
-      `import { decodeScene } from ${JSON.stringify(join(APP, "src", "decode.js"))};\n` +
+      `import { decodeScene } from ${JSON.stringify(join(APP, "src", "format", "scenefile.js"))};\n` +
       `import frag from "./probe.frag";\n` +
       `export const length = new Vector3(3, 4, 0).length();\n` +
       `export { decodeScene, frag };\n`,

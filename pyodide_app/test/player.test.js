@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
-import { Player, animationAt, indexAt } from "../src/player.js";
+import { Player, animationAt, indexAt } from "../src/anim/player.js";
 
 const FILE = new URL("./fixtures/player.json", import.meta.url);
 if (!existsSync(FILE)) {

@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Runtime } from "../src/runtime.js";
-import { generationOf, normalizeIndexURL, pythonErrorText } from "../src/pyloader.js";
+import { Runtime } from "../src/live/runtime.js";
+import { generationOf, normalizeIndexURL, pythonErrorText } from "../src/live/pyloader.js";
 
 /** A fake worker: records messages; the test answers with `reply`. */
 class FakeWorker {

@@ -11,7 +11,7 @@ import {
   onThemeChange,
   parseSchemes,
   watching,
-} from "../src/theme.js";
+} from "../src/figure/theme.js";
 
 test("Material's scheme decides: dark iff listed in the dark schemes", () => {
   const dark = ["slate", "midnight"];

@@ -13,7 +13,7 @@ import {
   decodeUrlState,
   encodeUrlState,
   urlFragment,
-} from "../src/urlstate.js";
+} from "../src/format/urlstate.js";
 
 const FILE = new URL("./fixtures/urlstate.json", import.meta.url);
 if (!existsSync(FILE)) {

@@ -14,8 +14,9 @@ SRC = Path(__file__).resolve().parents[2] / "pyodide_app" / "src"
 
 
 def node_call(module: str, expression: str, arg=None):
-    """Import ``module`` (a file in pyodide_app/src) as ``m`` and print JSON of
-    ``expression`` evaluated with ``arg`` (JSON-decoded) bound to ``arg``."""
+    """Import ``module`` (a path under pyodide_app/src, e.g. ``live/choices.js``) as
+    ``m`` and print JSON of ``expression`` evaluated with ``arg`` (JSON-decoded)
+    bound to ``arg``."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed; `make setup` needs Node 20")

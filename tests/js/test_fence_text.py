@@ -40,7 +40,7 @@ def _link_specs():
 
 
 def fence_bodies(specs):
-    return node_call("fencetext.js", "arg.map((s) => m.fenceBody(s))", specs)
+    return node_call("format/fencetext.js", "arg.map((s) => m.fenceBody(s))", specs)
 
 
 def test_every_docs_and_link_spec_survives_the_fence_writer():

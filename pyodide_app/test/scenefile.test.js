@@ -1,4 +1,4 @@
-// decode.js against scene files written by Python (scripts/make_js_fixtures.py):
+// format/scenefile.js against scene files written by Python (scripts/make_js_fixtures.py):
 // the header, every dtype's values, views without copies, and the same refusals
 // as pack.py's unpack for every malformed file.
 
@@ -12,7 +12,7 @@ import {
   halfArrayToFloat32,
   halfToFloat,
   valueAt,
-} from "../src/decode.js";
+} from "../src/format/scenefile.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 if (!existsSync(new URL("expected.json", FIXTURES))) {

@@ -3,7 +3,7 @@
 // what an author pastes into a page.  Top-level keys one per line, each node's
 // settings on one line in flow style; strings are left plain where YAML reads them
 // back as the same string, and double-quoted (JSON escapes) otherwise.
-// tests/test_fence_text.py parses every output with the Python core and compares.
+// tests/js/test_fence_text.py parses every output with the Python core and compares.
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Plain in block context: no comment/mapping/quote indicators, no leading indicator.

@@ -6,7 +6,7 @@
 // Never GPU picking, never an O(elements) scan.
 
 import * as THREE from "three";
-import { valueAt } from "./decode.js";
+import { valueAt } from "../format/scenefile.js";
 
 const LONG_PRESS_MS = 500;
 const TAP_SLOP_PX = 8;

@@ -14,11 +14,8 @@
 // element): each track's uLocal/uOn, and per view uReveal (result), uHighlight
 // (arguments in use), uDim (argument dimming, hide_inputs), uAccum.
 //
-// Colour range of the products (and so disc size): [0, max |L[i,k]·R[k,j]|] over the
-// whole cube, exact and computed once on load as max_k (max_i |L[i,k]|)·(max_j |R[k,j]|)
-// (O(|L| + |R|)).  The products have their own scale — a single product is usually far
-// smaller than the sums on the result face — so the result's range would draw them as
-// dots.  Partial sums (partial planes, ACCUM) use the result node's range, like the face.
+// The products are coloured over their own range (productrange.js); partial sums
+// (partial planes, ACCUM) use the result node's range, like the face.
 //
 // Reveals are inclusive (mm §4.4): at step i of vmprod the result rows 0..i are shown,
 // so the last step shows the complete result, and in a fused chain the row a child
@@ -28,27 +25,17 @@
 
 import * as THREE from "three";
 import { Player } from "./player.js";
-import { halfToFloat } from "./decode.js";
-import {
-  BIG,
-  NO_RECT,
-  REVEAL_ALL,
-  accumulates,
-  quadLayout,
-  trackBlockSizes,
-  trackUniforms,
-} from "./animstate.js";
+import { maxAlongK, productMax } from "./productrange.js";
+import { BIG, NO_RECT, accumulates, quadLayout, trackBlockSizes, trackUniforms } from "./animstate.js";
 import { Playbar } from "./playbar.js";
-import matrixFrag from "./shaders/matrix.frag";
-import planeVert from "./shaders/plane.vert";
+import { valueTexture } from "../gl/textures.js";
+import { stepUniforms, v3 } from "../figure/scenegraph.js";
+import { colorUniforms, setColorUniforms } from "../figure/style.js";
+import matrixFrag from "../gl/shaders/matrix.frag";
+import planeVert from "../gl/shaders/plane.vert";
 
-const TILE = 4096;
 /** Brightness of an argument face's other elements while a row/column of it is highlighted. */
 const ARG_DIM = 0.55;
-
-function v3(a) {
-  return new THREE.Vector3(a[0], a[1], a[2]);
-}
 
 /** The blocks between boundaries (0, s, 2s, …, n): {index, start, size}. */
 function blocksOf(bounds) {
@@ -59,18 +46,21 @@ function blocksOf(bounds) {
 
 export class Animator {
   /**
-   * Prepares the player and per-track uniforms (no GL objects yet: the figure's
+   * Prepares the player and per-track uniforms (no GL objects yet: the graph's
    * views are built next, and ask `quadExtras` for the result faces that accumulate).
-   * @param {object} fig the Figure (header, nodes, buffers, views later, layers, stage)
+   * @param {object} fig the Figure (reducedMotion, style, themeUniform, stage, addTicker, markDirty, redraw)
+   * @param {import("../figure/scenegraph.js").SceneGraph} graph the scene's GL objects
+   *   (header, buffers, textures, node uniforms; views and layers once built)
    */
-  constructor(fig) {
+  constructor(fig, graph) {
     this.fig = fig;
-    this.animation = fig.header.animation;
+    this.graph = graph;
+    this.animation = graph.header.animation;
     this.player = new Player(this.animation, { reducedMotion: fig.reducedMotion });
     this.active = !fig.reducedMotion;
     this.stepTiming = null; // ms of JavaScript spent on the last step (state → uniforms → controls)
     this.hideInputs = Boolean(this.animation.hide_inputs);
-    const cubes = new Map((fig.header.cubes || []).map((c) => [c.node, c]));
+    const cubes = new Map((graph.header.cubes || []).map((c) => [c.node, c]));
     this.tracks = this.animation.tracks.map((track) => {
       const cube = cubes.get(track.node);
       if (!cube) throw new Error(`scene animation: no cube for track ${JSON.stringify(track.node)}`);
@@ -80,15 +70,10 @@ export class Animator {
         cube,
         sizes,
         layout: quadLayout(track),
-        resultPath: fig.header.matrices[cube.result].node,
+        resultPath: graph.header.matrices[cube.result].node,
         uLocal: { value: [0, 0, 0] },
         uOn: { value: 0 },
-        colors: {
-          uRange: { value: new THREE.Vector2(0, 1) },
-          uHue: { value: new THREE.Vector3() },
-          uLight: { value: new THREE.Vector2() },
-          uSize: { value: new THREE.Vector2() },
-        },
+        colors: colorUniforms(),
         accum: accumulates(track)
           ? { uAccum: { value: new THREE.Vector4() }, uKInfo: { value: [cube.size[2], sizes[2], sizes[1]] } }
           : null,
@@ -97,7 +82,7 @@ export class Animator {
     });
     this.byNode = new Map(this.tracks.map((t) => [t.track.node, t]));
     this._flat = new Map(); // buffer name -> {texture, cols, width}
-    this._kMax = new Map(); // buffer name + axis -> Float32Array of max |x| along the other axis
+    this._kMax = new Map(); // buffer name + axis -> per k, the largest |x| (maxAlongK)
     this._owned = []; // textures made here
     this.playbar = null;
   }
@@ -111,26 +96,26 @@ export class Animator {
     return { defines: { ACCUM: "" }, uniforms: Object.assign(this.argUniforms(t.cube), t.accum) };
   }
 
-  /** Create the planes (into fig.layers), the control bar and the ticker; show the first step. */
+  /** Create the planes (into the graph's layers), the control bar and the ticker; show the first step. */
   build() {
     const fig = this.fig;
-    this.geometry = new THREE.BufferGeometry();
+    const views = this.graph.views;
+    this.geometry = this.graph.own(new THREE.BufferGeometry());
     this.geometry.setAttribute(
       "position",
       new THREE.BufferAttribute(new Float32Array([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]), 3),
     );
     this.geometry.setIndex([0, 1, 2, 0, 2, 3]);
-    fig._disposables.push(this.geometry);
-    for (const view of fig.views) {
+    for (const view of views) {
       view.uniforms.uRevealMod.value = [BIG, BIG];
       view.uniforms.uHighlightMod.value = [BIG, BIG];
     }
     for (const t of this.tracks) {
       const [si, sj, sk] = t.sizes;
-      fig.views[t.cube.result].uniforms.uRevealMod.value = [si, sj];
-      fig.views[t.cube.left].uniforms.uHighlightMod.value = [si, sk];
-      fig.views[t.cube.right].uniforms.uHighlightMod.value = [sk, sj];
-      t.productMax = this.productMax(t.cube);
+      views[t.cube.result].uniforms.uRevealMod.value = [si, sj];
+      views[t.cube.left].uniforms.uHighlightMod.value = [si, sk];
+      views[t.cube.right].uniforms.uHighlightMod.value = [sk, sj];
+      t.productMax = productMax(this.maxAlongK(t.cube.left, true), this.maxAlongK(t.cube.right, false), t.cube.size[2]);
       this.buildTrack(t);
     }
     this.applyColors();
@@ -180,17 +165,13 @@ export class Animator {
     }
     if (!track.partial_sums) return;
     // One partial-result plane per k block, in the gap on the result's side of the block.
-    const result = this.fig.views[cube.result];
+    const result = this.graph.views[cube.result];
     const towardResult = v3(result.data.origin).sub(v3(cube.origin)).dot(axes[2]) < 0;
-    const nodeU = this.fig.uniformsFor(t.resultPath);
+    const nodeU = this.graph.uniformsFor(t.resultPath);
     for (const bi of blocks[0]) {
       for (const bj of blocks[1]) {
         for (const bk of blocks[2]) {
-          const uniforms = Object.assign({}, args, this.fixedUniforms(), {
-            uRange: nodeU.uRange,
-            uHue: nodeU.uHue,
-            uLight: nodeU.uLight,
-            uSize: nodeU.uSize,
+          const uniforms = Object.assign({}, args, this.fixedUniforms(), nodeU, {
             uCubeAxes: { value: basis },
             uOrigin: { value: corner(bi, bj, bk) },
             uBlockCells: { value: [bi.size, bj.size, bk.size] },
@@ -215,16 +196,11 @@ export class Animator {
 
   /** Uniforms of matrix.frag that the planes hold constant. */
   fixedUniforms() {
-    return {
-      uDeco: this.fig.planeDecoUniform,
+    return Object.assign(stepUniforms(), {
+      uDeco: this.fig.style.planeDecoUniform,
       uTheme: this.fig.themeUniform,
-      uReveal: { value: new THREE.Vector4().fromArray(REVEAL_ALL) },
-      uRevealMod: { value: [BIG, BIG] },
-      uHighlight: { value: new THREE.Vector4().fromArray(NO_RECT) },
-      uHighlightMod: { value: [BIG, BIG] },
-      uDim: { value: 1 },
       uBlockStart: { value: [0, 0] },
-    };
+    });
   }
 
   addQuad(defines, uniforms, name) {
@@ -236,19 +212,19 @@ export class Animator {
       defines,
       uniforms,
     });
-    this.fig._disposables.push(material);
+    this.graph.own(material);
     const mesh = new THREE.Mesh(this.geometry, material);
     mesh.name = name;
     mesh.frustumCulled = false; // placed by the vertex shader
     mesh.matrixAutoUpdate = false;
-    this.fig.layers.add(mesh);
+    this.graph.layers.add(mesh);
     return mesh;
   }
 
   /** uL/uR and their addressing for a cube's arguments. */
   argUniforms(cube) {
     const side = (viewIndex) => {
-      const node = this.fig.nodes.get(this.fig.header.matrices[viewIndex].node);
+      const node = this.graph.nodes.get(this.graph.header.matrices[viewIndex].node);
       const flat = this.flatTexture(node.buffer);
       return [flat.texture, [flat.cols, flat.width, node.transposed ? 1 : 0]];
     };
@@ -259,36 +235,28 @@ export class Animator {
 
   /**
    * A texture in which element n = r·cols + c of buffer `name` is texel (n % width,
-   * n / width): the figure's own texture when the buffer fits one tile (width = cols),
-   * else a flat copy 4096 texels wide.
+   * n / width): the graph's own texture when the buffer fits one tile (width = cols),
+   * else a flat copy as wide as a texture may be.
    */
   flatTexture(name) {
     let flat = this._flat.get(name);
     if (flat) return flat;
-    const fig = this.fig;
-    const buf = fig.buffers[name];
+    const graph = this.graph;
+    const buf = graph.buffers[name];
     const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
-    const tiles = fig.texturesFor(name);
+    const tiles = graph.texturesFor(name);
     if (tiles.length === 1) {
       flat = { texture: tiles[0].texture, cols, width: tiles[0].cols };
     } else {
-      const maxSide = Math.min(TILE, fig.shared.renderer.capabilities.maxTextureSize || TILE);
       const n = buf.data.length;
-      const width = maxSide;
+      const width = graph.maxSide;
       const height = Math.ceil(n / width);
-      if (height > maxSide) throw new Error(`matrix buffer ${name} is too large to animate (${n} values)`);
+      if (height > graph.maxSide) throw new Error(`matrix buffer ${name} is too large to animate (${n} values)`);
       const half = buf.dtype === "f2";
       const data = half ? new Uint16Array(width * height) : new Float32Array(width * height);
       if (half || buf.dtype === "f4") data.set(buf.data);
       else for (let i = 0; i < n; i++) data[i] = buf.data[i];
-      const tex = new THREE.DataTexture(data, width, height, THREE.RedFormat, half ? THREE.HalfFloatType : THREE.FloatType);
-      tex.internalFormat = half ? "R16F" : "R32F";
-      tex.minFilter = tex.magFilter = THREE.NearestFilter;
-      tex.generateMipmaps = false;
-      tex.flipY = false;
-      tex.unpackAlignment = 1;
-      tex.colorSpace = THREE.NoColorSpace;
-      tex.needsUpdate = true;
+      const tex = valueTexture(data, width, height, half);
       this._owned.push(tex);
       flat = { texture: tex, cols, width };
     }
@@ -296,64 +264,23 @@ export class Animator {
     return flat;
   }
 
-  /** max |L[i,k]·R[k,j]| over the cube: max over k of max_i |L[i,k]| · max_j |R[k,j]|. */
-  productMax(cube) {
-    const K = cube.size[2];
-    const l = this.maxAlongK(cube.left, true);
-    const r = this.maxAlongK(cube.right, false);
-    let m = 0;
-    for (let k = 0; k < K; k++) m = Math.max(m, l[k] * r[k]);
-    return Number.isFinite(m) ? m : 0;
-  }
-
   /** Per k, the largest finite |x| of the argument shown by view `viewIndex` (k: its columns if left). */
   maxAlongK(viewIndex, isLeft) {
-    const node = this.fig.nodes.get(this.fig.header.matrices[viewIndex].node);
+    const node = this.graph.nodes.get(this.graph.header.matrices[viewIndex].node);
     const kIsCol = isLeft !== Boolean(node.transposed); // k runs along the buffer's columns
     const key = node.buffer + (kIsCol ? "|c" : "|r");
     let out = this._kMax.get(key);
-    if (out) return out;
-    const buf = this.fig.buffers[node.buffer];
-    const rows = buf.shape.length === 2 ? buf.shape[0] : 1;
-    const cols = buf.shape.length === 2 ? buf.shape[1] : buf.shape[0];
-    const data = buf.data;
-    const n = kIsCol ? cols : rows;
-    if (buf.dtype === "f2") {
-      // Finite halves order by magnitude like their bits without the sign: scan integers,
-      // convert the n maxima once.  (0x7c00 and up: ±Inf and NaN, drawn apart.)
-      const bits = new Uint16Array(n);
-      for (let r = 0, p = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++, p++) {
-          const a = data[p] & 0x7fff;
-          const at = kIsCol ? c : r;
-          if (a < 0x7c00 && a > bits[at]) bits[at] = a;
-        }
-      }
-      out = new Float32Array(n);
-      for (let k = 0; k < n; k++) out[k] = halfToFloat(bits[k]);
-    } else {
-      out = new Float32Array(n);
-      for (let r = 0, p = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++, p++) {
-          const a = Math.abs(data[p]);
-          const at = kIsCol ? c : r;
-          if (a < Infinity && a > out[at]) out[at] = a; // NaN fails both tests
-        }
-      }
+    if (!out) {
+      out = maxAlongK(this.graph.buffers[node.buffer], kIsCol);
+      this._kMax.set(key, out);
     }
-    this._kMax.set(key, out);
     return out;
   }
 
   /** Colours of the products: the result node's hues, sizes and lights, their own range. */
   applyColors() {
     for (const t of this.tracks) {
-      const c = this.fig.colorsFor(t.resultPath);
-      const u = t.colors;
-      u.uHue.value.set(+c.zero_hue, +c.hue_gap, +c.hue_spread);
-      u.uLight.value.set(+c.min_light, +c.max_light);
-      u.uSize.value.set(+c.min_size, +c.elem_scale);
-      u.uRange.value.set(0, t.productMax);
+      setColorUniforms(t.colors, this.fig.style.colorsFor(t.resultPath), 0, t.productMax);
     }
   }
 
@@ -375,7 +302,7 @@ export class Animator {
 
   /** The current step as uniforms: O(tracks + views), no allocation per element. */
   apply() {
-    const views = this.fig.views;
+    const views = this.graph.views;
     const state = this.active ? this.player.state() : null;
     for (const view of views) {
       view.uniforms.uHighlight.value.fromArray(NO_RECT);

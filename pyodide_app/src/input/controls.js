@@ -6,10 +6,13 @@
 // (or with Ctrl/⌘ held), so scrolling an article never gets stuck in a figure.
 
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
+import { button, icon } from "./buttons.js";
 
 const ROTATE_STEP = Math.PI / 36; // 5° per arrow key
 const PAN_STEP_PX = 40;
 const ZOOM_STEP = 1.15;
+const WHEEL_HINT = "Click the figure, or hold Ctrl, to zoom with the wheel";
+const WHEEL_HINT_MS = 1500;
 
 /** [keys, what they do]: the help overlay's content and the keyboard map's documentation. */
 export const HELP = [
@@ -29,6 +32,12 @@ export const HELP = [
   ["?", "show or hide this help"],
 ];
 
+/** Keys of an animated figure (added to the help overlay when the figure has steps). */
+export const ANIM_HELP = [
+  ["Space", "play / pause the animation"],
+  [", / .", "animation: step back / forward"],
+];
+
 /** The key that opens the editor, where the site runs Python in the browser. */
 export const EDIT_HELP = [["e", "edit the figure (recomputed in your browser)"]];
 
@@ -42,70 +51,11 @@ function isPressable(target) {
   return Boolean(target && target.nodeType === 1 && (target.tagName === "BUTTON" || target.tagName === "A"));
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** Toolbar icons: stroked paths on a 24-unit grid (no emoji: fonts may lack them). */
-const ICONS = {
-  reset: "M4.5 12a7.5 7.5 0 1 0 2.2-5.3M4.5 4v4.5H9",
-  fit: "M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5",
-  save: "M12 4v11M7 10l5 5 5-5M5 20h14",
-  link: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
-  open: "M14 4h6v6M20 4l-9 9M18 14v6H4V6h6",
-  edit: "M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4",
-  play: "M7 4.5v15l12-7.5z",
-  pause: "M8 5v14M16 5v14",
-  back: "M18 6l-8 6 8 6M7 6v12",
-  forward: "M6 6l8 6-8 6M17 6v12",
-};
-
-/** Keys of an animated figure (added to the help overlay when the figure has steps). */
-export const ANIM_HELP = [
-  ["Space", "play / pause the animation"],
-  [", / .", "animation: step back / forward"],
-];
-
-/** An SVG icon from ICONS. */
-export function icon(name) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("width", "16");
-  svg.setAttribute("height", "16");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", ICONS[name]);
-  path.setAttribute("fill", "none");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "2");
-  path.setAttribute("stroke-linecap", "round");
-  path.setAttribute("stroke-linejoin", "round");
-  svg.appendChild(path);
-  return svg;
-}
-
-/** Point `b`'s icon at ICONS[name]. */
-export function setIcon(b, name) {
-  const path = b.querySelector("svg path");
-  if (path) path.setAttribute("d", ICONS[name]);
-}
-
-/** A toolbar button: an icon (a key of ICONS) or text, with an aria-label and a tooltip. */
-export function button(label, content, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "mm-button";
-  b.setAttribute("aria-label", label);
-  b.title = label;
-  if (ICONS[content]) b.appendChild(icon(content));
-  else b.textContent = content;
-  b.addEventListener("click", onClick);
-  return b;
-}
-
 export class Controls {
   /**
-   * @param {object} fig the Figure: el, stage, canvas, camera, inspector, and the
-   *   actions resetView(), fit(), savePng(), copyLink(), linkHref(), markDirty()
+   * @param {object} fig the Figure: el, stage, canvas, camera, inspector, anim, and the
+   *   actions resetView(), fit(), savePng(), copyLink(), linkHref(), onCameraChange();
+   *   `live` (figure/liveedit.js) for the editor
    */
   constructor(fig) {
     this.fig = fig;
@@ -147,7 +97,7 @@ export class Controls {
     full.setAttribute("aria-label", "Open in full view");
     full.title = "Open in full view";
     this.fullLink = full;
-    const edit = fig.canEdit && fig.canEdit() ? [button("Edit this figure", "edit", () => fig.toggleEditor())] : [];
+    const edit = fig.live.canEdit() ? [button("Edit this figure", "edit", () => fig.live.toggleEditor())] : [];
     this.toolbar.append(
       ...edit,
       button("Reset view", "reset", () => fig.resetView()),
@@ -176,7 +126,7 @@ export class Controls {
     this.hint = document.createElement("div");
     this.hint.className = "mm-hint";
     this.hint.hidden = true;
-    this.hint.textContent = "Click the figure, or hold Ctrl, to zoom with the wheel";
+    this.hint.textContent = WHEEL_HINT;
     this._hintTimer = 0;
     fig.stage.append(this.toolbar, this.help, this.hint);
   }
@@ -190,18 +140,23 @@ export class Controls {
     this.help.hidden = !show;
   }
 
+  /** Show `text` over the stage for `ms` milliseconds (the latest text wins). */
+  showHint(text, ms) {
+    this.hint.textContent = text;
+    this.hint.hidden = false;
+    clearTimeout(this._hintTimer);
+    this._hintTimer = setTimeout(() => {
+      this.hint.hidden = true;
+    }, ms);
+  }
+
   onWheel(e) {
     const el = this.fig.el;
     if (el.contains(document.activeElement) || e.ctrlKey || e.metaKey) return;
     // Not ours yet: let the page scroll (OrbitControls' listener is on the canvas,
     // below this capturing one, so stopping here keeps it from zooming).
     e.stopPropagation();
-    this.hint.textContent = "Click the figure, or hold Ctrl, to zoom with the wheel";
-    this.hint.hidden = false;
-    clearTimeout(this._hintTimer);
-    this._hintTimer = setTimeout(() => {
-      this.hint.hidden = true;
-    }, 1500);
+    this.showHint(WHEEL_HINT, WHEEL_HINT_MS);
   }
 
   onKeyDown(e) {
@@ -261,8 +216,8 @@ export class Controls {
         break;
       case "e":
       case "E":
-        if (!fig.canEdit || !fig.canEdit()) return;
-        fig.toggleEditor();
+        if (!fig.live.canEdit()) return;
+        fig.live.toggleEditor();
         break;
       case "?":
         this.toggleHelp();

@@ -1,10 +1,10 @@
 // The animation's control bar, in the figure (only for figures with steps):
 // step back, play/pause, step forward, a scrub slider over the loop's steps, the
 // step counter and the speed (steps per second, 1–100).  Keys (Space , .) are
-// handled with the figure's other keys in controls.js.  Text goes in through
+// handled with the figure's other keys in input/controls.js.  Text goes in through
 // textContent only.
 
-import { button, setIcon } from "./controls.js";
+import { button, setIcon } from "../input/buttons.js";
 
 export class Playbar {
   /**

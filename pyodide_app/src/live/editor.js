@@ -11,20 +11,17 @@
 // view and "copy as a Markdown fence" all work from one object.
 
 import { ALGS, INITS, SCHEMES, SENSITIVITIES } from "./choices.js";
-import { fenceText } from "./fencetext.js";
+import { fenceText } from "../format/fencetext.js";
+import { copyText } from "../figure/share.js";
 
 const DEBOUNCE_MS = 300;
-const FIELD = /^(.*?)(?: \(column (\d+)\))?$/;
 
-/** "expr (column 3)" → {path: "expr", column: 3}; null → {path: "", column: null}. */
-export function parseField(field) {
-  const m = FIELD.exec(field || "");
-  return { path: m[1] || "", column: m[2] ? Number(m[2]) : null };
-}
-
-/** The control an error belongs to: "expr", "nodes.<name>", a section name, or "" (general). */
+/**
+ * The control an error belongs to: "expr", "nodes.<name>", a section name, or "" (general).
+ * `error.field` is the spec field's dotted path (core/live.py `error_dict`).
+ */
 export function errorTarget(error) {
-  const { path } = parseField(error && error.field);
+  const path = (error && error.field) || "";
   if (!path) return "";
   const parts = path.split(".");
   if (parts[0] === "nodes" && parts.length > 1) return "nodes." + parts[1];
@@ -86,7 +83,8 @@ export function leafMatrices(header) {
 
 export class Editor {
   /**
-   * @param {object} fig the Figure (el, header, id, showEdited(bytes, spec), resetScene(), linkHref(), copyLink())
+   * @param {object} fig the Figure (el, header, id, showEdited(bytes, spec), linkHref(), copyLink(),
+   *   and `live`: figure/liveedit.js for resetScene() and specWritten())
    * @param {import("./runtime.js").Runtime} runtime
    * @param {{maxElements?: number}} options
    */
@@ -411,7 +409,8 @@ export class Editor {
   }
 
   async updateLinks() {
-    this.fullView.href = await this.fig.linkHrefAsync();
+    await this.fig.live.specWritten();
+    this.fullView.href = this.fig.linkHref();
   }
 
   reset() {
@@ -423,7 +422,7 @@ export class Editor {
     this.exprInput.value = this.spec.expr || "";
     this._matrixNames = null;
     this.clearErrors();
-    this.fig.resetScene().then(() => this.afterScene());
+    this.fig.live.resetScene().then(() => this.afterScene());
     this.renderMatrices();
     this.renderSections();
     this.setStatus("reset to the page's figure");
@@ -431,15 +430,7 @@ export class Editor {
 
   async copyFence() {
     const text = fenceText(this.spec);
-    let copied = false;
-    try {
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        await navigator.clipboard.writeText(text);
-        copied = true;
-      }
-    } catch (err) {
-      copied = false;
-    }
+    const copied = await copyText(text);
     this.fenceOut.textContent = text;
     this.fenceOut.hidden = false;
     this.setStatus(copied ? "fence copied" : "copy the fence below");
@@ -459,10 +450,12 @@ export class Editor {
   showError(error) {
     this.clearErrors();
     const target = errorTarget(error);
-    const { column } = parseField(error.field);
+    // A mapping spec has no fence text: `column` (1-based) is inside the field's own
+    // text, so it places a caret only when that field is the expression.
+    const column = target === "expr" ? error.column : null;
     const lines = [el("span", { class: "mm-edit-message", text: error.message })];
     if (error.hint) lines.push(el("span", { class: "mm-edit-hint", text: "hint: " + error.hint }));
-    if (target === "expr" || (!target && !error.field)) {
+    if (target === "expr" || !target) {
       // Expression errors carry their column; whole-figure errors (shapes that do
       // not fit, size limits) are about the expression too.
       const box = this.exprError;

@@ -13,8 +13,8 @@
 // replaceState, debounced, so orbiting never floods the history.
 // Loaded after mm-viewer.js, whose API is on window.mmViewer.
 
-import { decodeScene } from "./decode.js";
-import { decodeUrlState, encodeUrlState } from "./urlstate.js";
+import { decodeScene } from "../format/scenefile.js";
+import { decodeUrlState, encodeUrlState } from "../format/urlstate.js";
 
 const WRITE_DELAY_MS = 250;
 

@@ -1,7 +1,7 @@
 // What one animation step means for the GPU, as plain numbers: no DOM, no three.js.
 //
 // The player (player.js) says, per track, which within-block index each swept axis
-// is at; this file turns that into the values of a handful of uniforms (animation.js
+// is at; this file turns that into the values of a handful of uniforms (animator.js
 // copies them into three.js uniform objects; tests read them directly).  All of it
 // is O(1) per track: a step never touches elements.
 //
@@ -10,7 +10,7 @@
 // view's row r lies in cube-local row r % s whatever face the view is on, and every
 // block advances together (mm: "each step advances one index in every block").
 //
-// Uniform meanings (shaders/matrix.frag):
+// Uniform meanings (gl/shaders/matrix.frag):
 //   reveal [major, minor, colMajor, 0]: a result cell with cube-local (a, b)
 //     (swapped when colMajor) is drawn iff a < major, or a == major and b < minor.
 //   rect [r0, c0, r1, c1]: cube-local rows [r0, r1) × cols [c0, c1) (empty: r0 >= r1).

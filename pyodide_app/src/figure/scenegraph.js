@@ -1,0 +1,269 @@
+// The THREE.Scene of one scene file: one quad per matrix block (per texture tile)
+// drawn by matrix.frag from the values in float textures, the flow arrows, the
+// optional world axes, and a group for the animation's planes.  The scene file
+// stays plain data (header + buffers); this holds every GL object made from it
+// and frees them all in dispose().
+//
+// Uniform objects are shared rather than copied, so a change is one write:
+// per node (`uniformsFor`: colour range, hues, lights, sizes; figure/style.js
+// sets them), per view (`view.uniforms`: reveal, highlight, dim; the animation
+// sets them) and per figure (`shared`: deco and theme).
+
+import * as THREE from "three";
+import { BIG, NO_RECT, REVEAL_ALL } from "../anim/animstate.js";
+import { tileTextures } from "../gl/textures.js";
+import { colorUniforms } from "./style.js";
+import matrixVert from "../gl/shaders/matrix.vert";
+import matrixFrag from "../gl/shaders/matrix.frag";
+
+const FLOW_COLORS = ["#4d7fff", "#ff4d4d"]; // left argument's vane, right argument's (as the poster)
+const AXES_LENGTH = 128; // world units from the origin (deco.axes)
+const AXES_REACH = 140; // the clip planes' reach from the centre while the axes show
+
+/**
+ * The uniforms of matrix.frag that an animation step sets (reveal, highlight, dim),
+ * at rest: everything shown, nothing highlighted.
+ */
+export function stepUniforms() {
+  return {
+    uReveal: { value: new THREE.Vector4().fromArray(REVEAL_ALL) },
+    uRevealMod: { value: [BIG, BIG] },
+    uHighlight: { value: new THREE.Vector4().fromArray(NO_RECT) },
+    uHighlightMod: { value: [BIG, BIG] },
+    uDim: { value: 1 },
+  };
+}
+
+/** A point or direction of the scene header ([x, y, z]) as a THREE.Vector3. */
+export function v3(a) {
+  return new THREE.Vector3(a[0], a[1], a[2]);
+}
+
+export class SceneGraph {
+  /**
+   * The scene, its bounds and (empty) layers; `buildViews` adds the matrices.
+   *
+   * @param {object} header the decoded scene header
+   * @param {Object<string, object>} buffers the decoded buffers (decodeScene)
+   * @param {{maxSide: number, paper: number, shared: {uDeco: object, uTheme: object}}} options
+   *   the longest texture side, the background colour, and the per-figure uniforms
+   */
+  constructor(header, buffers, { maxSide, paper, shared }) {
+    this.header = header;
+    this.buffers = buffers;
+    this.maxSide = maxSide;
+    this.shared = shared;
+    this.nodes = new Map((header.nodes || []).map((n) => [n.path, n]));
+    this.scene = new THREE.Scene();
+    this.scene.background = new THREE.Color(paper);
+    this.scene.matrixWorldAutoUpdate = true;
+    const lo = v3(header.bbox[0]);
+    const hi = v3(header.bbox[1]);
+    this.bbox = new THREE.Box3(lo, hi);
+    this.center = this.bbox.getCenter(new THREE.Vector3());
+    this.radius = Math.max(1, lo.distanceTo(hi) / 2);
+    this.views = [];
+    this.nodeUniforms = new Map(); // node path -> uniforms shared by its quads
+    this.layers = new THREE.Group(); // the animation's planes
+    this.arrows = null;
+    this.arrowMaterial = null;
+    this.axes = null; // made on first use (deco.axes)
+    this._textures = new Map(); // buffer name -> tiles
+    this._owned = []; // geometries and materials, disposed with the graph
+  }
+
+  /**
+   * Add one group of quads per matrix, the flow arrows, then the layers.
+   * @param {((view: object) => ({defines: object, uniforms: object} | null)) | null} quadExtras
+   *   extra shader defines and uniforms for a view's quads (the animation's running sums)
+   */
+  buildViews(quadExtras) {
+    this.views = this.header.matrices.map((m) => this.buildView(m, quadExtras));
+    this.buildArrows(this.header.cubes || []);
+    this.scene.add(this.layers);
+  }
+
+  /** Keep `obj` (a geometry or material) until dispose(); returns it. */
+  own(obj) {
+    this._owned.push(obj);
+    return obj;
+  }
+
+  /** Value textures of one scene buffer (`tileTextures`), made once. */
+  texturesFor(name) {
+    let tiles = this._textures.get(name);
+    if (tiles) return tiles;
+    const buf = this.buffers[name];
+    if (!buf) throw new Error(`scene buffer ${JSON.stringify(name)} is missing`);
+    tiles = tileTextures(buf, this.maxSide);
+    this._textures.set(name, tiles);
+    return tiles;
+  }
+
+  /** Per-node colour uniforms, shared by every quad that shows the node. */
+  uniformsFor(path) {
+    let u = this.nodeUniforms.get(path);
+    if (!u) {
+      u = colorUniforms();
+      this.nodeUniforms.set(path, u);
+    }
+    return u;
+  }
+
+  buildView(m, quadExtras) {
+    const node = this.nodes.get(m.node);
+    if (!node) throw new Error(`matrix ${JSON.stringify(m.name)} shows unknown node ${JSON.stringify(m.node)}`);
+    const transposed = Boolean(node.transposed);
+    const a0 = v3(m.axes[0]);
+    const a1 = v3(m.axes[1]);
+    const view = {
+      data: m,
+      node,
+      buffer: this.buffers[node.buffer],
+      transposed,
+      a0,
+      a1,
+      normal: new THREE.Vector3().crossVectors(a0, a1).normalize(),
+      visible: true,
+      meshes: [],
+      uniforms: stepUniforms(),
+    };
+    const nodeU = this.uniformsFor(m.node);
+    const tiles = this.texturesFor(node.buffer);
+    const extra = quadExtras ? quadExtras(view) : null;
+    const group = new THREE.Group();
+    group.name = m.name;
+    for (const block of m.blocks) {
+      for (const tile of tiles) {
+        // The tile's rows/cols in view coordinates.
+        const vr0 = transposed ? tile.col0 : tile.row0;
+        const vr1 = vr0 + (transposed ? tile.cols : tile.rows);
+        const vc0 = transposed ? tile.row0 : tile.col0;
+        const vc1 = vc0 + (transposed ? tile.rows : tile.cols);
+        const r0 = Math.max(block.rows[0], vr0);
+        const r1 = Math.min(block.rows[1], vr1);
+        const c0 = Math.max(block.cols[0], vc0);
+        const c1 = Math.min(block.cols[1], vc1);
+        if (r1 <= r0 || c1 <= c0) continue;
+        group.add(this.buildQuad(view, block, tile, [r0, r1, c0, c1], nodeU, extra));
+      }
+    }
+    this.scene.add(group);
+    view.group = group;
+    return view;
+  }
+
+  buildQuad(view, block, tile, [r0, r1, c0, c1], nodeU, extra) {
+    const { a0, a1 } = view;
+    const origin = v3(block.origin);
+    // Block-local cell coordinates of the corners.
+    const a = r0 - block.rows[0];
+    const b = r1 - block.rows[0];
+    const c = c0 - block.cols[0];
+    const d = c1 - block.cols[0];
+    const corner = (r, k) => origin.clone().addScaledVector(a0, r).addScaledVector(a1, k);
+    const pts = [corner(a, c), corner(b, c), corner(b, d), corner(a, d)];
+    const centre = pts[0].clone().add(pts[2]).multiplyScalar(0.5);
+    const positions = new Float32Array(12);
+    pts.forEach((p, n) => p.clone().sub(centre).toArray(positions, n * 3));
+    const geometry = this.own(new THREE.BufferGeometry());
+    geometry.setAttribute("position", new THREE.BufferAttribute(positions, 3));
+    geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array([a, c, b, c, b, d, a, d]), 2));
+    geometry.setIndex([0, 1, 2, 0, 2, 3]);
+    const material = new THREE.RawShaderMaterial({
+      glslVersion: THREE.GLSL3,
+      vertexShader: matrixVert,
+      fragmentShader: matrixFrag,
+      side: THREE.DoubleSide,
+      defines: extra ? extra.defines : {},
+      uniforms: {
+        uValues: { value: tile.texture },
+        uTileOrigin: { value: [tile.row0, tile.col0] },
+        uTileSize: { value: [tile.rows, tile.cols] },
+        uTransposed: { value: view.transposed },
+        uBlockStart: { value: [block.rows[0], block.cols[0]] },
+        uBlockSize: { value: new THREE.Vector2(block.rows[1] - block.rows[0], block.cols[1] - block.cols[0]) },
+        ...nodeU,
+        ...this.shared,
+        ...view.uniforms,
+        ...(extra ? extra.uniforms : {}),
+      },
+    });
+    this.own(material);
+    const mesh = new THREE.Mesh(geometry, material);
+    mesh.position.copy(centre);
+    mesh.matrixAutoUpdate = false;
+    mesh.updateMatrix();
+    view.meshes.push(mesh);
+    return mesh;
+  }
+
+  buildArrows(cubes) {
+    this.arrowMaterial = this.own(
+      new THREE.MeshBasicMaterial({
+        vertexColors: true,
+        transparent: true,
+        opacity: 0.55,
+        side: THREE.DoubleSide,
+        depthWrite: false,
+      }),
+    );
+    this.arrows = new THREE.Group();
+    const colors = FLOW_COLORS.map((c) => new THREE.Color(c));
+    for (const cube of cubes) {
+      if (!cube.arrow) continue;
+      const pos = new Float32Array(18);
+      const col = new Float32Array(18);
+      [cube.arrow.left_vane, cube.arrow.right_vane].forEach((vane, s) => {
+        vane.forEach((p, n) => {
+          pos.set(p, (s * 3 + n) * 3);
+          col.set([colors[s].r, colors[s].g, colors[s].b], (s * 3 + n) * 3);
+        });
+      });
+      const geometry = this.own(new THREE.BufferGeometry());
+      geometry.setAttribute("position", new THREE.BufferAttribute(pos, 3));
+      geometry.setAttribute("color", new THREE.BufferAttribute(col, 3));
+      const mesh = new THREE.Mesh(geometry, this.arrowMaterial);
+      mesh.renderOrder = 1;
+      this.arrows.add(mesh);
+    }
+    this.scene.add(this.arrows);
+  }
+
+  /** Flow arrows: hidden at 0, more opaque towards 1 (deco.flow_guides). */
+  setFlowGuides(flow) {
+    this.arrows.visible = flow > 0;
+    this.arrowMaterial.opacity = 0.3 + 0.5 * flow;
+  }
+
+  /** Show or hide the world axes (made on first show). */
+  showAxes(show) {
+    if (show && !this.axes) {
+      this.axes = this.own(new THREE.AxesHelper(AXES_LENGTH));
+      this.scene.add(this.axes);
+    }
+    if (this.axes) this.axes.visible = show;
+  }
+
+  /** How far from the centre there is something to draw (the axes reach beyond the scene). */
+  get reach() {
+    const r = this.radius * 1.5;
+    return this.axes && this.axes.visible ? Math.max(r, AXES_REACH) : r;
+  }
+
+  /** three.js rebuilt its GL state: upload the textures again from their CPU copies. */
+  onContextRestored() {
+    for (const tiles of this._textures.values()) for (const t of tiles) t.texture.needsUpdate = true;
+  }
+
+  /** Free every geometry, material and texture made here; the scene is emptied. */
+  dispose() {
+    for (const d of this._owned) d.dispose();
+    this._owned = [];
+    for (const tiles of this._textures.values()) for (const t of tiles) t.texture.dispose();
+    this._textures.clear();
+    this.scene.clear();
+    this.views = [];
+    this.nodeUniforms.clear();
+  }
+}
