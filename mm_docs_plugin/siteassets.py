@@ -103,7 +103,7 @@ def head_tags(prefix: str, cfg) -> str:
 
 def viewer_script(base_url: str, cfg) -> str:
     """The viewer's <script> tag; its data-mm-* attributes carry the plugin options
-    the browser needs (the runtime reads them: pyodide_app/src/live.js)."""
+    the browser needs (the runtime reads them: pyodide_app/src/live/pageruntime.js)."""
     pyodide = cfg.pyodide
     if "://" not in pyodide and not pyodide.startswith("//"):
         pyodide = base_url + "pyodide/"

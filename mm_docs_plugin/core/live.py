@@ -1,6 +1,6 @@
 """The core's entry point for the browser: one request in, scene bytes or an error out.
 
-The Pyodide worker (pyodide_app/src/worker.js) calls `handle` with a JSON
+The Pyodide worker (pyodide_app/src/live/worker.js) calls `handle` with a JSON
 request and gets back either the scene file (``bytes``, which the worker hands
 to the page as a transferred buffer) or a JSON error (``str``).  Keeping the
 whole exchange in two plain types makes it identical on Pyodide 0.17 (Python

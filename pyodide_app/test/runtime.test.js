@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Runtime } from "../src/live/runtime.js";
-import { generationOf, normalizeIndexURL, pythonErrorText } from "../src/live/pyloader.js";
+import { generationOf, normalizeIndexURL, packagesFor, pythonErrorText } from "../src/live/pyloader.js";
 
 /** A fake worker: records messages; the test answers with `reply`. */
 class FakeWorker {
@@ -176,6 +176,11 @@ test("the loader tells the two Pyodide generations apart by their pyodide.js", (
   assert.equal(generationOf('globalThis.loadPyodide = async function(config = {}) { importScripts(u) }'), "classic");
   assert.equal(generationOf('...e=`${t}pyodide.asm.mjs`...'), "module");
   assert.equal(generationOf('throw new Error("Classic web workers are not supported")'), "module");
+});
+
+test("PyYAML comes from the distribution where it has one (314), else from the core archive", () => {
+  assert.deepEqual(packagesFor("module"), ["numpy", "pyyaml"]);
+  assert.deepEqual(packagesFor("classic"), ["numpy"]);
 });
 
 test("Python errors are reduced to their exception line, on either generation", () => {

@@ -247,6 +247,10 @@ def test_the_full_view_computes_spec_only_and_mm_links(site17, page):
 
 
 def test_pyodide_314_without_numpy_says_why_and_the_figure_keeps_working(site314, page):
+    wheels = []
+    page.on(
+        "request", lambda r: wheels.append(r.url.rsplit("/", 1)[1]) if ".whl" in r.url else None
+    )
     open_editor(page, site314)
     wait_runtime(page, "failed")
     status = page.text_content(".mm-edit-status")
@@ -263,3 +267,6 @@ def test_pyodide_314_without_numpy_says_why_and_the_figure_keeps_working(site314
     assert page.text_content(".mm-edit-message").startswith("numpy could not be loaded from")
     info = json.dumps(page.evaluate("mmViewer.runtime().state"))
     assert info == '"failed"'
+    # 314 takes PyYAML from its own package set (the offline copy has no wheels to give).
+    assert any(w.startswith("pyyaml-") for w in wheels), wheels
+    assert any(w.startswith("numpy-") for w in wheels), wheels

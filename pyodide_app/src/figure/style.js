@@ -9,7 +9,7 @@ import * as THREE from "three";
 
 /** Viewer-only deco keys, beside the scene's `settings.deco`. */
 const VIEWER_DECO = { grid: 1, sign_rings: 1 };
-/** Legend size that scale 1 means when the scene's is 0 (hidden): core/schema.py's default. */
+/** Legend size that scale 1 means when the scene's is 0 (hidden): core/spec/sections.py's default. */
 const DEFAULT_LEGENDS = 6;
 
 /**

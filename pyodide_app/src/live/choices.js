@@ -1,5 +1,5 @@
 // The values the editor offers in its menus: the same names as the Python schema
-// (core/schema.py, core/inits.py), so a spec the editor writes is one a fence may
+// (core/spec/sections.py, core/inputs/inits.py), so a spec the editor writes is one a fence may
 // hold.  tests/js/test_choices.py fails when the two lists drift apart.
 
 export const INITS = [

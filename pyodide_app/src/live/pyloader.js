@@ -58,6 +58,14 @@ async function fetchOk(url, what) {
 }
 
 /**
+ * The packages to load from the Pyodide distribution itself: numpy always, and PyYAML
+ * (the fence's YAML) where the distribution has it — 314's lock file does, 0.17 has none.
+ */
+export function packagesFor(generation) {
+  return generation === "module" ? ["numpy", "pyyaml"] : ["numpy"];
+}
+
+/**
  * Start Pyodide from `indexURL`, load numpy, install the core archive at `coreURL`.
  * `status(phase, text)` reports progress.  Resolves to {py, version, numpy, handle}
  * where handle(requestJson) runs mm_docs_plugin.core.live.handle.
@@ -83,10 +91,11 @@ export async function loadCore({ indexURL, coreURL, status = () => {} }) {
   status("numpy", "loading numpy…");
   const problems = [];
   try {
+    const packages = packagesFor(generation);
     if (generation === "module") {
-      await py.loadPackage(["numpy"], { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
+      await py.loadPackage(packages, { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
     } else {
-      await py.loadPackage(["numpy"], () => {}, (m) => problems.push(m));
+      await py.loadPackage(packages, () => {}, (m) => problems.push(m));
     }
   } catch (err) {
     problems.push(pythonErrorText(err));
@@ -103,9 +112,11 @@ export async function loadCore({ indexURL, coreURL, status = () => {} }) {
   const archive = new Uint8Array(await (await fetchOk(coreURL, "The figure code (mm-core.zip)")).arrayBuffer());
   const FS = py.FS || py._module.FS;
   FS.writeFile("/mm-core.zip", archive);
+  // Last on sys.path: Pyodide's own PyYAML (314) comes first; the archive's copy is
+  // there for 0.17, which has none, and for a 314 whose pyyaml could not be fetched.
   const handle = py.runPython(
     "import sys\n" +
-      "if '/mm-core.zip' not in sys.path: sys.path.insert(0, '/mm-core.zip')\n" +
+      "if '/mm-core.zip' not in sys.path: sys.path.append('/mm-core.zip')\n" +
       "from mm_docs_plugin.core.live import handle\n" +
       "handle",
   );
