@@ -55,5 +55,11 @@ def test_one_description_for_the_label_the_image_and_the_poster():
 
 
 def test_description_reads_the_same_from_a_scene_file():
+    from mm_docs_plugin.core.scene.pack import unpack
+
     scene = build(parse_spec(HEAD))
     assert describe(type(scene).from_bytes(scene.to_bytes())) == describe(scene)
+    header, _ = unpack(scene.to_bytes())  # what the viewer labels an edited figure with
+    assert header["description"] == describe(scene)
+    given = build(parse_spec(HEAD + "alt: one head\n"))
+    assert unpack(given.to_bytes())[0]["description"] == "one head"

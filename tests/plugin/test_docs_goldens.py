@@ -37,6 +37,7 @@ PARTS = (
     "color_ranges",
     "settings",
     "warnings",
+    "description",
 )
 
 

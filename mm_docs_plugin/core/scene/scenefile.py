@@ -22,6 +22,7 @@ import numpy as np
 from ..language import epilog as ep
 from . import geometry as g
 from .anim import animation_from_dict
+from .describe import figure_alt
 from .nodes import NodeList, SceneNode
 from .pack import SceneFileError, pack, unpack
 
@@ -63,6 +64,9 @@ def scene_to_bytes(scene) -> bytes:
         },
         "settings": scene.settings,
         "warnings": list(scene.warnings),
+        # The figure in words (the author's alt, or describe()): the viewer's aria-label
+        # after a live edit, so the page and the edited figure say the same thing.
+        "description": figure_alt(scene),
     }
     buffers: Dict[str, np.ndarray] = {}
     for n in scene.nodes:
