@@ -96,6 +96,12 @@ BAD = [
     ("expr: (A = B @ C) @ A", "the name 'A' is already used", 1, 21),
     ("expr: relu(A) @ B", "relu applies to a product, but 'A' is an input matrix", 1, 7),
     ("expr: A @ B\nblocks: {i: 40}", "blocks.i = 40, but A @ B has only 32 along i", 2, 9),
+    (
+        "expr: out = (h = A @ B) @ C\nblocks: {k: 2}\nnodes: {h: {blocks: {i: 1, j: 3}}}",
+        "nodes.h.blocks.j = 3, but h, the left argument of out, takes its j blocks from out's k: 2",
+        3,
+        31,
+    ),
     ("expr: A @ B\nseed: -1", "seed = -1 is out of range", 2, 7),
     (
         "expr: A @ B\ncamera: {position: [1, 2]}",
@@ -162,7 +168,7 @@ caption: A head
 nodes:
   Q: {shape: [8, 4], init: uniform, min: 0, max: 2}
   V: {init: expr, expr: "i == j ? 1 : 0"}
-  attn: {blocks: {i: 2}, anim: mvprod}
+  attn: {blocks: {k: 2}, anim: mvprod, layout: {polarity: negative}}
 anim: {alg: vmprod, fuse: sync}
 colors: {sensitivity: local}
 camera: {position: [-48, 48, 48]}
@@ -170,6 +176,10 @@ camera: {position: [-48, 48, 48]}
     spec = parse_spec(text)
     again = parse_spec(spec.to_dict())
     assert again == spec
+    # a product's settings are kept as given, defaults included: they override what
+    # its parent passes down (here the blocks scheme would make attn positive)
+    assert again.nodes["attn"].layout.polarity == "negative"
+    assert again.nodes["attn"].layout.given == {"polarity"}
     assert again.to_dict() == spec.to_dict()
     assert (
         spec.to_dict()["nodes"]["V"]["expr"] == "where(i == j, 1, 0)"

@@ -103,9 +103,11 @@ class NodeSpec:
             out["data"] = _data_dict(self.data)
         if self.epilog is not None:
             out["epilog"] = ep.epilog_text(self.epilog)
+        # As given, defaults included: a product's own setting overrides what its parent
+        # passes down (spec.inherit), even where it equals the section's default.
         for key in ("blocks", "layout"):
-            if getattr(self, key) is not None and getattr(self, key).to_dict():
-                out[key] = getattr(self, key).to_dict()
+            if getattr(self, key) is not None and getattr(self, key).given_dict():
+                out[key] = getattr(self, key).given_dict()
         if self.colors:
             out["colors"] = dict(self.colors)
         return out

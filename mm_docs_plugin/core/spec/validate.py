@@ -20,7 +20,7 @@ from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
-from . import sections
+from . import inherit, sections
 from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
 from .tree import Given, TreeNode, infer_shapes, lower
 
@@ -33,6 +33,7 @@ class Validator:
         self.allow_remote = allow_remote
         self.text = text
         self.warnings = []
+        self.node_blocks: Dict[str, YNode] = {}  # product name -> its `blocks:` mapping
 
     def build(self) -> Spec:
         top = self.root.value
@@ -260,6 +261,7 @@ class Validator:
             kw["anim"] = sections.NODE_ANIM.validate(s["anim"], path + ".anim").alg
         if "blocks" in s:
             kw["blocks"] = sections.BLOCKS.validate(s["blocks"], path + ".blocks")
+            self.node_blocks[name] = s["blocks"]
         if "layout" in s:
             kw["layout"] = sections.NODE_LAYOUT.validate(s["layout"], path + ".layout")
         if "colors" in s:
@@ -407,6 +409,32 @@ class Validator:
                         node.column if node is not None else None,
                         field=path + "." + axis,
                     )
+        self._check_inherited_blocks(tree, blocks, nodes)
+
+    def _check_inherited_blocks(
+        self, tree: TreeNode, blocks: sc.Settings, nodes: Dict[str, NodeSpec]
+    ) -> None:
+        """Below the root, a product's i and j blocks are its parent's (mm's rule)."""
+        resolved = inherit.resolve_blocks(tree, blocks, nodes)
+        for parent in tree.walk():
+            for t, side in ((parent.left, "left"), (parent.right, "right")):
+                own = nodes[t.label].blocks if t and t.label in nodes else None
+                for axis, value in zip("ij", resolved[t.path][:2] if own else ()):
+                    if axis not in own.given or own[axis] == value:
+                        continue
+                    yaml = self.node_blocks[t.label]
+                    node = yaml.value[axis] if yaml.is_map() else yaml
+                    from_axis = {"i": "ik", "j": "kj"}[axis][side == "right"]
+                    raise SpecError(
+                        "nodes.%s.blocks.%s = %d, but %s, the %s argument of %s, takes its %s "
+                        "blocks from %s's %s: %d"
+                        % (t.label, axis, own[axis], t.label, side, parent.label, axis,
+                           parent.label, from_axis, value),
+                        "leave %s out: below the root only k is a product's own" % axis,
+                        node.line,
+                        node.column,
+                        field="nodes.%s.blocks.%s" % (t.label, axis),
+                    )  # fmt: skip
 
 
 def _content_origin(node: YNode) -> Tuple[Optional[int], Optional[int]]:
