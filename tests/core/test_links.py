@@ -227,3 +227,19 @@ def test_a_child_without_k_blocks_takes_its_parents_as_mm_merges_them():
         "right_placement": "top",
         "result_placement": "front",
     }
+
+
+def test_a_name_mm_uses_for_two_different_matrices_is_kept_as_their_label():
+    # mm keeps independent copies of a name; here one name is one matrix, so the
+    # second X gets its own name and shows mm's (the article's input_0_5, 1 row and 256)
+    leaf = {"matmul": False, "name": "X", "h": 8, "w": 8, "init": "gaussian"}
+    params = {
+        "name": "X @ W @ X",
+        "left": {"name": "X @ W", "matmul": True, "left": leaf, "right": dict(leaf, name="W")},
+        "right": dict(leaf, init="uniform"),
+    }
+    spec = import_mm_url(MM_APP + "?params=" + quote(json.dumps(params)))
+    assert spec.expr == "X @ W @ X_2" and spec.nodes["X_2"].label == "X"
+    assert [v.name for v in build(spec).matrices if v.role != "result"] == ["X", "W", "X"]
+    again = import_mm_url(mm_link(spec))  # exported under mm's name, read back the same
+    assert again == spec

@@ -102,6 +102,7 @@ BAD = [
         3,
         31,
     ),
+    ("expr: A @ B\nnodes: {A: {label: ' '}}", "nodes.A.label must be a name", 2, 20),
     ("expr: A @ B\nseed: -1", "seed = -1 is out of range", 2, 7),
     (
         "expr: A @ B\ncamera: {position: [1, 2]}",
@@ -249,3 +250,10 @@ def test_shapes_of_results_are_always_consistent(data):
         if node.kind == "matmul":
             assert node.left.shape[1] == node.right.shape[0]
             assert node.shape == (node.left.shape[0], node.right.shape[1])
+
+
+def test_a_label_is_shown_for_every_occurrence_and_round_trips():
+    spec = parse_spec("expr: out = (x_row @ x.T) @ x\nnodes: {x_row: {shape: [1, 8], label: x}}")
+    assert [t.label for t in spec.tree.walk() if t.kind == "leaf"] == ["x", "x.T", "x"]
+    assert [t.matrix for t in spec.tree.walk() if t.kind == "leaf"] == ["x_row", "x", "x"]
+    assert parse_spec(spec.to_dict()) == spec and spec.nodes["x_row"].label == "x"

@@ -192,19 +192,19 @@ class _Importer:
 
     def leaf(self, mm: Dict[str, Any], path: str) -> ex.Node:
         settings = self.leaf_settings(mm, path)
-        base = _identifier(str(mm.get("name") or "X"))
+        shown = str(mm.get("name") or "X").strip()
+        base = _identifier(shown)
         name = base
         n = 1
         # A name used twice is one matrix in mm-docs; mm keeps independent copies.
-        # Same settings: share.  Different settings: keep them apart.
+        # Same settings: share.  Different settings: keep them apart, under mm's name.
         while name in self.products or (name in self.leaves and self.leaves[name] != settings):
             n += 1
             name = "%s_%d" % (base, n)
         if name not in self.leaves:
             self.leaves[name] = settings
             self.taken.add(name)
-            if settings:
-                self.nodes[name] = settings
+            self.nodes[name] = dict(settings, label=shown) if name != shown else settings
         return ex.Name(name)
 
     def leaf_settings(self, mm: Dict[str, Any], path: str) -> Dict[str, Any]:

@@ -60,6 +60,7 @@ class Validator:
         nodes, given = self._nodes(top.get("nodes"), tree)
         infer_shapes(tree, given, locate, self.limits)
         self._check_blocks(tree, settings["blocks"], nodes, top)
+        _show_labels(tree, nodes)
         return Spec(
             ast=ast,
             tree=tree,
@@ -191,6 +192,14 @@ class Validator:
             kw["data"] = self._data(s["data"], path + ".data")
         if "colors" in s:
             kw["colors"] = self._colors(s["colors"], path + ".colors")
+        if "label" in s:
+            kw["label"] = sc.check_value(
+                sc.Field("label", "str", None, "the name shown", hi=200),
+                s["label"],
+                path + ".label",
+            )
+            if not kw["label"].strip():
+                raise sc.type_error(s["label"], path + ".label", "a name", "e.g. label: x")
         spec = NodeSpec(name, "leaf", tuple(g.value if g else None for g in shape), **kw)
         self._check_init(spec, settings, path)
         if spec.data is not None:
@@ -418,7 +427,8 @@ class Validator:
         resolved = inherit.resolve_blocks(tree, blocks, nodes)
         for parent in tree.walk():
             for t, side in ((parent.left, "left"), (parent.right, "right")):
-                own = nodes[t.label].blocks if t and t.label in nodes else None
+                matmul = t is not None and t.kind == "matmul" and t.label in nodes
+                own = nodes[t.label].blocks if matmul else None
                 for axis, value in zip("ij", resolved[t.path][:2] if own else ()):
                     if axis not in own.given or own[axis] == value:
                         continue
@@ -435,6 +445,14 @@ class Validator:
                         node.column,
                         field="nodes.%s.blocks.%s" % (t.label, axis),
                     )  # fmt: skip
+
+
+def _show_labels(tree: TreeNode, nodes: Dict[str, NodeSpec]) -> None:
+    """Show each matrix under its ``label`` (mm shows two different matrices by one name)."""
+    for t in tree.walk():
+        spec = nodes.get(t.matrix) if t.kind == "leaf" else None
+        if spec is not None and spec.label is not None:
+            t.label = spec.label + (".T" if t.transposed else "")
 
 
 def _content_origin(node: YNode) -> Tuple[Optional[int], Optional[int]]:
