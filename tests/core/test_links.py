@@ -21,6 +21,7 @@ from mm_docs_plugin.core import (
     parse_spec,
 )
 from mm_docs_plugin.core.links.mmlink import MM_APP, mm_link
+from mm_docs_plugin.core.spec.inherit import Placement, resolve_placements
 from mm_docs_plugin.core.spec.mm_params import mm_params_from_url
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mm-links.txt"
@@ -183,3 +184,62 @@ def test_url_state_cannot_inflate_a_bomb():
     assert len(bomb) < 20_000
     with pytest.raises(SpecError, match="larger than"):
         decode_url_state(bomb)
+
+
+def _chain_params(child: dict) -> dict:
+    """mm's params for A @ B @ C whose left child (A @ B) has ``child``'s settings."""
+    leaf = {"matmul": False, "h": 8, "w": 8, "init": "gaussian"}
+    inner = dict({"name": "A @ B", "matmul": True, "left": dict(leaf, name="A")}, **child)
+    inner["right"] = dict(leaf, name="B")
+    return {
+        "name": "A @ B @ C",
+        "left": inner,
+        "right": dict(leaf, name="C"),
+        "block": {"i blocks": 1, "j blocks": 1, "k blocks": 2},
+        "layout": {"scheme": "blocks"},
+    }
+
+
+def test_a_childs_stored_layout_is_drawn_as_mm_draws_it():
+    # the blocks rule makes A @ B +LBB; mm draws what the link stores, defaults included
+    stored = {"polarity": "negative", "left placement": "left", "right placement": "top"}
+    params = _chain_params({"layout": dict(stored, **{"result placement": "back"})})
+    spec = import_mm_url(MM_APP + "?params=" + quote(json.dumps(params)))
+    assert spec.nodes["A @ B"].layout.given_dict() == {
+        "polarity": "negative",
+        "right_placement": "top",
+    }  # only what differs from the rule is written
+    placements = resolve_placements(spec.tree, spec.layout, spec.nodes)
+    assert placements["root.left"] == Placement("negative", "left", "top", "back")
+    again = import_mm_url(mm_link(spec))  # exported as drawn
+    assert resolve_placements(again.tree, again.layout, again.nodes) == placements
+
+
+def test_a_child_without_k_blocks_takes_its_parents_as_mm_merges_them():
+    spec = import_mm_url(MM_APP + "?params=" + quote(json.dumps(_chain_params({}))))
+    assert spec.nodes["A @ B"].blocks.k == 2
+    params = _chain_params({"block": {"k blocks": 1}})
+    spec = import_mm_url(MM_APP + "?params=" + quote(json.dumps(params)))
+    assert spec.nodes["A @ B"].blocks is None
+    # and a child without a stored layout takes its parent's, as mm merges it (not the rule's)
+    assert spec.nodes["A @ B"].layout.given_dict() == {
+        "polarity": "negative",
+        "right_placement": "top",
+        "result_placement": "front",
+    }
+
+
+def test_a_name_mm_uses_for_two_different_matrices_is_kept_as_their_label():
+    # mm keeps independent copies of a name; here one name is one matrix, so the
+    # second X gets its own name and shows mm's (the article's input_0_5, 1 row and 256)
+    leaf = {"matmul": False, "name": "X", "h": 8, "w": 8, "init": "gaussian"}
+    params = {
+        "name": "X @ W @ X",
+        "left": {"name": "X @ W", "matmul": True, "left": leaf, "right": dict(leaf, name="W")},
+        "right": dict(leaf, init="uniform"),
+    }
+    spec = import_mm_url(MM_APP + "?params=" + quote(json.dumps(params)))
+    assert spec.expr == "X @ W @ X_2" and spec.nodes["X_2"].label == "X"
+    assert [v.name for v in build(spec).matrices if v.role != "result"] == ["X", "W", "X"]
+    again = import_mm_url(mm_link(spec))  # exported under mm's name, read back the same
+    assert again == spec

@@ -96,6 +96,13 @@ BAD = [
     ("expr: (A = B @ C) @ A", "the name 'A' is already used", 1, 21),
     ("expr: relu(A) @ B", "relu applies to a product, but 'A' is an input matrix", 1, 7),
     ("expr: A @ B\nblocks: {i: 40}", "blocks.i = 40, but A @ B has only 32 along i", 2, 9),
+    (
+        "expr: out = (h = A @ B) @ C\nblocks: {k: 2}\nnodes: {h: {blocks: {i: 1, j: 3}}}",
+        "nodes.h.blocks.j = 3, but h, the left argument of out, takes its j blocks from out's k: 2",
+        3,
+        31,
+    ),
+    ("expr: A @ B\nnodes: {A: {label: ' '}}", "nodes.A.label must be a name", 2, 20),
     ("expr: A @ B\nseed: -1", "seed = -1 is out of range", 2, 7),
     (
         "expr: A @ B\ncamera: {position: [1, 2]}",
@@ -162,7 +169,7 @@ caption: A head
 nodes:
   Q: {shape: [8, 4], init: uniform, min: 0, max: 2}
   V: {init: expr, expr: "i == j ? 1 : 0"}
-  attn: {blocks: {i: 2}, anim: mvprod}
+  attn: {blocks: {k: 2}, anim: mvprod, layout: {polarity: negative}}
 anim: {alg: vmprod, fuse: sync}
 colors: {sensitivity: local}
 camera: {position: [-48, 48, 48]}
@@ -170,6 +177,10 @@ camera: {position: [-48, 48, 48]}
     spec = parse_spec(text)
     again = parse_spec(spec.to_dict())
     assert again == spec
+    # a product's settings are kept as given, defaults included: they override what
+    # its parent passes down (here the blocks scheme would make attn positive)
+    assert again.nodes["attn"].layout.polarity == "negative"
+    assert again.nodes["attn"].layout.given == {"polarity"}
     assert again.to_dict() == spec.to_dict()
     assert (
         spec.to_dict()["nodes"]["V"]["expr"] == "where(i == j, 1, 0)"
@@ -239,3 +250,10 @@ def test_shapes_of_results_are_always_consistent(data):
         if node.kind == "matmul":
             assert node.left.shape[1] == node.right.shape[0]
             assert node.shape == (node.left.shape[0], node.right.shape[1])
+
+
+def test_a_label_is_shown_for_every_occurrence_and_round_trips():
+    spec = parse_spec("expr: out = (x_row @ x.T) @ x\nnodes: {x_row: {shape: [1, 8], label: x}}")
+    assert [t.label for t in spec.tree.walk() if t.kind == "leaf"] == ["x", "x.T", "x"]
+    assert [t.matrix for t in spec.tree.walk() if t.kind == "leaf"] == ["x_row", "x", "x"]
+    assert parse_spec(spec.to_dict()) == spec and spec.nodes["x_row"].label == "x"

@@ -80,6 +80,14 @@ class Settings(Mapping):
                 out[f.name] = list(v) if isinstance(v, tuple) else v
         return out
 
+    def given_dict(self) -> Dict[str, Any]:
+        """The values the author set, defaults included (lists for vectors)."""
+        return {
+            f.name: list(self[f.name]) if isinstance(self[f.name], tuple) else self[f.name]
+            for f in self._schema.fields
+            if f.name in self.given
+        }
+
     def replace(self, **changes: Any) -> Settings:
         values = dict(self._values)
         values.update(changes)

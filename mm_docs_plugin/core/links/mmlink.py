@@ -27,6 +27,7 @@ from ..language import elemexpr
 from ..language import expr as ex
 from ..language import schema as sc
 from ..spec import sections
+from ..spec.inherit import Placement, resolve_placements
 from ..spec.mm_import import mm_url_to_dict
 from ..spec.mm_params import ALG_TO_MM, EPILOG_TO_MM, INIT_TO_MM, MM_APP
 from ..spec.parse import parse_spec
@@ -52,7 +53,8 @@ def export_mm_params(spec: Spec) -> Dict[str, Any]:
     data files (written as ``url`` with the path), per-row layernorm or
     epilogs outside its menu (exported as the nearest it has, or none).
     """
-    root = _export_node(spec, spec.tree)
+    placements = resolve_placements(spec.tree, spec.layout, spec.nodes)
+    root = _export_node(spec, spec.tree, placements)
     root.update(
         {
             "expr": _mm_expr(spec.tree),
@@ -88,7 +90,7 @@ def _export_section(schema: sc.Schema, settings: sc.Settings, maps=None) -> Dict
     return out
 
 
-def _export_node(spec: Spec, t) -> Dict[str, Any]:
+def _export_node(spec: Spec, t, placements: Dict[str, Placement]) -> Dict[str, Any]:
     settings = spec.nodes.get(t.matrix if t.kind == "leaf" else t.label)
     if t.kind == "leaf":
         return _export_leaf(t, settings)
@@ -96,17 +98,17 @@ def _export_node(spec: Spec, t) -> Dict[str, Any]:
         "name": t.label if t.named else _mm_text(t),
         "matmul": True,
         "epilog": EPILOG_TO_MM.get(t.epilog, "none"),
-        "left": _export_node(spec, t.left),
-        "right": _export_node(spec, t.right),
+        "left": _export_node(spec, t.left, placements),
+        "right": _export_node(spec, t.right, placements),
     }
     if t.path != "root":
         alg = settings.anim if settings is not None and settings.anim else "inherit"
         node["anim"] = {"alg": ALG_TO_MM[alg]}
         k = settings.blocks.k if settings is not None and settings.blocks is not None else 1
         node["block"] = {"k blocks": k}
-        layout = settings.layout if settings is not None and settings.layout is not None else None
-        source = layout if layout is not None else spec.layout
-        node["layout"] = {f.mm: source[f.name] for f in sections.NODE_LAYOUT.fields}
+        # mm draws each child's stored layout: store the one we draw
+        placement = placements[t.path].as_dict()
+        node["layout"] = {f.mm: placement[f.name] for f in sections.NODE_LAYOUT.fields}
         if settings is not None and settings.colors:
             node["viz"] = _colors_to_mm(settings.colors)
     return node

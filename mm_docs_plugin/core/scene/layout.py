@@ -1,84 +1,28 @@
-"""3D layout: where every matrix of a figure sits.
+"""3D layout: every matrix, cube, flow arrow and label of a figure, in world space.
 
-Each matmul is a cube with a frame: an origin and three unit axes ``ui``
-(rows, i), ``uj`` (columns, j) and ``uk`` (depth, k).  Its interior holds the
-I×J×K products; its three faces sit ``gap`` outside the interior:
+`frames.arrange` places every matmul and matrix by mm's rules; this module turns
+them into what the viewer and the poster draw (`geometry`): a `MatrixView` per
+drawn matrix (element centres and blocks), a `Cube` per matmul (its interior
+cells, its three faces, its flow arrow), the legends (`legends`), the camera
+(`camera`), the bounding box, and a warning when faces overlap.
 
-- the result (I×J) on a k-side: ``front`` (before k = 0) or ``back``;
-- the left argument (I×K) on a j-side: ``left`` (before j = 0) or ``right``;
-- the right argument (K×J) on an i-side: ``top`` (before i = 0) or ``bottom``.
-
-So the left argument and the result share the i edge, the right argument and
-the result share j, and the two arguments share k.  ``polarity`` orients the
-depth: ``negative`` makes ``uk = -(ui × uj)``, ``positive`` its opposite.
-
-A child matmul computes its parent's argument, so its result face *is* that
-argument face: the child's frame is the parent's turned onto that face, its
-depth pointing away from the parent (that fixes which side its result is on).
-The layout ``scheme`` chooses a child's polarity and argument sides from its
-parent's: ``blocks`` flips polarity and the side of the argument facing the
-parent's other argument (alternating convex and concave cubes), ``zigzag``
-only flips polarity, ``wheel`` copies the parent (each child turned 90°), and
-``custom`` uses each node's own ``layout`` settings.
-
-The root's rows run down the screen (``ui = -y``), its columns to the right
-(``uj = +x``), and everything is centred on its bounding box.
+Each matmul's cube has the unit steps ``ui`` (rows, i), ``uj`` (columns, j)
+and ``uk`` (depth, k).  As in mm, ``uk = +(ui × uj)`` with ``negative``
+polarity and ``−(ui × uj)`` with ``positive``; at the root (``ui = −y``,
+``uj = +x``) negative polarity makes k run towards the viewer, from the back
+of the cube to the front result face.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
-from ..spec import sections
 from ..spec.spec import Spec
-from ..spec.tree import TreeNode
 from .camera import frame_camera
-from .geometry import (
-    Arrow,
-    Block,
-    Camera,
-    Cube,
-    Legend,
-    MatrixView,
-    Vec3,
-    add,
-    bbox,
-    cross,
-    neg,
-    scale,
-)
+from .frames import Face, Group, arrange
+from .geometry import Arrow, Block, Camera, Cube, Legend, MatrixView, Vec3, add, bbox, neg, scale
 from .legends import place_legends
-from .partition import resolve_blocks, splits
-
-Splits = Tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Placement:
-    polarity: str  # "negative" | "positive"
-    left: str  # side of the left argument: "left" | "right"
-    right: str  # side of the right argument: "top" | "bottom"
-    result: str  # side of the result: "front" | "back"
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A cube in world space, before centring."""
-
-    origin: Vec3
-    axes: Tuple[Vec3, Vec3, Vec3]
-    splits: Tuple[Splits, Splits, Splits]
-    placement: Placement
-    gap: float
-
-    def extent(self, axis: int) -> float:
-        s = self.splits[axis]
-        return s[-1] + self.gap * (len(s) - 2)
-
-    def side(self, axis: int, first: bool) -> float:
-        """Coordinate along ``axis`` of a face placed before (first) or after the interior."""
-        return -self.gap if first else self.extent(axis) + self.gap
 
 
 @dataclass(frozen=True)
@@ -93,39 +37,13 @@ class Layout:
 
 def layout(spec: Spec) -> Layout:
     """Place every matrix of ``spec``'s tree (shapes must be inferred)."""
-    blocks = resolve_blocks(spec)
-    gap = float(spec.layout.gap)
-    frames = _frames(spec, blocks, gap)
-    views: List[MatrixView] = []
-    index: Dict[Tuple[str, str], int] = {}  # (cube path, role) -> view index
-    for t in spec.tree.walk():
-        if t.kind != "matmul":
-            continue
-        f = frames[t.path]
-        for role, child in (("result", t), ("left", t.left), ("right", t.right)):
-            if (
-                role != "result"
-                and child.kind == "matmul"
-                and _coincide(f, role, frames[child.path])
-            ):
-                continue  # drawn once, as the child's result
-            index[(t.path, role)] = len(views)
-            views.append(_face(f, role, t if role == "result" else child, t.path))
-    for t in spec.tree.walk():  # arguments computed by children are their results
-        if t.kind == "matmul":
-            for role, child in (("left", t.left), ("right", t.right)):
-                if (t.path, role) not in index:
-                    index[(t.path, role)] = index[(child.path, "result")]
-
-    lo, hi = bbox([c for v in views for c in v.corners()])
-    centre = scale(add(lo, hi), -0.5)
-    views = [_moved_view(v, centre) for v in views]
-    cubes = [
-        _cube(t, frames[t.path], index, views, centre, spec.deco.flow_guides)
-        for t in spec.tree.walk()
-        if t.kind == "matmul"
-    ]
-    lo, hi = add(lo, centre), add(hi, centre)
+    groups, faces = arrange(spec)
+    views = [_view(f, spec.layout.gap) for f in faces]
+    index = {(f.cube, f.role): n for n, f in enumerate(faces)}
+    for g in groups:  # an argument computed by a child matmul is drawn as that child's result
+        for role, child in (("left", g.node.left), ("right", g.node.right)):
+            index.setdefault((g.node.path, role), index.get((child.path, "result")))
+    cubes = [_cube(g, index, views, spec.deco.flow_guides) for g in groups]
     legends = place_legends(spec, views)
     warnings = tuple(
         "layout: %s and %s overlap (scheme %s); try layout.scatter, or scheme blocks"
@@ -140,7 +58,8 @@ def layout(spec: Spec) -> Layout:
         for d in (-1, 1)
     ]
     camera = frame_camera(spec, points)
-    return Layout(tuple(views), tuple(cubes), tuple(legends), camera, (lo, hi), warnings)
+    box = bbox(points[: 4 * len(views)] + [p for c in cubes for p in c.bbox])
+    return Layout(tuple(views), tuple(cubes), tuple(legends), camera, box, warnings)
 
 
 def overlaps(views: List[MatrixView], eps: float = 1e-6) -> List[Tuple[int, int]]:
@@ -165,203 +84,75 @@ def _boxes_meet(a, b, eps: float) -> bool:
     return True
 
 
-# ---------------------------------------------------------------- frames
-
-
-def _frames(spec: Spec, blocks, gap: float) -> Dict[str, Frame]:
-    root = spec.tree
-    lay = spec.layout
-    placement = Placement(
-        lay.polarity, lay.left_placement, lay.right_placement, lay.result_placement
-    )
-    ui, uj = (0.0, -1.0, 0.0), (1.0, 0.0, 0.0)
-    frames = {
-        root.path: Frame(
-            (0.0, 0.0, 0.0),
-            (ui, uj, _depth(ui, uj, placement.polarity)),
-            _splits(root, blocks[root.path]),
-            placement,
-            gap,
-        )
-    }
-    total = sum(1 for t in root.walk() if t.kind == "matmul")
-    for t in root.walk():  # pre-order: a parent's frame exists before its children's
-        if t.kind != "matmul":
-            continue
-        parent = frames[t.path]
-        for role, child in (("left", t.left), ("right", t.right)):
-            if child.kind == "matmul":
-                own = _child_placement(spec, parent.placement, role, child)
-                frames[child.path] = _child_frame(
-                    parent, role, child, own, blocks[child.path], _scatter(spec, child, total)
-                )
-    return frames
-
-
-def _depth(ui: Vec3, uj: Vec3, polarity: str) -> Vec3:
-    n = cross(ui, uj)
-    return neg(n) if polarity == "negative" else n
-
-
-def _splits(t: TreeNode, b) -> Tuple[Splits, Splits, Splits]:
-    return (splits(t.shape[0], b[0]), splits(t.shape[1], b[1]), splits(t.depth, b[2]))
-
-
-def _flip(value: str, a: str, b: str) -> str:
-    return b if value == a else a
-
-
-def _child_placement(spec: Spec, p: Placement, role: str, child: TreeNode) -> Placement:
-    scheme = spec.layout.scheme
-    if scheme == "custom":
-        settings = spec.nodes.get(child.label)
-        own = (
-            settings.layout
-            if settings is not None and settings.layout is not None
-            else sections.NODE_LAYOUT.defaults()
-        )
-        return Placement(
-            own.polarity, own.left_placement, own.right_placement, own.result_placement
-        )
-    if scheme == "wheel":
-        return p
-    polarity = _flip(p.polarity, "negative", "positive")
-    if scheme == "zigzag":
-        return Placement(polarity, p.left, p.right, p.result)
-    # blocks: the side facing the parent's other argument flips too
-    if role == "left":
-        return Placement(polarity, p.left, _flip(p.right, "top", "bottom"), p.result)
-    return Placement(polarity, _flip(p.left, "left", "right"), p.right, p.result)
-
-
-def _scatter(spec: Spec, child: TreeNode, total: int) -> float:
-    """mm's scatter: extra distance of a child matmul from its parent's face."""
-    lay = spec.layout
-    count = sum(1 for t in child.walk() if t.kind == "matmul")
-    if lay.scatter == 0 or count < lay.molecule:
-        return 0.0
-    factor = count**lay.blast if lay.blast >= 0 else max(total - count, 1) ** -lay.blast
-    return float(lay.scatter) * factor
-
-
-def _child_frame(
-    parent: Frame, role: str, child: TreeNode, own: Placement, b, scatter: float
-) -> Frame:
-    ui, uj, uk = parent.axes
-    if role == "left":
-        # The child's result is the parent's left face: rows along ui, columns along uk.
-        c_ui, c_uj = ui, uk
-        first = parent.placement.left == "left"
-        face = scale(uj, parent.side(1, first))
-        away = neg(uj) if first else uj
-    else:
-        # The child's result is the parent's right face: rows along uk, columns along uj.
-        c_ui, c_uj = uk, uj
-        first = parent.placement.right == "top"
-        face = scale(ui, parent.side(0, first))
-        away = neg(ui) if first else ui
-    c_uk = _depth(c_ui, c_uj, own.polarity)
-    # The child's interior lies beyond the face, away from the parent: its result
-    # is at the front of its own depth when its depth points away, else at the back.
-    result = "front" if c_uk == away else "back"
-    frame = Frame(
-        (0.0, 0.0, 0.0),
-        (c_ui, c_uj, c_uk),
-        _splits(child, b),
-        replace(own, result=result),
-        parent.gap,
-    )
-    depth_of_face = frame.side(2, result == "front")
-    origin = add(add(parent.origin, face), add(scale(c_uk, -depth_of_face), scale(away, scatter)))
-    return replace(frame, origin=origin)
-
-
-def _coincide(parent: Frame, role: str, child: Frame) -> bool:
-    """Whether a child's result face lies exactly on its parent's argument face."""
-    a = _face(parent, role, None, "").origin
-    b = _face(child, "result", None, "").origin
-    return max(abs(x - y) for x, y in zip(a, b)) < 1e-9
-
-
 # ---------------------------------------------------------------- faces
 
 
-def _face(f: Frame, role: str, node: Optional[TreeNode], cube: str) -> MatrixView:
-    ui, uj, uk = f.axes
-    p = f.placement
-    if role == "result":
-        origin = add(f.origin, scale(uk, f.side(2, p.result == "front")))
-        axes, rows, cols = (ui, uj), f.splits[0], f.splits[1]
-    elif role == "left":
-        origin = add(f.origin, scale(uj, f.side(1, p.left == "left")))
-        axes, rows, cols = (ui, uk), f.splits[0], f.splits[2]
-    else:
-        origin = add(f.origin, scale(ui, f.side(0, p.right == "top")))
-        axes, rows, cols = (uk, uj), f.splits[2], f.splits[1]
+def _view(f: Face, gap: float) -> MatrixView:
+    """A matrix in its plane: element (r, c) centred at (g + c', g + r', 0) of its pose."""
+    rows, cols, pose = f.rows, f.cols, f.pose
+
+    def corner(r: int, c: int, br: int, bc: int) -> Vec3:  # outer corner of element (r, c)
+        return pose.at((gap + c + gap * bc - 0.5, gap + r + gap * br - 0.5, 0.0))
+
     blocks = tuple(
-        Block(
-            (rows[a], rows[a + 1]),
-            (cols[b], cols[b + 1]),
-            add(
-                origin,
-                add(scale(axes[0], rows[a] + f.gap * a), scale(axes[1], cols[b] + f.gap * b)),
-            ),
-        )
+        Block((rows[a], rows[a + 1]), (cols[b], cols[b + 1]), corner(rows[a], cols[b], a, b))
         for a in range(len(rows) - 1)
         for b in range(len(cols) - 1)
     )
     return MatrixView(
-        name=node.label if node is not None else "",
-        node=node.path if node is not None else "",
-        role=role,
-        cube=cube,
+        name=f.node.label,
+        node=f.node.path,
+        role=f.role,
+        cube=f.cube,
         shape=(rows[-1], cols[-1]),
-        origin=origin,
-        axes=axes,
+        origin=corner(0, 0, 0, 0),
+        axes=(pose.ey, pose.ex),
         blocks=blocks,
         row_splits=rows,
         col_splits=cols,
-        gap=f.gap,
+        gap=gap,
     )
-
-
-def _moved_view(v: MatrixView, d: Vec3) -> MatrixView:
-    blocks = tuple(replace(b, origin=add(b.origin, d)) for b in v.blocks)
-    return replace(v, origin=add(v.origin, d), blocks=blocks)
 
 
 # ---------------------------------------------------------------- cubes
 
 
-def _cube(t: TreeNode, f: Frame, index, views, d: Vec3, flow: float) -> Cube:
+def _cube(g: Group, index: Dict[Tuple[str, str], int], views, flow: float) -> Cube:
+    """A matmul's cube: cell (i, j, k) centred where its left, right and result elements line up."""
+    t, pose, gap = g.node, g.pose, g.gap
     left, right, result = (index[(t.path, r)] for r in ("left", "right", "result"))
+    negative = g.placement.polarity == "negative"
+    # k runs from Ez − g down to g (negative) or from g up (positive), in the frame's z
+    origin = pose.at((gap - 0.5, gap - 0.5, g.extent[2] - gap + 0.5 if negative else gap - 0.5))
+    uk = neg(pose.ez) if negative else pose.ez
     corners = [c for i in (left, right, result) for c in views[i].corners()]
-    origin = add(f.origin, d)
-    size = (t.shape[0], t.shape[1], t.depth)
     cube = Cube(
         node=t.path,
         name=t.label,
         origin=origin,
-        axes=f.axes,
-        size=size,
-        splits=f.splits,
-        gap=f.gap,
+        axes=(pose.ey, pose.ex, uk),
+        size=(t.shape[0], t.shape[1], t.depth),
+        splits=g.splits,
+        gap=gap,
         left=left,
         right=right,
         result=result,
-        bbox=bbox(corners),
+        bbox=bbox(corners + list(g.box())),
     )
-    return replace(cube, arrow=_arrow(cube, views, flow)) if flow > 0 else cube
+    return replace(cube, arrow=_arrow(g, flow)) if flow > 0 else cube
 
 
-def _arrow(c: Cube, views, flow: float) -> Arrow:
-    """Two vanes, from the middle of each argument face to a tip near the result."""
-    centre = lambda v: scale(add(v.corners()[0], v.corners()[2]), 0.5)  # noqa: E731
-    lc, rc, oc = centre(views[c.left]), centre(views[c.right]), centre(views[c.result])
+def _arrow(g: Group, flow: float) -> Arrow:
+    """Two vanes, from the middle of each argument side of the box to a tip near the result."""
+    p, (ex_, ey_, ez_) = g.placement, g.extent
+    lc = g.pose.at((ex_ if p.left == "right" else 0.0, ey_ / 2, ez_ / 2))
+    rc = g.pose.at((ex_ / 2, ey_ if p.right == "bottom" else 0.0, ez_ / 2))
+    oc = g.pose.at((ex_ / 2, ey_ / 2, ez_ if p.result == "back" else 0.0))
     mid = scale(add(add(lc, rc), oc), 1 / 3)
     tip = add(mid, scale(add(oc, neg(mid)), 0.5))
-    ui, uj, _ = c.axes
-    half = flow * 0.25 * min(d for d in c.size if d > 0)
+    ui, uj = g.pose.ey, g.pose.ex
+    t = g.node
+    half = flow * 0.25 * min(d for d in (t.shape[0], t.shape[1], t.depth) if d > 0)
     return Arrow(
         tip=tip,
         left_vane=(add(lc, scale(ui, half)), add(lc, scale(ui, -half)), tip),

@@ -1,11 +1,8 @@
 """Per-matmul partitions and animation algorithms, resolved over the tree.
 
-mm's propagation rules: a matmul's ``i`` blocks split its rows, ``j`` its
-columns and ``k`` its depth.  Its left child (which computes the I×K left
-argument) inherits ``i`` and takes the parent's ``k`` as its ``j``; its right
-child (K×J) takes the parent's ``k`` as its ``i`` and inherits ``j``.  Only
-``k`` is a child's own (``nodes.<name>.blocks.k``).  Blocks are ceil-sized, so
-the last one may be short and an empty final block is dropped.
+A matmul's ``i`` blocks split its rows, ``j`` its columns and ``k`` its depth;
+children inherit theirs as mm passes them down (`spec.inherit`).  Blocks are
+ceil-sized, so the last one may be short and an empty final block is dropped.
 
 Algorithms: the root's ``anim.alg`` applies to every matmul whose own
 ``nodes.<name>.anim`` is ``inherit`` (the default); ``none`` on the root stops
@@ -16,10 +13,9 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
+from ..spec import inherit
+from ..spec.inherit import Blocks
 from ..spec.spec import Spec
-from ..spec.tree import TreeNode
-
-Blocks = Tuple[int, int, int]  # i, j, k
 
 
 def splits(n: int, blocks: int) -> Tuple[int, ...]:
@@ -29,30 +25,8 @@ def splits(n: int, blocks: int) -> Tuple[int, ...]:
 
 
 def resolve_blocks(spec: Spec) -> Dict[str, Blocks]:
-    """(i, j, k) blocks of every matmul, by tree path."""
-    out: Dict[str, Blocks] = {}
-    root = spec.tree
-    own = _node_blocks(spec, root)
-    out[root.path] = (
-        own.get("i", spec.blocks.i),
-        own.get("j", spec.blocks.j),
-        own.get("k", spec.blocks.k),
-    )
-    for t in root.walk():
-        if t.kind != "matmul":
-            continue
-        bi, bj, bk = out[t.path]
-        for child, (ci, cj) in ((t.left, (bi, bk)), (t.right, (bk, bj))):
-            if child.kind == "matmul":
-                out[child.path] = (ci, cj, _node_blocks(spec, child).get("k", 1))
-    return out
-
-
-def _node_blocks(spec: Spec, t: TreeNode) -> Dict[str, int]:
-    settings = spec.nodes.get(t.label)
-    if settings is None or settings.blocks is None:
-        return {}
-    return {axis: settings.blocks[axis] for axis in settings.blocks.given}
+    """(i, j, k) blocks of every matmul, by tree path (mm's propagation, `spec.inherit`)."""
+    return inherit.resolve_blocks(spec.tree, spec.blocks, spec.nodes)
 
 
 def resolve_algs(spec: Spec) -> Dict[str, str]:

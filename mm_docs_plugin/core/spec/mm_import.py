@@ -20,6 +20,7 @@ from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
 from . import sections
+from .inherit import PLACEMENT_FIELDS, Placement, child_placement
 from .mm_params import (
     ALG_FROM_MM,
     IDENTIFIER,
@@ -44,7 +45,7 @@ def mm_params_to_dict(params: Dict[str, Any]) -> Dict[str, Any]:
             "copy the link again from mm",
             field="from_mm",
         )
-    importer = _Importer()
+    importer = _Importer(params)
     ast = importer.node(params, "root", depth=0)
     spec: Dict[str, Any] = {"expr": ex.print_expr(ast)}
     if importer.nodes:
@@ -110,11 +111,15 @@ def _lookup(table: Dict[str, str], value: Any, what: str) -> str:
 class _Importer:
     """Walks mm's tree, building our AST and per-node settings."""
 
-    def __init__(self) -> None:
+    def __init__(self, params: Dict[str, Any]) -> None:
         self.nodes: Dict[str, Dict[str, Any]] = {}
         self.leaves: Dict[str, Dict[str, Any]] = {}  # matrix name -> settings, for shared identity
         self.products: set = set()
         self.taken: set = set()
+        layout = params.get("layout") if isinstance(params.get("layout"), dict) else {}
+        self.scheme = layout.get("scheme", sections.LAYOUT.by_name["scheme"].default)
+        self.placements: Dict[str, Placement] = {}  # path -> mm's placement of that matmul
+        self.k_blocks: Dict[str, int] = {}  # path -> mm's k blocks of that matmul
 
     def node(self, mm: Dict[str, Any], path: str, depth: int) -> ex.Node:
         if depth > ex.MAX_HEIGHT // 2:
@@ -123,6 +128,7 @@ class _Importer:
             return self.leaf(mm, path)
         if not isinstance(mm.get("left"), dict) or not isinstance(mm.get("right"), dict):
             raise SpecError("%s is a matmul without left and right" % path, field="from_mm")
+        self.inherit(mm, path)
         left = self.node(mm["left"], path + ".left", depth + 1)
         right = self.node(mm["right"], path + ".right", depth + 1)
         product: ex.Node = ex.MatMul(left, right)
@@ -142,6 +148,28 @@ class _Importer:
             self.nodes.setdefault(key, {}).update(settings)
         return product
 
+    def inherit(self, mm: Dict[str, Any], path: str) -> None:
+        """mm's placement and k blocks of this matmul: its own, merged over its parent's.
+
+        mm merges a parent's ``layout`` and ``block`` under each child's (the
+        root's under nothing but mm's defaults), then overwrites only i and j.
+        """
+        parent = path.rsplit(".", 1)[0] if path != "root" else None
+        layout = mm.get("layout") if isinstance(mm.get("layout"), dict) else {}
+        values = (
+            self.placements[parent].as_dict()
+            if parent
+            else {f: sections.LAYOUT.by_name[f].default for f in PLACEMENT_FIELDS}
+        )
+        for f in sections.NODE_LAYOUT.fields:
+            if f.mm in layout:
+                choices = {c: c for c in f.choices}
+                values[f.name] = _lookup(choices, layout[f.mm], "%s.layout.%s" % (path, f.mm))
+        self.placements[path] = Placement.of(values)
+        k = (mm.get("block") or {}).get("k blocks") if isinstance(mm.get("block"), dict) else None
+        number = isinstance(k, (int, float)) and not isinstance(k, bool)
+        self.k_blocks[path] = round(k) if number else self.k_blocks.get(parent, 1)
+
     def matmul_settings(self, mm: Dict[str, Any], path: str) -> Dict[str, Any]:
         if path == "root":
             return {}  # the root's anim/blocks/layout are the global sections
@@ -149,10 +177,12 @@ class _Importer:
         alg = _lookup(ALG_FROM_MM, (mm.get("anim") or {}).get("alg", "inherit"), path + ".anim.alg")
         if alg != "inherit":
             out["anim"] = alg
-        k_blocks = (mm.get("block") or {}).get("k blocks", 1)
-        if isinstance(k_blocks, (int, float)) and int(k_blocks) != 1:
-            out["blocks"] = {"k": int(k_blocks)}
-        layout = _section(sections.NODE_LAYOUT, mm.get("layout"))
+        if self.k_blocks[path] != 1:
+            out["blocks"] = {"k": self.k_blocks[path]}
+        # mm draws the layout it stores: write what differs from what the scheme derives
+        parent, side = path.rsplit(".", 1)
+        derived = child_placement(self.scheme, self.placements[parent], side == "left").as_dict()
+        layout = {k: v for k, v in self.placements[path].as_dict().items() if derived[k] != v}
         if layout:
             out["layout"] = layout
         colors = _section(sections.COLORS, mm.get("viz"))
@@ -162,19 +192,19 @@ class _Importer:
 
     def leaf(self, mm: Dict[str, Any], path: str) -> ex.Node:
         settings = self.leaf_settings(mm, path)
-        base = _identifier(str(mm.get("name") or "X"))
+        shown = str(mm.get("name") or "X").strip()
+        base = _identifier(shown)
         name = base
         n = 1
         # A name used twice is one matrix in mm-docs; mm keeps independent copies.
-        # Same settings: share.  Different settings: keep them apart.
+        # Same settings: share.  Different settings: keep them apart, under mm's name.
         while name in self.products or (name in self.leaves and self.leaves[name] != settings):
             n += 1
             name = "%s_%d" % (base, n)
         if name not in self.leaves:
             self.leaves[name] = settings
             self.taken.add(name)
-            if settings:
-                self.nodes[name] = settings
+            self.nodes[name] = dict(settings, label=shown) if name != shown else settings
         return ex.Name(name)
 
     def leaf_settings(self, mm: Dict[str, Any], path: str) -> Dict[str, Any]:

@@ -74,7 +74,7 @@ _PLACEMENT = [
         "polarity",
         "choice",
         "negative",
-        "which way the argument faces point",
+        "which way k runs, and which way child cubes turn",
         choices=("negative", "positive"),
         mm="polarity",
     ),

@@ -21,7 +21,7 @@ from .tree import TreeNode
 
 TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes")
 TOP_KEYS += tuple(sections.SECTIONS)
-LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors")
+LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors", "label")
 MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors")
 DATA_KEYS = ("path", "url", "key", "slice", "transpose", "format")
 
@@ -79,6 +79,7 @@ class NodeSpec:
     blocks: Optional[sc.Settings] = None
     layout: Optional[sc.Settings] = None
     colors: Optional[Dict[str, Any]] = None  # overrides of the figure's colors
+    label: Optional[str] = None  # inputs: the name shown, if not the matrix's own
 
     @property
     def effective_init(self) -> str:
@@ -96,16 +97,18 @@ class NodeSpec:
         out: Dict[str, Any] = {}
         if self.shape != (None, None):
             out["shape"] = list(self.shape)
-        for key in ("init", "min", "max", "dropout", "value", "expr", "anim"):
+        for key in ("init", "min", "max", "dropout", "value", "expr", "anim", "label"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.data is not None:
             out["data"] = _data_dict(self.data)
         if self.epilog is not None:
             out["epilog"] = ep.epilog_text(self.epilog)
+        # As given, defaults included: a product's own setting overrides what its parent
+        # passes down (spec.inherit), even where it equals the section's default.
         for key in ("blocks", "layout"):
-            if getattr(self, key) is not None and getattr(self, key).to_dict():
-                out[key] = getattr(self, key).to_dict()
+            if getattr(self, key) is not None and getattr(self, key).given_dict():
+                out[key] = getattr(self, key).given_dict()
         if self.colors:
             out["colors"] = dict(self.colors)
         return out

@@ -20,7 +20,7 @@ from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
-from . import sections
+from . import inherit, sections
 from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
 from .tree import Given, TreeNode, infer_shapes, lower
 
@@ -33,6 +33,7 @@ class Validator:
         self.allow_remote = allow_remote
         self.text = text
         self.warnings = []
+        self.node_blocks: Dict[str, YNode] = {}  # product name -> its `blocks:` mapping
 
     def build(self) -> Spec:
         top = self.root.value
@@ -59,6 +60,7 @@ class Validator:
         nodes, given = self._nodes(top.get("nodes"), tree)
         infer_shapes(tree, given, locate, self.limits)
         self._check_blocks(tree, settings["blocks"], nodes, top)
+        _show_labels(tree, nodes)
         return Spec(
             ast=ast,
             tree=tree,
@@ -190,6 +192,14 @@ class Validator:
             kw["data"] = self._data(s["data"], path + ".data")
         if "colors" in s:
             kw["colors"] = self._colors(s["colors"], path + ".colors")
+        if "label" in s:
+            kw["label"] = sc.check_value(
+                sc.Field("label", "str", None, "the name shown", hi=200),
+                s["label"],
+                path + ".label",
+            )
+            if not kw["label"].strip():
+                raise sc.type_error(s["label"], path + ".label", "a name", "e.g. label: x")
         spec = NodeSpec(name, "leaf", tuple(g.value if g else None for g in shape), **kw)
         self._check_init(spec, settings, path)
         if spec.data is not None:
@@ -260,6 +270,7 @@ class Validator:
             kw["anim"] = sections.NODE_ANIM.validate(s["anim"], path + ".anim").alg
         if "blocks" in s:
             kw["blocks"] = sections.BLOCKS.validate(s["blocks"], path + ".blocks")
+            self.node_blocks[name] = s["blocks"]
         if "layout" in s:
             kw["layout"] = sections.NODE_LAYOUT.validate(s["layout"], path + ".layout")
         if "colors" in s:
@@ -407,6 +418,41 @@ class Validator:
                         node.column if node is not None else None,
                         field=path + "." + axis,
                     )
+        self._check_inherited_blocks(tree, blocks, nodes)
+
+    def _check_inherited_blocks(
+        self, tree: TreeNode, blocks: sc.Settings, nodes: Dict[str, NodeSpec]
+    ) -> None:
+        """Below the root, a product's i and j blocks are its parent's (mm's rule)."""
+        resolved = inherit.resolve_blocks(tree, blocks, nodes)
+        for parent in tree.walk():
+            for t, side in ((parent.left, "left"), (parent.right, "right")):
+                matmul = t is not None and t.kind == "matmul" and t.label in nodes
+                own = nodes[t.label].blocks if matmul else None
+                for axis, value in zip("ij", resolved[t.path][:2] if own else ()):
+                    if axis not in own.given or own[axis] == value:
+                        continue
+                    yaml = self.node_blocks[t.label]
+                    node = yaml.value[axis] if yaml.is_map() else yaml
+                    from_axis = {"i": "ik", "j": "kj"}[axis][side == "right"]
+                    raise SpecError(
+                        "nodes.%s.blocks.%s = %d, but %s, the %s argument of %s, takes its %s "
+                        "blocks from %s's %s: %d"
+                        % (t.label, axis, own[axis], t.label, side, parent.label, axis,
+                           parent.label, from_axis, value),
+                        "leave %s out: below the root only k is a product's own" % axis,
+                        node.line,
+                        node.column,
+                        field="nodes.%s.blocks.%s" % (t.label, axis),
+                    )  # fmt: skip
+
+
+def _show_labels(tree: TreeNode, nodes: Dict[str, NodeSpec]) -> None:
+    """Show each matrix under its ``label`` (mm shows two different matrices by one name)."""
+    for t in tree.walk():
+        spec = nodes.get(t.matrix) if t.kind == "leaf" else None
+        if spec is not None and spec.label is not None:
+            t.label = spec.label + (".T" if t.transposed else "")
 
 
 def _content_origin(node: YNode) -> Tuple[Optional[int], Optional[int]]:
