@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -467,6 +468,17 @@ def test_partial_sums_follow_each_nodes_k_blocks():
     t = by_node(anim_of(dict(ATTN, nodes=nodes, anim="vmprod", blocks={"k": 3})))
     assert t["root"].partial_sums and t["root"].splits[2] == (0, 2, 4, 6)
     assert t["root.left"].splits[1] == (0, 2, 4, 6)  # the root's k is attn's j
+
+
+def test_split_k_partial_planes_carry_their_own_colour_range():
+    scene = build(parse_spec(dict(ATTN, anim="vmprod", blocks={"k": 3})))
+    t = by_node(scene.animation)
+    root = next(n for n in scene.nodes if n.path == "root")
+    left, right = root.left.values.astype(float), root.right.values.astype(float)
+    blocks = [np.abs(left[:, a:b] @ right[a:b, :]).max() for a, b in [(0, 2), (2, 4), (4, 6)]]
+    assert t["root"].partial_max == pytest.approx(max(blocks))
+    assert t["root.left"].partial_max == 0.0  # one k block: no partial planes
+    assert by_node(anim_of(dict(ATTN, anim="vvprod", blocks={"k": 3})))["root"].partial_max == 0.0
 
 
 # ---------------------------------------------------------------- looping, JSON

@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+import numpy as np
+
 from . import partition, schedule
 
 Splits = Tuple[Tuple[int, ...], Tuple[int, ...], Tuple[int, ...]]
@@ -66,7 +68,10 @@ class Track:
     splits: Splits  # block boundaries along i, j, k
     partial_sums: bool  # one partial-result plane per k block (split-k)
     epilog_at_end: bool  # partial sums raw; the epilog only on the last step
-    fused_with: Optional[str] = None  # the parent that runs alongside it (started before it ended)
+    fused_with: Optional[str] = None
+    # split-k: the largest finite |Σ over one k block|, the partial planes' colour range
+    # (like the products, they have their own scale: each is a fraction of the full sum)
+    partial_max: float = 0.0  # the parent that runs alongside it (started before it ended)
 
     @property
     def sizes(self) -> Tuple[int, ...]:
@@ -105,6 +110,7 @@ class Track:
             "partial_sums": self.partial_sums,
             "epilog_at_end": self.epilog_at_end,
             "fused_with": self.fused_with,
+            "partial_max": self.partial_max,
         }
 
 
@@ -162,6 +168,7 @@ def animation_from_dict(data: Dict[str, Any]) -> Animation:
             partial_sums=t["partial_sums"],
             epilog_at_end=t["epilog_at_end"],
             fused_with=t["fused_with"],
+            partial_max=t["partial_max"],
         )
         for t in data["tracks"]
     )
@@ -213,6 +220,7 @@ def _track(node: Any, alg: str, blocks: Tuple[int, int, int]) -> Track:
     steps = 1
     for axis in sweep:
         steps *= block_size(splits[AXES[axis]])
+    partial_sums = alg not in ACCUMULATING and len(splits[2]) > 2
     return Track(
         node=node.path,
         alg=alg,
@@ -222,9 +230,24 @@ def _track(node: Any, alg: str, blocks: Tuple[int, int, int]) -> Track:
         shows=shows,
         reveals=reveals,
         splits=splits,
-        partial_sums=alg not in ACCUMULATING and len(splits[2]) > 2,
+        partial_sums=partial_sums,
         epilog_at_end=alg in ACCUMULATING and node.epilog not in (None, "", "none"),
+        partial_max=_partial_max(node, splits[2]) if partial_sums else 0.0,
     )
+
+
+def _partial_max(node: Any, k_splits: Tuple[int, ...]) -> float:
+    """The largest finite |L[:, a:b] @ R[a:b, :]| over the k blocks [a, b) (0 if none)."""
+    left = node.left.values.astype(np.float64)
+    right = node.right.values.astype(np.float64)
+    best = 0.0
+    with np.errstate(all="ignore"):  # inf - inf in a block is NaN, and left out
+        for a, b in zip(k_splits, k_splits[1:]):
+            block = np.abs(left[:, a:b] @ right[a:b, :])
+            block = block[np.isfinite(block)]
+            if block.size:
+                best = max(best, float(block.max()))
+    return best
 
 
 def _inherits(spec: Any, t: Any) -> bool:
