@@ -68,10 +68,10 @@ class Track:
     splits: Splits  # block boundaries along i, j, k
     partial_sums: bool  # one partial-result plane per k block (split-k)
     epilog_at_end: bool  # partial sums raw; the epilog only on the last step
-    fused_with: Optional[str] = None
+    fused_with: Optional[str] = None  # the parent that runs alongside it (started before it ended)
     # split-k: the largest finite |Σ over one k block|, the partial planes' colour range
     # (like the products, they have their own scale: each is a fraction of the full sum)
-    partial_max: float = 0.0  # the parent that runs alongside it (started before it ended)
+    partial_max: float = 0.0
 
     @property
     def sizes(self) -> Tuple[int, ...]:

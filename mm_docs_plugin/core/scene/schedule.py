@@ -34,9 +34,10 @@ The still branches (`whole_arguments`): with ``fuse``, mm animates a matmul's
 arguments before it even when its sweep reads one of them whole (the right
 argument of ``vmprod``, the left of ``mvprod``), so a chain that should carry one
 row from input to output (the attention head's ``input @ wQ``, ``attn``,
-``attn @ V``, ``out``) first plays ``K_t`` and ``V`` to the end.  Here such an argument appears complete, as if it had
-``anim: none``, unless it sets its own algorithm; mm's attngpt2 explorer sets
-those arguments to ``none`` by hand for the same run.
+``attn @ V``, ``out``) first plays ``K_t`` and ``V`` to the end.  Here such an
+argument appears complete, as if it had ``anim: none``, unless it sets its own
+algorithm; mm's attngpt2 explorer sets those arguments to ``none`` by hand for
+the same run.
 """
 
 from __future__ import annotations

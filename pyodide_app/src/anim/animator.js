@@ -175,13 +175,13 @@ export class Animator {
     // result face draws its partial sums in the face's place (the face shows nothing until
     // the sweep ends: animstate `face`), every other block in the gap on the result's side.
     const result = this.graph.views[cube.result];
-    const along = v3(result.data.origin).sub(v3(cube.origin)).dot(axes[2]);
-    const nearest = t.nearest;
+    const along = v3(result.data.origin).sub(v3(cube.origin)).dot(axes[2]); // the face, in cells along k
     for (const bi of blocks[0]) {
       for (const bj of blocks[1]) {
         for (const bk of blocks[2]) {
-          const kStart = bk.start + cube.gap * bk.index;
-          const fixedAt = bk.index === nearest ? along - kStart : along < 0 ? -cube.gap / 2 : bk.size + cube.gap / 2;
+          const onFace = bk.index === t.nearest;
+          const gapSide = along < 0 ? -cube.gap / 2 : bk.size + cube.gap / 2;
+          const fixedAt = onFace ? along - (bk.start + cube.gap * bk.index) : gapSide;
           const uniforms = Object.assign({}, args, this.fixedUniforms(), t.partialColors, {
             uCubeAxes: { value: basis },
             uOrigin: { value: corner(bi, bj, bk) },
@@ -200,7 +200,7 @@ export class Animator {
             uRevealMod: result.uniforms.uRevealMod,
           });
           const mesh = this.addQuad({ PARTIAL: "" }, uniforms, `${track.node} partial sums, k block ${bk.index}`);
-          if (bk.index === nearest) {
+          if (onFace) {
             // In the face's plane: drawn over its guides, not fighting them for depth.
             Object.assign(mesh.material, { polygonOffset: true, polygonOffsetFactor: -1, polygonOffsetUnits: -4 });
           }
