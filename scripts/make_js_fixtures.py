@@ -60,6 +60,11 @@ SCENES = {
     # axpy: two swept axes (j, k) with k blocks
     "axpy_blocks": "expr: out = A @ B\nanim: {alg: axpy}\nblocks: {k: 3}\n"
     "nodes:\n  A: {shape: [5, 7]}\n  B: {shape: [7, 4]}\n",
+    # async: the root is held back by CD (it sets its own algorithm), then follows AB
+    # six rows behind (sync would wait for AB); the head's K_t-like branch appears complete
+    "async": "expr: out = (AB = A @ B) @ (CD = C @ D) @ (W = E @ F)\n"
+    "anim: {alg: vmprod, fuse: async}\nnodes:\n  A: {shape: [12, 3]}\n  B: {shape: [3, 6]}\n"
+    "  C: {shape: [6, 2]}\n  D: {shape: [2, 4]}\n  E: {shape: [4, 3]}\n  CD: {anim: vmprod}\n",
     # mvprod fused along j with the right child
     "mv_chain": "expr: out = A @ (B @ C)\nanim: {alg: mvprod, fuse: sync}\n"
     "nodes:\n  A: {shape: [3, 4]}\n  B: {shape: [4, 5]}\n  C: {shape: [5, 6]}\n",

@@ -1,12 +1,14 @@
 """Screenshots of figures as a reader sees them, for looking and for before/after checks.
 
-    python scripts/screenshot.py OUT_DIR [--width 688] [--height 480] [SPEC.yaml ...]
+    python scripts/screenshot.py OUT_DIR [--width 688] [--height 480] [--step N ...] [SPEC.yaml ...]
 
 Writes a demo page (scripts/demo_site.py) with one figure per spec (the demo gallery
 when none is given), opens it in Debian's headless Chromium at Material's content width
 (688 px by default) with reduced motion (no autoplay), waits until every figure is
-ready and saves ``OUT_DIR/figN.png`` (the figure element) for each.  Every request
-outside 127.0.0.1 is blocked.
+ready and saves ``OUT_DIR/figN.png`` (the figure element) for each; with ``--step``,
+``OUT_DIR/figN-stepS.png`` for each animation step S instead (``fig.seek(S)``: planes,
+partial sums and reveals as the player shows them).  Every request outside 127.0.0.1
+is blocked.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def screenshots(out: Path, specs, width: int, height: int) -> list:
+def screenshots(out: Path, specs, width: int, height: int, steps=()) -> list:
     from playwright.sync_api import sync_playwright
 
     site = out / "site"
@@ -66,9 +68,12 @@ def screenshots(out: Path, specs, width: int, height: int) -> list:
                     "f => ['ready', 'error'].includes(f.dataset.mmState)", arg=fig, timeout=60_000
                 )
                 page.wait_for_timeout(300)
-                path = out / ("fig%d.png" % n)
-                fig.screenshot(path=str(path))
-                saved.append(path)
+                for step in steps or [None]:
+                    name = "fig%d.png" % n if step is None else "fig%d-step%d.png" % (n, step)
+                    if step is not None:
+                        page.evaluate("([f, s]) => mmViewer.figure(f).seek(s)", [fig, step])
+                    fig.screenshot(path=str(out / name))
+                    saved.append(out / name)
             browser.close()
     finally:
         server.shutdown()
@@ -81,10 +86,11 @@ def main() -> None:
     ap.add_argument("specs", nargs="*", type=Path)
     ap.add_argument("--width", type=int, default=688)
     ap.add_argument("--height", type=int, default=480)
+    ap.add_argument("--step", type=int, action="append", default=[], help="animation step to show")
     args = ap.parse_args()
     texts = [p.read_text("utf-8") for p in args.specs] or GALLERY
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in screenshots(args.out, texts, args.width, args.height):
+    for path in screenshots(args.out, texts, args.width, args.height, args.step):
         print(path)
 
 

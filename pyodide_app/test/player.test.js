@@ -32,6 +32,17 @@ test("the fixtures cover fused chains, parallel subtrees and multi-axis sweeps",
   assert.equal(byScene.still.animation.total_steps, 0);
 });
 
+test("async: a parent joins a child already under way and follows it at a distance", () => {
+  const { animation } = byScene.async;
+  const track = (node) => animation.tracks.find((t) => t.node === node);
+  const [child, parent] = [track("root.left.left"), track("root.left")];
+  assert.equal(child.fused_with, "root.left");
+  assert.ok(parent.start > child.start, "the parent starts later");
+  const at = animationAt(animation, parent.start + 2);
+  assert.equal(at["root.left.left"].i - at["root.left"].i, parent.start - child.start);
+  assert.equal(track("root.right"), undefined, "the argument read whole has no track");
+});
+
 for (const { scene, animation, at } of FIXTURES) {
   test(`animationAt equals Python's Animation.at at every step: ${scene}`, () => {
     for (const [step, want] of at) {

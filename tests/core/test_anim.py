@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -176,11 +177,9 @@ ABCD = {
 }
 
 
-@pytest.mark.parametrize("fuse", ["none", "sync"])
-def test_unfused_schedule_runs_children_in_parallel_then_the_parent(fuse):
+def test_unfused_schedule_runs_children_in_parallel_then_the_parent():
     # vmprod: A @ B takes 3 rows, C @ D 5 rows; the root waits for the longer one.
-    # (With fuse, the root's right child is animated, so nothing joins.)
-    a = anim_of(dict(ABCD, anim={"alg": "vmprod", "fuse": fuse}))
+    a = anim_of(dict(ABCD, anim="vmprod"))
     assert starts(a) == {"root.left": (0, 3), "root.right": (0, 5), "root": (5, 3)}
     assert a.total_steps == 8
     assert a.at(2) == {"root.left": {"i": 2}, "root.right": {"i": 2}}
@@ -190,6 +189,45 @@ def test_unfused_schedule_runs_children_in_parallel_then_the_parent(fuse):
     a = anim_of(dict(ABCD, anim="vvprod"))
     assert starts(a) == {"root.left": (0, 4), "root.right": (0, 6), "root": (6, 5)}
     assert a.total_steps == 11
+
+
+@pytest.mark.parametrize("fuse", ["sync", "async"])
+def test_fused_sweeps_show_the_argument_they_read_whole_complete(fuse):
+    # vmprod reads its right argument whole: C @ D appears complete (no track), and
+    # the root steps with A @ B from the start.
+    a = anim_of(dict(ABCD, anim={"alg": "vmprod", "fuse": fuse}))
+    assert starts(a) == {"root.left": (0, 3), "root": (0, 3)}
+    assert by_node(a)["root.left"].fused_with == "root"
+    # an argument that sets its own algorithm plays, as in mm; the root waits for it
+    nodes = dict(ABCD["nodes"], **{"C @ D": {"anim": "vmprod"}})
+    a = anim_of(dict(ABCD, nodes=nodes, anim={"alg": "vmprod", "fuse": fuse}))
+    assert starts(a) == {"root.left": (0, 3), "root.right": (0, 5), "root": (5, 3)}
+    # mvprod reads its left argument whole, with its whole subtree
+    a = anim_of(
+        {
+            "expr": "out = (L = (S = A @ B) @ C) @ (R = D @ E)",
+            "nodes": {"A": {"shape": [2, 3]}, "C": {"shape": [4, 5]}, "S": {"anim": "vmprod"}},
+            "anim": {"alg": "mvprod", "fuse": fuse},
+        }
+    )
+    assert starts(a) == {"root.right": (0, 32), "root": (0, 32)}
+    # without fusion every product plays
+    a = anim_of(dict(ABCD, anim="vmprod"))
+    assert len(a.tracks) == 3
+
+
+def test_an_inherited_algorithm_below_a_set_one_is_read_whole_too():
+    # P sets vmprod; its right argument R inherits it from P and is read whole by P.
+    spec = {
+        "expr": "out = (P = A @ (R = B @ C)) @ D",
+        "nodes": {"A": {"shape": [3, 4]}, "B": {"shape": [4, 5]}, "P": {"anim": "vmprod"}},
+        "anim": {"alg": "vvprod", "fuse": "sync"},
+    }
+    assert [t.node for t in anim_of(spec).tracks] == ["root.left", "root"]
+    spec["nodes"]["R"] = {"anim": "inherit"}  # inherit, said out loud, is still inheriting
+    assert [t.node for t in anim_of(spec).tracks] == ["root.left", "root"]
+    spec["nodes"]["R"] = {"anim": "mvprod"}
+    assert [t.node for t in anim_of(spec).tracks] == ["root.left.right", "root.left", "root"]
 
 
 LEFT = {
@@ -248,15 +286,26 @@ def test_fusion_b_mvprod_down_the_right_spine():
     a = anim_of(dict(RIGHT, nodes=nodes, anim={"alg": "mvprod", "fuse": "sync"}))
     assert starts(a) == {"root.right.right": (0, 5), "root.right": (5, 6), "root": (5, 6)}
     assert a.total_steps == 11
-    # an animated left child blocks rule (b)
-    a = anim_of(
-        {
-            "expr": "out = (L = A @ B) @ (R = C @ D)",
-            "nodes": {"A": {"shape": [2, 3]}, "C": {"shape": [4, 5]}},
-            "anim": {"alg": "mvprod", "fuse": "sync"},
-        }
-    )
+
+
+TWO = {  # the root's arguments run side by side; L sets its own algorithm
+    "expr": "out = (L = A @ B) @ (R = C @ D)",
+    "nodes": {"A": {"shape": [2, 3]}, "C": {"shape": [4, 5]}, "L": {"anim": "mvprod"}},
+}
+
+
+def test_sync_waits_for_an_argument_that_ran_ahead_async_follows_it():
+    # L (4 columns) holds the mvprod root back (rule b needs no left argument running);
+    # meanwhile R (32 columns) runs ahead.  sync: the root cannot join R any more and
+    # waits for it to end; async: it joins R at once and follows 4 columns behind.
+    a = anim_of(dict(TWO, anim={"alg": "mvprod", "fuse": "sync"}))
     assert starts(a) == {"root.left": (0, 4), "root.right": (0, 32), "root": (32, 32)}
+    assert by_node(a)["root.right"].fused_with is None
+    a = anim_of(dict(TWO, anim={"alg": "mvprod", "fuse": "async"}))
+    assert starts(a) == {"root.left": (0, 4), "root.right": (0, 32), "root": (4, 32)}
+    assert by_node(a)["root.right"].fused_with == "root"
+    assert a.at(10) == {"root.right": {"j": 10}, "root": {"j": 6}}
+    assert a.total_steps == 36
 
 
 BINARY = {
@@ -295,16 +344,28 @@ def test_fusion_c_vvprod_joins_mvprod_left_and_vmprod_right():
     # k blocks on the root propagate; the group stays in lock-step
     a = anim_of(dict(BINARY, blocks={"k": 2}))
     assert set(starts(a).values()) == {(0, 3)}
-    # BC as vvprod cannot join L: L waits for it, and the rest of the group with L
-    a = anim_of(dict(BINARY, nodes=dict(BINARY["nodes"], BC={"anim": "vvprod"})))
+
+
+def test_fusion_c_sync_and_async_when_one_branch_is_held_back():
+    # BC as vvprod cannot join L, so L waits for it (4 steps); R's branch joins nothing
+    # above it yet and runs from step 0.  sync: the root needs L and R at its own index,
+    # so it waits for both to end; async: it joins L and R as soon as L starts.
+    nodes = dict(BINARY["nodes"], BC={"anim": "vvprod"})
+    a = anim_of(dict(BINARY, nodes=nodes))
     assert starts(a) == {
         "root.left.right": (0, 4),
         "root.left": (4, 5),
-        "root.right.left": (4, 5),
-        "root.right": (4, 5),
-        "root": (4, 5),
+        "root.right.left": (0, 5),
+        "root.right": (0, 5),
+        "root": (9, 5),
     }
     assert by_node(a)["root.left.right"].fused_with is None
+    assert by_node(a)["root.right.left"].fused_with == "root.right"
+    assert a.total_steps == 14
+    a = anim_of(dict(BINARY, nodes=nodes, anim={"alg": "vvprod", "fuse": "async"}))
+    assert starts(a)["root"] == (4, 5) and starts(a)["root.right"] == (0, 5)
+    assert by_node(a)["root.left"].fused_with == "root"
+    assert by_node(a)["root.right"].fused_with == "root"
     assert a.total_steps == 9
 
 
@@ -337,35 +398,47 @@ nodes:
   wQ: {shape: [5, 3]}
   wO: {shape: [3, 4]}
 %s
-anim: {alg: vmprod, fuse: sync}
+anim: {alg: vmprod, fuse: %s}
 """
 SPINE = ["root.left.left.left", "root.left.left", "root.left", "root"]
 
 
-def test_gpt2_head_moves_one_token_row_down_the_fused_left_spine():
-    # As in mm's attngpt2 example: K_t and V are still, the left spine animates.
-    a = anim_of(HEAD % "  K_t: {anim: none}\n  V: {anim: none}")
-    assert [t.node for t in a.tracks] == SPINE
-    assert set(starts(a).values()) == {(0, 6)} and a.total_steps == 6
-    assert [by_node(a)[p].fused_with for p in SPINE] == SPINE[1:] + [None]
-    assert a.at(2) == {p: {"i": 2} for p in SPINE}
-    assert a.fuse == "sync" and a.speed == 20 and a.hide_inputs is False and a.spin == 0.0
+@pytest.mark.parametrize("fuse", ["sync", "async"])
+def test_gpt2_head_moves_one_token_row_down_the_fused_left_spine(fuse):
+    # K_t and V are read whole by attn and attn @ V: they appear complete, and the
+    # left spine input @ wQ -> attn -> attn @ V -> out plays one row at a time,
+    # the run mm's attngpt2 explorer gets by setting K_t and V to none by hand.
+    natural = anim_of(HEAD % ("", fuse))
+    assert [t.node for t in natural.tracks] == SPINE
+    assert set(starts(natural).values()) == {(0, 6)} and natural.total_steps == 6
+    assert [by_node(natural)[p].fused_with for p in SPINE] == SPINE[1:] + [None]
+    assert natural.at(2) == {p: {"i": 2} for p in SPINE}
+    assert natural.fuse == fuse and natural.speed == 20 and natural.hide_inputs is False
+    by_hand = anim_of(HEAD % ("  K_t: {anim: none}\n  V: {anim: none}", fuse))
+    assert by_hand.tracks == natural.tracks
 
 
-def test_gpt2_head_with_animated_right_arguments_waits_for_them():
-    # K_t (3 rows) and V (6 rows) animate too: rule (a) needs a still right argument,
-    # so attn waits for Q and K_t, attn @ V for attn and V; out joins attn @ V.
-    a = anim_of(HEAD % "")
+def test_gpt2_head_with_animated_right_arguments_plays_them_first():
+    # K_t (3 rows) and V (6 rows) set their own algorithm: they play, as in mm.
+    # sync: attn waits for Q and K_t, then attn, attn @ V and out go together;
+    # async: attn joins Q as soon as K_t is done, attn @ V and out follow once V is.
+    own = "  K_t: {anim: vmprod}\n  V: {anim: vmprod}"
+    a = anim_of(HEAD % (own, "sync"))
     assert starts(a) == {
         "root.left.left.left": (0, 6),
         "root.left.left.right": (0, 3),
         "root.left.left": (6, 6),
         "root.left.right": (0, 6),
-        "root.left": (12, 6),
-        "root": (12, 6),
+        "root.left": (6, 6),
+        "root": (6, 6),
     }
-    assert by_node(a)["root.left"].fused_with == "root"
-    assert a.total_steps == 18
+    assert a.total_steps == 12
+    a = anim_of(HEAD % (own, "async"))
+    assert starts(a)["root.left.left"] == (3, 6)
+    assert starts(a)["root.left"] == starts(a)["root"] == (6, 6)
+    assert by_node(a)["root.left.left.left"].fused_with == "root.left.left"
+    assert by_node(a)["root.left.left"].fused_with == "root.left"
+    assert a.at(7)["root.left.left"] == {"i": 4} and a.at(7)["root.left"] == {"i": 1}
 
 
 # ---------------------------------------------------------------- epilogs
@@ -395,6 +468,17 @@ def test_partial_sums_follow_each_nodes_k_blocks():
     t = by_node(anim_of(dict(ATTN, nodes=nodes, anim="vmprod", blocks={"k": 3})))
     assert t["root"].partial_sums and t["root"].splits[2] == (0, 2, 4, 6)
     assert t["root.left"].splits[1] == (0, 2, 4, 6)  # the root's k is attn's j
+
+
+def test_split_k_partial_planes_carry_their_own_colour_range():
+    scene = build(parse_spec(dict(ATTN, anim="vmprod", blocks={"k": 3})))
+    t = by_node(scene.animation)
+    root = next(n for n in scene.nodes if n.path == "root")
+    left, right = root.left.values.astype(float), root.right.values.astype(float)
+    blocks = [np.abs(left[:, a:b] @ right[a:b, :]).max() for a, b in [(0, 2), (2, 4), (4, 6)]]
+    assert t["root"].partial_max == pytest.approx(max(blocks))
+    assert t["root.left"].partial_max == 0.0  # one k block: no partial planes
+    assert by_node(anim_of(dict(ATTN, anim="vvprod", blocks={"k": 3})))["root"].partial_max == 0.0
 
 
 # ---------------------------------------------------------------- looping, JSON
@@ -473,10 +557,76 @@ def specs(draw):
     }
 
 
-def _group_of(t: Track, tracks):
-    while t.fused_with is not None:
-        t = tracks[t.fused_with]
-    return t.node
+def _joined(d: Track, t: Track, tracks) -> bool:
+    """Whether ``d`` reaches ``t`` through ``fused_with`` links."""
+    while d.fused_with is not None:
+        d = tracks[d.fused_with]
+        if d is t:
+            return True
+    return False
+
+
+class MmLoop:
+    """mm's step loop (``initAnimation``/``bump``/``alg_join``), run tick by tick.
+
+    Each tick bumps the root; a bump decides whether the matmul steps (all animated
+    arguments done, or fused and joined) *before* bumping its arguments, so every
+    decision sees the state of the previous tick.  A track is done right after its
+    last index (mm spends one more tick clearing its planes; the program does not).
+    """
+
+    def __init__(self, root, algs, steps, fuse):
+        self.algs, self.steps, self.fuse = algs, steps, fuse
+        self.kids = {}
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            if n.path in algs:
+                self.kids[n.path] = [
+                    c.path if c is not None and c.path in algs else None for c in (n.left, n.right)
+                ]
+                stack.extend(c for c in (n.left, n.right) if c is not None)
+        self.cur = {p: -1 for p in algs}
+        self.done = {p: False for p in algs}
+        self.ticks = {p: [] for p in algs}  # the ticks at which each track steps
+
+    def join(self, p):
+        sides = []
+        for c in self.kids[p]:
+            if c is None or self.done[c]:
+                sides.append("none")
+            elif self.steps[c] != self.steps[p]:
+                sides.append("mixed")
+            elif self.fuse == "async" or self.cur[c] == self.cur[p]:
+                sides.append(self.join(c))
+            else:
+                sides.append("mixed")
+        left, right, alg = sides[0], sides[1], self.algs[p]
+        if alg == "vmprod" and left in ("none", "vmprod") and right == "none":
+            return alg
+        if alg == "mvprod" and left == "none" and right in ("none", "mvprod"):
+            return alg
+        if alg == "vvprod" and left in ("none", "mvprod") and right in ("none", "vmprod"):
+            return alg
+        return alg if left == right == "none" else "mixed"
+
+    def bump(self, p, tick):
+        kids = [c for c in self.kids[p] if c is not None]
+        go = all(self.done[c] for c in kids) or (self.fuse != "none" and self.join(p) != "mixed")
+        for c in kids:
+            if not self.done[c]:
+                self.bump(c, tick)
+        if go:
+            self.cur[p] += 1
+            self.ticks[p].append(tick)
+            self.done[p] = self.cur[p] == self.steps[p] - 1
+
+    def run(self, root):
+        tick = 0
+        while not self.done[root]:
+            self.bump(root, tick)
+            tick += 1
+        return self.ticks
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -486,6 +636,7 @@ def test_tracks_cover_their_sweep_once_and_respect_dependencies(spec):
     a = build_animation(scene)
     tracks = by_node(a)
     blocks = pt.resolve_blocks(scene.spec)
+    fuse = spec["anim"]["fuse"]
     for node in scene.nodes:
         t = tracks.get(node.path)
         if t is None:
@@ -496,18 +647,63 @@ def test_tracks_cover_their_sweep_once_and_respect_dependencies(spec):
         seq = sequence(t)
         assert len(set(seq)) == len(seq) == t.steps
         assert set(seq) == set(itertools.product(*(range(n) for n in t.sizes)))
-        # every animated descendant is either in t's fused group (same start) or done first
+        # every animated descendant is done first, or joined by t (sync: from its start)
         for d in scene.nodes:
             if d.path.startswith(node.path + ".") and d.path in tracks:
                 dt = tracks[d.path]
-                if _group_of(dt, tracks) == _group_of(t, tracks):
-                    assert (dt.start, dt.steps) == (t.start, t.steps)
-                else:
-                    assert t.start >= dt.start + dt.steps
+                if t.start < dt.finish:
+                    assert fuse != "none" and _joined(dt, t, tracks)
+                    assert t.start == dt.start if fuse == "sync" else t.start >= dt.start
         if t.fused_with is not None:
             assert t.fused_with == node.path.rsplit(".", 1)[0]
     assert a.total_steps == max([t.start + t.steps for t in a.tracks], default=0)
-    if spec["anim"]["fuse"] == "none":
+    if fuse == "none":
         assert all(t.fused_with is None for t in a.tracks)
     for s in range(0, a.total_steps, 3):
         assert set(a.at(s)) == {t.node for t in a.tracks if t.start <= s < t.start + t.steps}
+
+
+# The algorithm a parent joins on each side (mm's alg_join), and the fusing ones.
+JOINS = {"vmprod": ("vmprod", None), "mvprod": (None, "mvprod"), "vvprod": ("mvprod", "vmprod")}
+FUSING = sorted(JOINS)
+
+
+@st.composite
+def fused_specs(draw):
+    """Products that mostly join their parent, some that hold it back, all set explicitly
+    (nothing is read whole and stilled), and uneven sizes, so that branches run ahead."""
+    n = draw(st.integers(3, 6))
+    dims = draw(st.lists(st.integers(1, 5), min_size=n + 1, max_size=n + 1))
+    nodes = {"M%d" % i: {"shape": [dims[i], dims[i + 1]]} for i in range(n)}
+
+    def tree(lo, hi, alg):
+        """``alg @ alg`` over leaves lo..hi-1; the products below get their own."""
+        mid = draw(st.integers(lo + 1, hi - 1))
+        kids = []
+        for side, (a, b) in enumerate(((lo, mid), (mid, hi))):
+            if b - a == 1:
+                kids.append("M%d" % a)
+                continue
+            joins = JOINS[alg][side]
+            kid = joins if joins and draw(st.integers(0, 2)) else draw(st.sampled_from(FUSING))
+            name = "P%d" % len(nodes)
+            nodes[name] = {"anim": kid}
+            kids.append("(%s = %s)" % (name, tree(a, b, kid)))
+        return "%s @ %s" % tuple(kids)
+
+    root = draw(st.sampled_from(FUSING))
+    expr = tree(0, n, root)
+    fuse = draw(st.sampled_from(["sync", "async"]))
+    return {"expr": "out = " + expr, "nodes": nodes, "anim": {"alg": root, "fuse": fuse}}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fused_specs())
+def test_the_schedule_is_mms_own_step_loop(spec):
+    scene = build(parse_spec(spec))
+    tracks = by_node(build_animation(scene))
+    algs = {p: t.alg for p, t in tracks.items()}
+    loop = MmLoop(scene.root, algs, {p: t.steps for p, t in tracks.items()}, spec["anim"]["fuse"])
+    # every track steps on every tick from its start to its end, as the program says
+    want = {p: list(range(t.start, t.finish)) for p, t in tracks.items()}
+    assert loop.run("root") == want

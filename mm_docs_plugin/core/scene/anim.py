@@ -14,19 +14,10 @@ index is >= that block's size (sizes come from ``Track.splits``).
 
 Schedule.  Compound expressions animate leaves first, towards the root, and
 independent subtrees run in parallel: a matmul starts when all its animated
-arguments have finished.  With ``anim.fuse`` (mm's ``alg_join``) a parent runs
-in lock-step with children whose planes line up:
-
-- ``vmprod`` parent, left child ``vmprod`` (or still), right child still: fused
-  along i with the left child (left-associative chains move one row at a time);
-- ``mvprod`` parent, left child still, right child ``mvprod`` (or still): fused
-  along j with the right child;
-- ``vvprod`` parent, left child ``mvprod`` (or still), right child ``vmprod``
-  (or still): fused with the animated ones (parent k = left j = right i).
-
-Fusion is transitive; every member of a fused group starts when the last of
-the group's other (unfused) arguments finishes.  ``sync`` and ``async`` give the
-same static schedule; ``fuse`` is recorded so a viewer may treat them apart.
+arguments have finished, unless ``anim.fuse`` lets it run alongside arguments
+whose planes line up with its own (``sync``: from the same step; ``async``: also
+behind one already under way).  `schedule` holds mm's rules, and the arguments a
+fused sweep reads whole, which appear complete instead of playing first.
 
 Epilogs.  Row, column and element reveals show complete sums, so their final
 values (epilog applied) are right at once.  vvprod and axpy accumulate partial
@@ -39,7 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import partition
+import numpy as np
+
+from . import partition, schedule
 
 Splits = Tuple[Tuple[int, ...], Tuple[int, ...], Tuple[int, ...]]
 
@@ -75,7 +68,10 @@ class Track:
     splits: Splits  # block boundaries along i, j, k
     partial_sums: bool  # one partial-result plane per k block (split-k)
     epilog_at_end: bool  # partial sums raw; the epilog only on the last step
-    fused_with: Optional[str] = None  # the parent it runs in lock-step with
+    fused_with: Optional[str] = None  # the parent that runs alongside it (started before it ended)
+    # split-k: the largest finite |Σ over one k block|, the partial planes' colour range
+    # (like the products, they have their own scale: each is a fraction of the full sum)
+    partial_max: float = 0.0
 
     @property
     def sizes(self) -> Tuple[int, ...]:
@@ -114,6 +110,7 @@ class Track:
             "partial_sums": self.partial_sums,
             "epilog_at_end": self.epilog_at_end,
             "fused_with": self.fused_with,
+            "partial_max": self.partial_max,
         }
 
 
@@ -171,6 +168,7 @@ def animation_from_dict(data: Dict[str, Any]) -> Animation:
             partial_sums=t["partial_sums"],
             epilog_at_end=t["epilog_at_end"],
             fused_with=t["fused_with"],
+            partial_max=t["partial_max"],
         )
         for t in data["tracks"]
     )
@@ -182,6 +180,10 @@ def build_animation(scene: Any) -> Animation:
     """The animation program of a built `Scene` (`evaluate.Scene`)."""
     spec = scene.spec
     algs = partition.resolve_algs(spec)
+    if spec.anim.fuse != "none":
+        inherits = {t.path: _inherits(spec, t) for t in spec.tree.walk() if t.kind == "matmul"}
+        for path in schedule.whole_arguments(scene.root, algs, inherits):
+            algs[path] = "none"
     blocks = partition.resolve_blocks(spec)
     order = _post_order(scene.root)
     tracks: Dict[str, Track] = {}
@@ -190,34 +192,17 @@ def build_animation(scene: Any) -> Animation:
         if alg != "none":
             tracks[node.path] = _track(node, alg, blocks[node.path])
 
-    fused: Dict[str, str] = {}  # child path -> the parent it is fused with
-    if spec.anim.fuse != "none":
-        for node in order:
-            if node.path in tracks:
-                for child in _fused_children(node, tracks):
-                    fused[child.path] = node.path
-
-    done: Dict[str, int] = {}  # finish of every track in the subtree (group tops, stills)
-    for node in order:
-        kids = [c for c in (node.left, node.right) if c is not None]
-        if node.path not in tracks:
-            done[node.path] = max([done[c.path] for c in kids], default=0)
-        elif node.path not in fused:  # the top of a (possibly one-node) group
-            members = _group(node, fused)
-            start = max(
-                [
-                    done[c.path]
-                    for m in members
-                    for c in (m.left, m.right)
-                    if fused.get(c.path) != m.path
-                ],
-                default=0,
-            )
-            for m in members:
-                tracks[m.path] = replace(tracks[m.path], start=start, fused_with=fused.get(m.path))
-            done[node.path] = tracks[node.path].finish
-
-    ordered = tuple(tracks[n.path] for n in order if n.path in tracks)
+    when = schedule.schedule(
+        order,
+        {p: t.alg for p, t in tracks.items()},
+        {p: t.steps for p, t in tracks.items()},
+        spec.anim.fuse,
+    )
+    ordered = tuple(
+        replace(tracks[n.path], start=when[n.path][0], fused_with=when[n.path][1])
+        for n in order
+        if n.path in tracks
+    )
     return Animation(
         tracks=ordered,
         total_steps=max([t.finish for t in ordered], default=0),
@@ -235,6 +220,7 @@ def _track(node: Any, alg: str, blocks: Tuple[int, int, int]) -> Track:
     steps = 1
     for axis in sweep:
         steps *= block_size(splits[AXES[axis]])
+    partial_sums = alg not in ACCUMULATING and len(splits[2]) > 2
     return Track(
         node=node.path,
         alg=alg,
@@ -244,39 +230,30 @@ def _track(node: Any, alg: str, blocks: Tuple[int, int, int]) -> Track:
         shows=shows,
         reveals=reveals,
         splits=splits,
-        partial_sums=alg not in ACCUMULATING and len(splits[2]) > 2,
+        partial_sums=partial_sums,
         epilog_at_end=alg in ACCUMULATING and node.epilog not in (None, "", "none"),
+        partial_max=_partial_max(node, splits[2]) if partial_sums else 0.0,
     )
 
 
-def _fused_children(node: Any, tracks: Dict[str, Track]) -> List[Any]:
-    """The animated children a parent runs in lock-step with (mm's alg_join)."""
-    alg = tracks[node.path].alg
-    la = tracks[node.left.path].alg if node.left.path in tracks else None
-    ra = tracks[node.right.path].alg if node.right.path in tracks else None
-    if alg == "vmprod" and la in (None, "vmprod") and ra is None:
-        pick = [node.left]
-    elif alg == "mvprod" and la is None and ra in (None, "mvprod"):
-        pick = [node.right]
-    elif alg == "vvprod" and la in (None, "mvprod") and ra in (None, "vmprod"):
-        pick = [node.left, node.right]
-    else:
-        return []
-    pick = [c for c in pick if c.path in tracks]
-    steps = tracks[node.path].steps
-    if any(tracks[c.path].steps != steps for c in pick):
-        return []  # planes do not line up step for step: no fusion
-    return pick
+def _partial_max(node: Any, k_splits: Tuple[int, ...]) -> float:
+    """The largest finite |L[:, a:b] @ R[a:b, :]| over the k blocks [a, b) (0 if none)."""
+    left = node.left.values.astype(np.float64)
+    right = node.right.values.astype(np.float64)
+    best = 0.0
+    with np.errstate(all="ignore"):  # inf - inf in a block is NaN, and left out
+        for a, b in zip(k_splits, k_splits[1:]):
+            block = np.abs(left[:, a:b] @ right[a:b, :])
+            block = block[np.isfinite(block)]
+            if block.size:
+                best = max(best, float(block.max()))
+    return best
 
 
-def _group(top: Any, fused: Dict[str, str]) -> List[Any]:
-    """``top`` and every node fused with it, transitively."""
-    members, stack = [], [top]
-    while stack:
-        m = stack.pop()
-        members.append(m)
-        stack.extend(c for c in (m.left, m.right) if c is not None and fused.get(c.path) == m.path)
-    return members
+def _inherits(spec: Any, t: Any) -> bool:
+    """Whether a matmul takes its algorithm from above (no ``anim`` of its own, or ``inherit``)."""
+    settings = spec.nodes.get(t.label)
+    return settings is None or settings.anim in (None, "", "inherit")
 
 
 def _post_order(root: Any) -> List[Any]:

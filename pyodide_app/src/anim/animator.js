@@ -5,8 +5,10 @@
 //     (a plane or vector of products L[i,k]·R[k,j]); plane.vert places it at the
 //     track's current index, matrix.frag (PRODUCT) reads L and R from the argument
 //     textures and draws each product like a matrix element;
-//   - with split-k (`partial_sums`), one partial-result plane per k block, in the gap
-//     in front of the block (matrix.frag PARTIAL: Σ over that block, raw);
+//   - with split-k (`partial_sums`), one partial-result plane per k block (matrix.frag
+//     PARTIAL: Σ over that block, raw): the block next to the result face draws its
+//     plane in the face's place while the sweep runs, the others in the gap on the
+//     result's side of their block, as mm does;
 //   - for vvprod/axpy, the result face's quads compiled with ACCUM: the running
 //     partial sum is computed in the shader (raw while `epilog_at_end`; the last step
 //     shows the stored, epilog-applied values).
@@ -14,8 +16,9 @@
 // element): each track's uLocal/uOn, and per view uReveal (result), uHighlight
 // (arguments in use), uDim (argument dimming, hide_inputs), uAccum.
 //
-// The products are coloured over their own range (productrange.js); partial sums
-// (partial planes, ACCUM) use the result node's range, like the face.
+// The products are coloured over their own range (productrange.js), the split-k
+// partial planes over theirs (Python's `partial_max`); the running sums of ACCUM use
+// the result node's range, like the face they are drawn on.
 //
 // Reveals are inclusive (mm §4.4): at step i of vmprod the result rows 0..i are shown,
 // so the last step shows the complete result, and in a fused chain the row a child
@@ -26,7 +29,8 @@
 import * as THREE from "three";
 import { Player } from "./player.js";
 import { maxAlongK, productMax } from "./productrange.js";
-import { BIG, NO_RECT, accumulates, quadLayout, trackBlockSizes, trackUniforms } from "./animstate.js";
+import { BIG, NO_RECT, accumulates, faceBlock, quadLayout, trackBlockSizes, trackUniforms } from "./animstate.js";
+import { cellShown } from "./cellstate.js";
 import { Playbar } from "./playbar.js";
 import { valueTexture } from "../gl/textures.js";
 import { stepUniforms, v3 } from "../figure/scenegraph.js";
@@ -71,9 +75,12 @@ export class Animator {
         sizes,
         layout: quadLayout(track),
         resultPath: graph.header.matrices[cube.result].node,
+        nearest: faceBlock(cube, graph.header.matrices[cube.result].origin), // split-k: the face's block
         uLocal: { value: [0, 0, 0] },
         uOn: { value: 0 },
+        uReveal: { value: new THREE.Vector4() }, // the partial-sum planes' (animstate `reveal`)
         colors: colorUniforms(),
+        partialColors: colorUniforms(), // split-k planes: the result's hues, their own range
         accum: accumulates(track)
           ? { uAccum: { value: new THREE.Vector4() }, uKInfo: { value: [cube.size[2], sizes[2], sizes[1]] } }
           : null,
@@ -164,14 +171,18 @@ export class Animator {
       }
     }
     if (!track.partial_sums) return;
-    // One partial-result plane per k block, in the gap on the result's side of the block.
+    // One partial-result plane per k block (mm's getAnimResultMats): the block next to the
+    // result face draws its partial sums in the face's place (the face shows nothing until
+    // the sweep ends: animstate `face`), every other block in the gap on the result's side.
     const result = this.graph.views[cube.result];
-    const towardResult = v3(result.data.origin).sub(v3(cube.origin)).dot(axes[2]) < 0;
-    const nodeU = this.graph.uniformsFor(t.resultPath);
+    const along = v3(result.data.origin).sub(v3(cube.origin)).dot(axes[2]); // the face, in cells along k
     for (const bi of blocks[0]) {
       for (const bj of blocks[1]) {
         for (const bk of blocks[2]) {
-          const uniforms = Object.assign({}, args, this.fixedUniforms(), nodeU, {
+          const onFace = bk.index === t.nearest;
+          const gapSide = along < 0 ? -cube.gap / 2 : bk.size + cube.gap / 2;
+          const fixedAt = onFace ? along - (bk.start + cube.gap * bk.index) : gapSide;
+          const uniforms = Object.assign({}, args, this.fixedUniforms(), t.partialColors, {
             uCubeAxes: { value: basis },
             uOrigin: { value: corner(bi, bj, bk) },
             uBlockCells: { value: [bi.size, bj.size, bk.size] },
@@ -180,15 +191,19 @@ export class Animator {
             uLocal: t.uLocal,
             uCheck: { value: [0, 0, 0] },
             uOn: t.uOn,
-            uFixedAt: { value: towardResult ? -cube.gap / 2 : bk.size + cube.gap / 2 },
+            uFixedAt: { value: fixedAt },
             uStart: { value: [bi.start, bj.start, bk.start] },
             uKCount: { value: bk.size },
             uBlockStart: { value: [bi.start, bj.start] },
             uBlockSize: { value: new THREE.Vector2(bi.size, bj.size) },
-            uReveal: result.uniforms.uReveal, // revealed like the result face
+            uReveal: t.uReveal, // what the sweep has computed
             uRevealMod: result.uniforms.uRevealMod,
           });
-          this.addQuad({ PARTIAL: "" }, uniforms, `${track.node} partial sums`);
+          const mesh = this.addQuad({ PARTIAL: "" }, uniforms, `${track.node} partial sums, k block ${bk.index}`);
+          if (onFace) {
+            // In the face's plane: drawn over its guides, not fighting them for depth.
+            Object.assign(mesh.material, { polygonOffset: true, polygonOffsetFactor: -1, polygonOffsetUnits: -4 });
+          }
         }
       }
     }
@@ -277,10 +292,15 @@ export class Animator {
     return out;
   }
 
-  /** Colours of the products: the result node's hues, sizes and lights, their own range. */
+  /**
+   * Colours of the products and partial sums: the result node's hues, sizes and lights,
+   * their own ranges (products: productrange.js; partial sums: the track's `partial_max`).
+   */
   applyColors() {
     for (const t of this.tracks) {
-      setColorUniforms(t.colors, this.fig.style.colorsFor(t.resultPath), 0, t.productMax);
+      const colors = this.fig.style.colorsFor(t.resultPath);
+      setColorUniforms(t.colors, colors, 0, t.productMax);
+      setColorUniforms(t.partialColors, colors, 0, Number(t.track.partial_max) || 0);
     }
   }
 
@@ -317,7 +337,8 @@ export class Animator {
       local[0] = u.local[0];
       local[1] = u.local[1];
       local[2] = u.local[2];
-      views[t.cube.result].uniforms.uReveal.value.fromArray(u.reveal);
+      views[t.cube.result].uniforms.uReveal.value.fromArray(u.face);
+      t.uReveal.value.fromArray(u.reveal);
       if (t.accum) t.accum.uAccum.value.fromArray(u.accum);
       if (!u.running) continue;
       this.highlight(views[t.cube.left], u.left);
@@ -331,6 +352,17 @@ export class Animator {
     u.uHighlight.value.fromArray(rect);
     // Dim the rest of an input lightly so the row/column in use reads; results are left bright.
     if (u.uDim.value > 0 && view.node.kind === "leaf") u.uDim.value = ARG_DIM;
+  }
+
+  /**
+   * What result cell (i, j) of view `vi` shows now (cellstate.js `cellShown`), with the
+   * cube's argument views (to compute a partial sum); null if no track computes that view.
+   */
+  cellAt(vi, i, j) {
+    const t = this.tracks.find((x) => x.cube.result === vi);
+    if (!t) return null;
+    const entry = this.active ? this.player.state().tracks[t.track.node] : null;
+    return { shown: cellShown(t.track, entry, i, j, t.nearest), left: t.cube.left, right: t.cube.right };
   }
 
   /** After a step changed: uniforms, controls, timing; the caller redraws. */

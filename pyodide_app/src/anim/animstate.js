@@ -13,6 +13,10 @@
 // Uniform meanings (gl/shaders/matrix.frag):
 //   reveal [major, minor, colMajor, 0]: a result cell with cube-local (a, b)
 //     (swapped when colMajor) is drawn iff a < major, or a == major and b < minor.
+//     `reveal` is what the sweep has computed (the partial-sum planes show it);
+//     `face` is what the result face shows: the same, except during a split-k sweep,
+//     when the face is left to the partial-sum plane of the k block next to it
+//     (mm draws that block's partial sums in the result's place until the end).
 //   rect [r0, c0, r1, c1]: cube-local rows [r0, r1) × cols [c0, c1) (empty: r0 >= r1).
 //   accum [mode, jt, count, flags] (vvprod, axpy on the result face): mode 0 shows
 //     stored values; mode 1: cells with cube-local column >= jt are "current" and
@@ -64,6 +68,19 @@ export function quadLayout(track) {
   }
 }
 
+/**
+ * The k block whose partial-sum plane takes the result face's place during a split-k
+ * sweep: the block next to the face (the first if the face lies before k = 0, else the last).
+ *
+ * @param {{origin: number[], axes: number[][], splits: number[][]}} cube a header cube
+ * @param {number[]} faceOrigin the result view's origin
+ */
+export function faceBlock(cube, faceOrigin) {
+  const k = cube.axes[2];
+  const along = [0, 1, 2].reduce((s, a) => s + (faceOrigin[a] - cube.origin[a]) * k[a], 0);
+  return along < 0 ? 0 : cube.splits[2].length - 2;
+}
+
 /** Whether a track's result accumulates partial sums (vvprod, axpy). */
 export function accumulates(track) {
   return track.reveals === "accumulate" || track.reveals === "accumulate_col";
@@ -75,12 +92,19 @@ export function accumulates(track) {
  * @param {object} track a header track (anim.py `Track.to_dict()`)
  * @param {{index: Object<string, number>|null, done: boolean}|null} entry the track's
  *   entry in `Player.state().tracks`; null: the animation is idle (shows the finished figure)
- * @returns {{running: boolean, local: number[], reveal: number[], left: number[],
- *   right: number[], accum: number[]}} `local`: within-block index along i, j, k (0 where
- *   not swept); `left`/`right`: highlight rects on the argument faces (left: rows i ×
- *   cols k, right: rows k × cols j)
+ * @returns {{running: boolean, local: number[], reveal: number[], face: number[],
+ *   left: number[], right: number[], accum: number[]}} `local`: within-block index along
+ *   i, j, k (0 where not swept); `reveal`/`face`: the computed region and the result
+ *   face's (see above); `left`/`right`: highlight rects on the argument faces (left:
+ *   rows i × cols k, right: rows k × cols j)
  */
 export function trackUniforms(track, entry) {
+  const out = sweepUniforms(track, entry);
+  out.face = out.running && track.partial_sums ? REVEAL_NONE : out.reveal;
+  return out;
+}
+
+function sweepUniforms(track, entry) {
   const idle = { running: false, local: [0, 0, 0], reveal: REVEAL_ALL, left: NO_RECT, right: NO_RECT, accum: ACCUM_OFF };
   if (entry === null || entry.done) return idle;
   if (entry.index === null) return Object.assign(idle, { reveal: REVEAL_NONE }); // not started

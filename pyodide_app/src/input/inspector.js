@@ -3,10 +3,13 @@
 // focused, a keyboard probe moves cell by cell (i/k rows, j/l columns, m next
 // matrix).  Picking is analytic: the pointer's ray meets each block's plane, the
 // hit gives the cell, the value comes from the CPU copy of the scene buffers.
-// Never GPU picking, never an O(elements) scan.
+// Never GPU picking, never an O(elements) scan.  While an animation plays, a result
+// cell reads what it shows at that step (anim/cellstate.js): nothing yet ("not
+// computed yet"), a partial sum with its k range, or its value.
 
 import * as THREE from "three";
 import { valueAt } from "../format/scenefile.js";
+import { kRangesText } from "../anim/cellstate.js";
 
 const LONG_PRESS_MS = 500;
 const TAP_SLOP_PX = 8;
@@ -37,7 +40,9 @@ export class Inspector {
     this.tipIndex.className = "mm-tooltip-index";
     this.tipValue = document.createElement("span");
     this.tipValue.className = "mm-tooltip-value";
-    this.tip.append(this.tipName, this.tipIndex, this.tipValue);
+    this.tipNote = document.createElement("span");
+    this.tipNote.className = "mm-tooltip-note";
+    this.tip.append(this.tipName, this.tipIndex, this.tipValue, this.tipNote);
     this.marker = document.createElement("div");
     this.marker.className = "mm-probe";
     this.marker.hidden = true;
@@ -45,6 +50,7 @@ export class Inspector {
 
     this.probe = null; // {view, i, j} while the keyboard probe is active
     this.hover = null; // last pointer position {x, y} (CSS px in the stage)
+    this.shown = null; // the hovered or tapped cell in the tooltip: {view, i, j}
     this._ray = new THREE.Raycaster();
     this._ndc = new THREE.Vector2();
     this._p = new THREE.Vector3();
@@ -102,13 +108,31 @@ export class Inspector {
         }
       }
     }
-    if (best) best.value = this.valueOf(best.view, best.i, best.j);
+    if (best) Object.assign(best, this.reading(best.view, best.i, best.j));
     return best;
   }
 
   valueOf(vi, i, j) {
     const view = this.fig.views[vi];
     return valueAt(view.buffer, i, j, view.transposed);
+  }
+
+  /**
+   * What cell (i, j) of view `vi` shows now: `{state, value, note}`, state "final" (the
+   * stored value), "empty" (not computed yet: value null), or "sum" (a partial sum, or a
+   * complete one before its epilog, computed here from the arguments' values).
+   */
+  reading(vi, i, j) {
+    const at = this.fig.anim ? this.fig.anim.cellAt(vi, i, j) : null;
+    const shown = at ? at.shown : { state: "final" };
+    if (shown.state === "final") return { state: "final", value: this.valueOf(vi, i, j), note: "" };
+    if (shown.state === "empty") return { state: "empty", value: null, note: "" };
+    let sum = 0;
+    for (const [k0, k1] of shown.ranges) {
+      for (let k = k0; k < k1; k++) sum += this.valueOf(at.left, i, k) * this.valueOf(at.right, k, j);
+    }
+    const note = shown.complete ? "(before the epilog)" : `(partial: ${kRangesText(shown.ranges)})`;
+    return { state: "sum", value: sum, note };
   }
 
   /** CSS position in the stage of the centre of cell (i, j) of view `vi`, or null if behind. */
@@ -135,16 +159,8 @@ export class Inspector {
   // ------------------------------------------------------------------ display
 
   show(hit, x, y) {
-    const view = this.fig.views[hit.view];
-    this.tipName.textContent = view.data.name;
-    this.tipIndex.textContent = `[${hit.i}, ${hit.j}]`;
-    this.tipValue.textContent = "= " + formatValue(hit.value);
-    const d = this.tip.dataset;
-    d.name = view.data.name;
-    d.node = view.data.node;
-    d.i = String(hit.i);
-    d.j = String(hit.j);
-    d.value = String(hit.value);
+    this.setText(hit);
+    this.shown = { view: hit.view, i: hit.i, j: hit.j };
     this.tip.hidden = false;
     // Keep the tooltip inside the stage: flip left/up near the far edges.
     const [w, h] = this.fig.cssSize;
@@ -157,8 +173,27 @@ export class Inspector {
     this.tip.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
   }
 
+  /** The tooltip's words for a reading (`pick` or `reading`) of cell (i, j) of hit.view. */
+  setText(hit) {
+    const view = this.fig.views[hit.view];
+    const empty = hit.state === "empty";
+    this.tipName.textContent = view.data.name;
+    this.tipIndex.textContent = `[${hit.i}, ${hit.j}]`;
+    this.tipValue.textContent = empty ? "not computed yet" : "= " + formatValue(hit.value);
+    this.tipNote.textContent = hit.note || "";
+    this.tipNote.hidden = !hit.note;
+    const d = this.tip.dataset;
+    d.name = view.data.name;
+    d.node = view.data.node;
+    d.i = String(hit.i);
+    d.j = String(hit.j);
+    d.value = empty ? "" : String(hit.value);
+    d.state = hit.state || "final";
+  }
+
   hide() {
     this.tip.hidden = true;
+    this.shown = null;
   }
 
   // ------------------------------------------------------------------ pointer
@@ -265,10 +300,14 @@ export class Inspector {
     this.hide();
   }
 
-  /** Re-place the probe's marker and tooltip (after the camera moved). */
+  /** Re-place the probe's marker and tooltip (after the camera moved); re-read a hovered cell (after a step). */
   refresh() {
     const p = this.probe;
-    if (!p) return;
+    if (!p) {
+      const c = this.shown;
+      if (c && !this.tip.hidden) this.setText(Object.assign({ view: c.view, i: c.i, j: c.j }, this.reading(c.view, c.i, c.j)));
+      return;
+    }
     const at = this.cellScreen(p.view, p.i, p.j);
     if (!at) {
       this.marker.hidden = true;
@@ -280,7 +319,7 @@ export class Inspector {
     this.marker.style.height = size.toFixed(1) + "px";
     this.marker.style.transform = `translate(${(at.x - size / 2).toFixed(1)}px, ${(at.y - size / 2).toFixed(1)}px)`;
     this.marker.hidden = false;
-    this.show({ view: p.view, i: p.i, j: p.j, value: this.valueOf(p.view, p.i, p.j) }, at.x, at.y);
+    this.show(Object.assign({ view: p.view, i: p.i, j: p.j }, this.reading(p.view, p.i, p.j)), at.x, at.y);
   }
 
   dispose() {
