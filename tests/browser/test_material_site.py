@@ -138,3 +138,29 @@ def test_palette_toggle_restyles_figures(material_site, page):
     wait_theme(page, "dark")  # …A's figures come back in the new scheme
     assert corner_pixel(page) == [0, 0, 0]
     assert page.errors == []
+
+
+TOP_AT_TOOLBAR = """() => {
+    const t = document.querySelector('figure.mm-figure .mm-toolbar').getBoundingClientRect();
+    const top = document.elementFromPoint(t.left + t.width / 2, t.top + t.height / 2);
+    return top.closest('.md-header') ? 'header' : top.closest('.mm-toolbar') ? 'toolbar' : top.tagName;
+}"""
+
+
+def test_a_figure_scrolled_under_the_sticky_header_paints_beneath_it(material_site, page):
+    page.set_viewport_size({"width": 1280, "height": 360})  # short: the page scrolls far enough
+    page.goto(material_site)
+    page.wait_for_function(ALL_READY, arg=COUNTS["Page A"], timeout=30_000)
+    assert page.evaluate(TOP_AT_TOOLBAR) == "toolbar"  # in view, the toolbar is the reader's
+    # Scroll the first figure's top edge to the top of the viewport: its toolbar is then
+    # behind Material's header (sticky, z-index 4), which must stay on top.
+    page.evaluate(
+        "() => scrollBy(0, document.querySelector('figure.mm-figure').getBoundingClientRect().top)"
+    )
+    boxes = page.evaluate(
+        """() => [document.querySelector('.md-header'), document.querySelector('.mm-toolbar')]
+                  .map(e => e.getBoundingClientRect().toJSON())"""
+    )
+    header, toolbar = boxes
+    assert toolbar["bottom"] <= header["bottom"] and toolbar["top"] >= header["top"], boxes
+    assert page.evaluate(TOP_AT_TOOLBAR) == "header"
