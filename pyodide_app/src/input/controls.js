@@ -2,8 +2,12 @@
 // keyboard while the figure has focus, the toolbar and the help overlay.
 //
 // Keys are handled on the figure element only (never on window) and events
-// from form fields are ignored.  The wheel zooms only once the figure has focus
-// (or with Ctrl/⌘ held), so scrolling an article never gets stuck in a figure.
+// from form fields are ignored.  A key the figure handles stops there (default
+// prevented, propagation stopped): a theme's own shortcuts on window (Material:
+// `,` `.` previous/next page, `f` `s` `/` search) never see it.  Keys it does not
+// handle (Tab, Page Down, `n`…) go on to the page untouched.  The wheel zooms
+// only once the figure has focus (or with Ctrl/⌘ held), so scrolling an article
+// never gets stuck in a figure.
 
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { button, icon } from "./buttons.js";
@@ -24,12 +28,13 @@ export const HELP = [
   ["+ / −", "zoom in / out"],
   ["0 or Home", "reset the view"],
   ["f", "fit the figure in view"],
+  ["s", "save the view as PNG"],
   ["hover · tap · long-press", "show a value"],
   ["i / k", "probe: previous / next row"],
   ["j / l", "probe: previous / next column"],
   ["m / Shift+M", "probe: next / previous matrix"],
   ["Esc", "hide the probe and this help"],
-  ["?", "show or hide this help"],
+  ["? or /", "show or hide this help"],
 ];
 
 /** Keys of an animated figure (added to the help overlay when the figure has steps). */
@@ -174,13 +179,13 @@ export class Controls {
         if (anim && !isPressable(e.target)) anim.togglePlay();
         else handled = false;
         break;
+      // The animation's keys are the figure's on still figures too (doing nothing):
+      // a reader's `.` on a figure never turns the page.
       case ",":
         if (anim) anim.stepBack();
-        else handled = false;
         break;
       case ".":
         if (anim) anim.stepForward();
-        else handled = false;
         break;
       case "ArrowLeft":
         if (e.shiftKey) orbit.pan(PAN_STEP_PX, 0);
@@ -214,12 +219,17 @@ export class Controls {
       case "F":
         fig.fit();
         break;
+      case "s":
+      case "S":
+        fig.savePng();
+        break;
       case "e":
       case "E":
         if (!fig.live.canEdit()) return;
         fig.live.toggleEditor();
         break;
       case "?":
+      case "/": // ? without Shift
         this.toggleHelp();
         break;
       case "Escape":
@@ -252,7 +262,9 @@ export class Controls {
       default:
         handled = false;
     }
-    if (handled) e.preventDefault();
+    if (!handled) return;
+    e.preventDefault();
+    e.stopPropagation();
   }
 
   dispose() {
