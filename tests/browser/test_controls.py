@@ -80,3 +80,61 @@ def test_the_animation_bar_is_reached_with_tab_from_its_figure(serve, page):
     assert page.evaluate(
         "() => mmViewer.figure(document.querySelector('figure.mm-figure')).player.playing"
     ) is False
+
+
+# The screen's pixels in a CSS-pixel rectangle of the page, as [[r, g, b], ...]: a
+# screenshot decoded by the page itself (an <img> drawn on a 2D canvas).
+def screen_pixels(page, box):
+    import base64
+
+    png = page.screenshot(clip=box)
+    return page.evaluate(
+        """async (src) => {
+            const img = new Image(); img.src = src; await img.decode();
+            const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+            const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+            const d = g.getImageData(0, 0, c.width, c.height).data, out = [];
+            for (let k = 0; k < d.length; k += 4) out.push([d[k], d[k + 1], d[k + 2]]);
+            return out;
+        }""",
+        "data:image/png;base64," + base64.b64encode(png).decode(),
+    )
+
+
+BUSY = "expr: out = A @ B\nnodes: {A: {shape: [32, 24]}, B: {shape: [24, 32]}}\n"
+
+
+def test_the_help_overlay_hides_the_figure_behind_it(serve, page):
+    url = serve([BUSY])
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(url)
+        wait_ready(page)
+        assert page.get_attribute("figure.mm-figure", "data-mm-theme") == scheme
+        page.focus("figure.mm-figure")
+        page.keyboard.press("?")
+        help_box = page.locator(".mm-help").bounding_box()
+        inset = 6  # inside the border and the rounded corners
+        box = {
+            "x": help_box["x"] + inset,
+            "y": help_box["y"] + inset,
+            "width": help_box["width"] - 2 * inset,
+            "height": help_box["height"] - 2 * inset,
+        }
+        background = page.evaluate(
+            """() => getComputedStyle(document.querySelector('.mm-help')).backgroundColor
+                     .match(/[\\d.]+/g).slice(0, 3).map(Number)"""
+        )
+        paper = page.evaluate(
+            """() => getComputedStyle(document.querySelector('.mm-stage')).backgroundColor
+                     .match(/[\\d.]+/g).slice(0, 3).map(Number)"""
+        )
+        # Its text made invisible, the overlay is its background colour, pixel for pixel…
+        page.add_style_tag(content=".mm-help * { color: transparent !important; }")
+        pixels = screen_pixels(page, box)
+        assert sum(p != background for p in pixels) == 0, scheme
+        # …over a part of the figure with plenty drawn in it.
+        page.keyboard.press("?")
+        behind = screen_pixels(page, box)
+        assert sum(p != paper for p in behind) > len(behind) // 20, scheme
+    assert page.errors == []
