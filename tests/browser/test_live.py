@@ -146,6 +146,35 @@ def test_an_edit_is_recomputed_in_the_browser_with_cpythons_values(site17, page)
     assert page.errors == [], page.errors
 
 
+EDITOR_LOOK = """() => {
+    const style = (sel) => getComputedStyle(document.querySelector(sel));
+    const link = document.createElement('a');
+    link.href = '#';
+    document.querySelector('.md-typeset').append(link);
+    const look = {
+        field: style("input[aria-label='Expression']").backgroundColor,
+        text: style("input[aria-label='Expression']").color,
+        button: style('.mm-edit-button').color,
+        page: style('body').backgroundColor,
+        typeset: style('.md-typeset').color,
+        link: getComputedStyle(link).color,
+    };
+    link.remove();
+    return look;
+}"""
+
+
+def test_the_editor_wears_the_themes_colours(site17, page):
+    open_editor(page, site17)
+    look = page.evaluate(EDITOR_LOOK)
+    assert look["field"] == look["page"]  # Material's --md-default-bg-color
+    assert look["text"] == look["typeset"]
+    assert look["button"] == look["link"]  # outlined in the theme's link colour
+    # The copied fence's box is hidden until there is a fence (Material's `pre` rule
+    # would show it empty otherwise).
+    assert page.locator(".mm-edit-fence").bounding_box() is None
+
+
 def test_errors_show_inline_where_they_are_and_the_figure_stays(site17, page):
     open_editor(page, site17)
     wait_runtime(page)
