@@ -1,12 +1,16 @@
 """The figure's controls as a reader meets them: the animation bar under the drawing,
-a page that does not move when figures mount, the help overlay, the figure's label.
+a page that does not move when figures mount, the help overlay, fingers on a phone.
 
 Measured in the page: DOM rectangles, the page's layout shifts, pixels.
 """
 
 from __future__ import annotations
 
-from .conftest import wait_ready
+import math
+
+import pytest
+
+from .conftest import open_page, wait_ready
 
 ANIMATED = (
     "expr: A @ B @ C\nnodes: {A: {shape: [12, 8]}, C: {shape: [10, 6]}}\nanim: vmprod\n"
@@ -137,4 +141,138 @@ def test_the_help_overlay_hides_the_figure_behind_it(serve, page):
         page.keyboard.press("?")
         behind = screen_pixels(page, box)
         assert sum(p != paper for p in behind) > len(behind) // 20, scheme
+    assert page.errors == []
+
+
+# ---------------------------------------------------------------------- touch
+
+FIG = "mmViewer.figure(document.querySelector('figure.mm-figure'))"
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized touch page; ``phone.cdp`` sends raw touch events."""
+    pg = open_page(
+        browser,
+        viewport={"width": 390, "height": 700},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=1,
+    )
+    pg.cdp = pg.context.new_cdp_session(pg)
+    yield pg
+    pg.context.close()
+
+
+def touch(page, *strokes, steps=10):
+    """Fingers down at once, each along its stroke ((x0, y0), (x1, y1)) in viewport px, then up."""
+
+    def points(t):
+        return [
+            {"x": x0 + (x1 - x0) * t, "y": y0 + (y1 - y0) * t, "id": n}
+            for n, ((x0, y0), (x1, y1)) in enumerate(strokes)
+        ]
+
+    send = page.cdp.send
+    send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for k in range(1, steps + 1):
+        send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(k / steps)})
+    send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def scroll_top(page):
+    """Back to the top once a fling from the last swipe has ended."""
+    page.evaluate(
+        """() => new Promise(done => { let last = -1, still = 0;
+            const look = () => { still = scrollY === last ? still + 1 : 0; last = scrollY;
+                                 if (still < 10) requestAnimationFrame(look); else done(); };
+            look(); })"""
+    )
+    page.evaluate("() => scrollTo(0, 0)")
+    assert page.evaluate("scrollY") == 0
+
+
+def camera(page):
+    return page.evaluate(
+        "() => { const f = %s; return {position: f.camera.position.toArray(),"
+        " distance: f.camera.position.distanceTo(f.controls.orbit.target)}; }" % FIG
+    )
+
+
+def focused(page):
+    return page.evaluate("() => document.querySelector('figure.mm-figure').contains(document.activeElement)")
+
+
+def tooltip(page):
+    return page.evaluate(
+        """() => { const t = document.querySelector('.mm-tooltip');
+                   return t.hidden ? null : [t.dataset.name, +t.dataset.i, +t.dataset.j]; }"""
+    )
+
+
+def test_fingers_scroll_the_page_until_a_tap_then_turn_zoom_and_inspect(serve, phone):
+    page = phone
+    page.goto(serve([BUSY, STILL, STILL]))
+    page.wait_for_function(
+        "() => document.querySelector('figure.mm-figure').dataset.mmState === 'ready'"
+    )
+    page.evaluate("() => document.body.insertAdjacentHTML('afterbegin', '<p id=lead>Some text.</p>')")
+    box = page.locator("figure.mm-figure canvas").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    home = camera(page)
+
+    # Not active: a finger dragged up over the figure scrolls the page, the figure stays.
+    touch(page, ((cx, cy + 150), (cx, cy - 150)))
+    page.wait_for_function("() => scrollY > 100")
+    assert camera(page) == home and not focused(page)
+    scroll_top(page)
+    # Sideways (the browser leaves it to the page): still no turn, a hint says how.
+    touch(page, ((cx - 100, cy), (cx + 100, cy)))
+    assert camera(page) == home
+    assert page.text_content(".mm-hint") == "Tap the figure, then drag to turn it"
+
+    # A tap on a cell: the figure is active and shows that cell's value.
+    cell = page.evaluate(
+        """() => { const f = %s, v = f.views.findIndex(v => v.data.name === 'out');
+                   return f.inspector.cellScreen(v, 20, 9); }"""
+        % FIG
+    )
+    page.touchscreen.tap(box["x"] + cell["x"], box["y"] + cell["y"])
+    assert tooltip(page) == ["out", 20, 9]
+    assert focused(page) and camera(page) == home
+    # A tap on empty space hides it.
+    corner = (4, box["height"] - 4)
+    assert page.evaluate("([x, y]) => %s.inspector.pick(x, y)" % FIG, corner) is None
+    page.touchscreen.tap(box["x"] + corner[0], box["y"] + corner[1])
+    assert tooltip(page) is None
+
+    # Active: one finger turns the figure (the page stays), two fingers apart zoom in.
+    touch(page, ((cx - 80, cy), (cx + 80, cy)))
+    turned = camera(page)
+    assert turned["position"] != home["position"]
+    assert turned["distance"] == pytest.approx(home["distance"])
+    assert page.evaluate("scrollY") == 0
+    touch(page, ((cx - 20, cy), (cx - 120, cy)), ((cx + 20, cy), (cx + 120, cy)))
+    assert camera(page)["distance"] < 0.6 * turned["distance"]
+
+    # A tap elsewhere on the page: the figure lets go, its tapped value goes, and a
+    # finger over it scrolls the page again.
+    spot = page.evaluate(
+        """([w, h]) => { const f = %s;
+            for (let y = 20; y < h; y += 20) for (let x = 20; x < w; x += 20) {
+                const hit = f.inspector.pick(x, y);
+                if (hit) return {x, y, i: hit.i, j: hit.j, name: f.views[hit.view].data.name};
+            } }"""
+        % FIG,
+        [box["width"], box["height"]],
+    )
+    page.touchscreen.tap(box["x"] + spot["x"], box["y"] + spot["y"])
+    assert tooltip(page) == [spot["name"], spot["i"], spot["j"]]
+    lead = page.locator("#lead").bounding_box()
+    page.touchscreen.tap(lead["x"] + 20, lead["y"] + lead["height"] / 2)  # the text above
+    assert tooltip(page) is None and not focused(page)
+    zoomed = camera(page)
+    touch(page, ((cx, cy + 150), (cx, cy - 150)))
+    page.wait_for_function("() => scrollY > 100")
+    assert camera(page) == zoomed
     assert page.errors == []

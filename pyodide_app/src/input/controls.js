@@ -1,5 +1,6 @@
 // Input for one figure: orbit/pan/zoom (OrbitControls: mouse, touch, wheel),
-// keyboard while the figure has focus, the toolbar and the help overlay.
+// keyboard while the figure has focus, the toolbar and the help overlay; what
+// fingers do (tap to activate, inspect) is touch.js.
 //
 // Keys are handled on the figure element only (never on window) and events
 // from form fields are ignored.  A key the figure handles stops there (default
@@ -11,6 +12,7 @@
 
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { button, icon } from "./buttons.js";
+import { TouchGestures } from "./touch.js";
 
 const ROTATE_STEP = Math.PI / 36; // 5° per arrow key
 const PAN_STEP_PX = 40;
@@ -20,6 +22,7 @@ const WHEEL_HINT_MS = 1500;
 
 /** [keys, what they do]: the help overlay's content and the keyboard map's documentation. */
 export const HELP = [
+  ["tap (touch screens)", "take touch gestures (until then fingers scroll the page)"],
   ["drag · one finger", "orbit"],
   ["right-drag · Shift+drag · two fingers", "pan"],
   ["wheel (figure focused, or Ctrl+wheel) · pinch", "zoom"],
@@ -85,7 +88,9 @@ export class Controls {
     fig.el.addEventListener("keydown", this._onKey);
     this._onWheel = (e) => this.onWheel(e);
     fig.stage.addEventListener("wheel", this._onWheel, { capture: true, passive: true });
-    this._onPointerDown = () => {
+    this._onPointerDown = (e) => {
+      // A finger may be scrolling the page: a tap gives focus (touch.js).
+      if (e.pointerType === "touch") return;
       if (!fig.el.contains(document.activeElement)) fig.el.focus({ preventScroll: true });
     };
     fig.canvas.addEventListener("pointerdown", this._onPointerDown);
@@ -134,6 +139,7 @@ export class Controls {
     this.hint.textContent = WHEEL_HINT;
     this._hintTimer = 0;
     fig.stage.append(this.toolbar, this.help, this.hint);
+    this.touch = new TouchGestures(fig, orbit, (text, ms) => this.showHint(text, ms));
   }
 
   /** Point the full-view link at the figure's current state (after an edit). */
@@ -270,6 +276,7 @@ export class Controls {
   dispose() {
     const fig = this.fig;
     const orbit = this.orbit;
+    this.touch.dispose();
     orbit.removeEventListener("change", this._onChange);
     orbit.removeEventListener("start", this._onStart);
     orbit.removeEventListener("end", this._onEnd);
