@@ -240,6 +240,7 @@ def test_fingers_scroll_the_page_until_a_tap_then_turn_zoom_and_inspect(serve, p
     page.touchscreen.tap(box["x"] + cell["x"], box["y"] + cell["y"])
     assert tooltip(page) == ["out", 20, 9]
     assert focused(page) and camera(page) == home
+    assert not page.is_visible(".mm-hint")  # done what it said
     # A tap on empty space hides it.
     corner = (4, box["height"] - 4)
     assert page.evaluate("([x, y]) => %s.inspector.pick(x, y)" % FIG, corner) is None

@@ -139,7 +139,7 @@ export class Controls {
     this.hint.textContent = WHEEL_HINT;
     this._hintTimer = 0;
     fig.stage.append(this.toolbar, this.help, this.hint);
-    this.touch = new TouchGestures(fig, orbit, (text, ms) => this.showHint(text, ms));
+    this.touch = new TouchGestures(fig, orbit, this);
   }
 
   /** Point the full-view link at the figure's current state (after an edit). */
@@ -156,9 +156,12 @@ export class Controls {
     this.hint.textContent = text;
     this.hint.hidden = false;
     clearTimeout(this._hintTimer);
-    this._hintTimer = setTimeout(() => {
-      this.hint.hidden = true;
-    }, ms);
+    this._hintTimer = setTimeout(() => this.hideHint(), ms);
+  }
+
+  hideHint() {
+    clearTimeout(this._hintTimer);
+    this.hint.hidden = true;
   }
 
   onWheel(e) {

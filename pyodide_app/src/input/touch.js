@@ -23,16 +23,22 @@ export class TouchGestures {
   /**
    * @param {object} fig the Figure (el, canvas, inspector)
    * @param {import("three/examples/jsm/controls/OrbitControls.js").OrbitControls} orbit
-   * @param {(text: string, ms: number) => void} showHint the figure's hint (controls.js)
+   * @param {{showHint: (text: string, ms: number) => void, hideHint: () => void}} hint
+   *   the figure's hint line (controls.js)
    */
-  constructor(fig, orbit, showHint) {
+  constructor(fig, orbit, hint) {
     this.fig = fig;
     this.orbit = orbit;
-    this.showHint = showHint;
+    this.hint = hint;
     this._press = null; // a finger down that may be a tap or a long-press: {id, x, y, t, timer}
     this._tapShown = false; // the tooltip shows a tapped value
+    this._hinted = false; // the hint line says how to start
 
-    this._onFocus = () => this.setActive(true);
+    this._onFocus = () => {
+      this.setActive(true);
+      if (this._hinted) hint.hideHint(); // the reader did what it said
+      this._hinted = false;
+    };
     this._onBlur = (e) => {
       if (fig.el.contains(e.relatedTarget)) return;
       this.setActive(false);
@@ -88,7 +94,8 @@ export class TouchGestures {
     press.timer = 0; // a drag: no tap, no long-press
     if (!this.active && e.pointerType === "touch" && !press.hinted) {
       press.hinted = true; // a sideways drag (a vertical one scrolls the page and cancels)
-      this.showHint(TOUCH_HINT, TOUCH_HINT_MS);
+      this._hinted = true;
+      this.hint.showHint(TOUCH_HINT, TOUCH_HINT_MS);
     }
   }
 
