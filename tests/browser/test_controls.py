@@ -6,8 +6,6 @@ Measured in the page: DOM rectangles, the page's layout shifts, pixels.
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from .conftest import open_page, wait_ready
@@ -59,11 +57,15 @@ def test_the_animation_bar_is_a_strip_under_the_stage_and_mounting_moves_nothing
     assert at.startswith("mm-stage")
     # Back to posters and mounted again: everything below stays where it was.
     mounted = page.evaluate(LAYOUT)
-    page.evaluate("() => document.querySelectorAll('figure.mm-figure').forEach(f => mmViewer.unmount(f))")
+    page.evaluate(
+        "() => document.querySelectorAll('figure.mm-figure').forEach(f => mmViewer.unmount(f))"
+    )
     posters = page.evaluate(LAYOUT)
     assert [p["state"] for p in posters] == ["poster"] * 3
     assert [p["after"] for p in posters] == [m["after"] for m in mounted]
-    page.evaluate("() => document.querySelectorAll('figure.mm-figure').forEach(f => mmViewer.mount(f))")
+    page.evaluate(
+        "() => document.querySelectorAll('figure.mm-figure').forEach(f => mmViewer.mount(f))"
+    )
     wait_ready(page)
     assert page.evaluate(LAYOUT) == mounted
     assert page.errors == []
@@ -81,9 +83,12 @@ def test_the_animation_bar_is_reached_with_tab_from_its_figure(serve, page):
             break
     assert reached[-1] == "Step back", reached
     page.keyboard.press("Enter")  # the bar's button, not the figure's keys
-    assert page.evaluate(
-        "() => mmViewer.figure(document.querySelector('figure.mm-figure')).player.playing"
-    ) is False
+    assert (
+        page.evaluate(
+            "() => mmViewer.figure(document.querySelector('figure.mm-figure')).player.playing"
+        )
+        is False
+    )
 
 
 # The screen's pixels in a CSS-pixel rectangle of the page, as [[r, g, b], ...]: a
@@ -200,7 +205,9 @@ def camera(page):
 
 
 def focused(page):
-    return page.evaluate("() => document.querySelector('figure.mm-figure').contains(document.activeElement)")
+    return page.evaluate(
+        "() => document.querySelector('figure.mm-figure').contains(document.activeElement)"
+    )
 
 
 def tooltip(page):
@@ -216,7 +223,9 @@ def test_fingers_scroll_the_page_until_a_tap_then_turn_zoom_and_inspect(serve, p
     page.wait_for_function(
         "() => document.querySelector('figure.mm-figure').dataset.mmState === 'ready'"
     )
-    page.evaluate("() => document.body.insertAdjacentHTML('afterbegin', '<p id=lead>Some text.</p>')")
+    page.evaluate(
+        "() => document.body.insertAdjacentHTML('afterbegin', '<p id=lead>Some text.</p>')"
+    )
     box = page.locator("figure.mm-figure canvas").first.bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     home = camera(page)
