@@ -182,6 +182,7 @@ def test_keys_a_focused_figure_handles_never_reach_materials_shortcuts(material_
     still, animated = figures.nth(0), figures.nth(1)
     step = "el => mmViewer.figure(el).player.step"
     assert page.evaluate("el => mmViewer.figure(el).player", still.element_handle()) is None
+    page.evaluate("el => mmViewer.figure(el).player.pause()", animated.element_handle())
     for fig in (still, animated):
         fig.focus()
         before = page.evaluate(step, animated.element_handle())
