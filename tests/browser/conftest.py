@@ -83,10 +83,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A page at 1280×720 that blocks non-local requests and records console errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+def open_page(browser, **context_options):
+    """A page in a new context (``browser.new_context`` options) that blocks non-local
+    requests and records console errors in ``page.errors``; close its ``context`` after."""
+    context = browser.new_context(**context_options)
     context.route(
         "**/*",
         lambda route: (
@@ -99,8 +99,15 @@ def page(browser):
     pg.errors = []
     pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    return pg
+
+
+@pytest.fixture
+def page(browser):
+    """A page at 1280×720 (open_page)."""
+    pg = open_page(browser, viewport={"width": 1280, "height": 720})
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def wait_ready(page, count=None, timeout=30_000):

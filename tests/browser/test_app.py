@@ -25,6 +25,11 @@ def test_app_shows_the_scene_and_applies_the_camera(serve, page):
     )
     assert cam == pytest.approx([30, 20, 40, 1, 2, 3])
     assert page.title() == "out = A @ B · mm-docs"
+    # The figure is the page: focused, so keys, the wheel and fingers are its own at once.
+    assert page.evaluate(
+        """() => { const f = document.querySelector('#mm-app-figure');
+                   return [document.activeElement === f, f.querySelector('canvas').style.touchAction]; }"""
+    ) == [True, "none"]
     assert page.errors == []
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from mm_docs_plugin.core import build, decode_url_state, encode_url_state, import_mm_url, parse_spec
+from mm_docs_plugin.core.scene.describe import figure_alt
 from tests.plugin.conftest import mkdocs_build, write_site
 
 from .conftest import start_server
@@ -117,9 +118,16 @@ def test_an_edit_is_recomputed_in_the_browser_with_cpythons_values(site17, page)
     )
     wait_runtime(page)
     assert page.text_content(".mm-edit-status") == "ready (Pyodide 0.17.0, numpy 1.17.5)"
+    label = page.get_attribute("figure.mm-figure", "aria-label")
+    assert label == figure_alt(build(parse_spec(page.evaluate(SHOWN)["spec"])))
     page.fill("input[aria-label='A rows']", "12")
     wait_edit(page, "done")
     shown = page.evaluate(SHOWN)
+    # The figure is announced as what it now shows (the poster's alt too).
+    new_label = figure_alt(build(parse_spec(shown["spec"])))
+    assert new_label != label
+    assert page.get_attribute("figure.mm-figure", "aria-label") == new_label
+    assert page.get_attribute("img.mm-poster", "alt") == new_label
     assert shown["spec"]["nodes"]["A"]["shape"] == [12, 6]
     assert shown["nodes"]["out"]["shape"] == [12, 4]
     assert shown["edited"] is True
@@ -136,6 +144,35 @@ def test_an_edit_is_recomputed_in_the_browser_with_cpythons_values(site17, page)
     assert_matches_cpython(shown)
     assert page.get_attribute("figure.mm-figure", "data-mm-state") == "ready"
     assert page.errors == [], page.errors
+
+
+EDITOR_LOOK = """() => {
+    const style = (sel) => getComputedStyle(document.querySelector(sel));
+    const link = document.createElement('a');
+    link.href = '#';
+    document.querySelector('.md-typeset').append(link);
+    const look = {
+        field: style("input[aria-label='Expression']").backgroundColor,
+        text: style("input[aria-label='Expression']").color,
+        button: style('.mm-edit-button').color,
+        page: style('body').backgroundColor,
+        typeset: style('.md-typeset').color,
+        link: getComputedStyle(link).color,
+    };
+    link.remove();
+    return look;
+}"""
+
+
+def test_the_editor_wears_the_themes_colours(site17, page):
+    open_editor(page, site17)
+    look = page.evaluate(EDITOR_LOOK)
+    assert look["field"] == look["page"]  # Material's --md-default-bg-color
+    assert look["text"] == look["typeset"]
+    assert look["button"] == look["link"]  # outlined in the theme's link colour
+    # The copied fence's box is hidden until there is a fence (Material's `pre` rule
+    # would show it empty otherwise).
+    assert page.locator(".mm-edit-fence").bounding_box() is None
 
 
 def test_errors_show_inline_where_they_are_and_the_figure_stays(site17, page):

@@ -138,3 +138,78 @@ def test_palette_toggle_restyles_figures(material_site, page):
     wait_theme(page, "dark")  # …A's figures come back in the new scheme
     assert corner_pixel(page) == [0, 0, 0]
     assert page.errors == []
+
+
+TOP_AT_TOOLBAR = """() => {
+    const t = document.querySelector('figure.mm-figure .mm-toolbar').getBoundingClientRect();
+    const top = document.elementFromPoint(t.left + t.width / 2, t.top + t.height / 2);
+    return top.closest('.md-header') ? 'header' : top.closest('.mm-toolbar') ? 'toolbar' : top.tagName;
+}"""
+
+
+def test_a_figure_scrolled_under_the_sticky_header_paints_beneath_it(material_site, page):
+    page.set_viewport_size({"width": 1280, "height": 360})  # short: the page scrolls far enough
+    page.goto(material_site)
+    page.wait_for_function(ALL_READY, arg=COUNTS["Page A"], timeout=30_000)
+    assert page.evaluate(TOP_AT_TOOLBAR) == "toolbar"  # in view, the toolbar is the reader's
+    # Scroll the first figure's top edge to the top of the viewport: its toolbar is then
+    # behind Material's header (sticky, z-index 4), which must stay on top.
+    page.evaluate(
+        "() => scrollBy(0, document.querySelector('figure.mm-figure').getBoundingClientRect().top)"
+    )
+    boxes = page.evaluate(
+        """() => [document.querySelector('.md-header'), document.querySelector('.mm-toolbar')]
+                  .map(e => e.getBoundingClientRect().toJSON())"""
+    )
+    header, toolbar = boxes
+    assert toolbar["bottom"] <= header["bottom"] and toolbar["top"] >= header["top"], boxes
+    assert page.evaluate(TOP_AT_TOOLBAR) == "header"
+
+
+def search_open(page):
+    return page.evaluate(
+        """() => document.querySelector('[data-md-toggle=search]').checked
+                 || document.activeElement.matches('.md-search__input')"""
+    )
+
+
+def test_keys_a_focused_figure_handles_never_reach_materials_shortcuts(material_site, page):
+    page.goto(material_site)
+    page.wait_for_function(ALL_READY, arg=COUNTS["Page A"], timeout=30_000)
+    go(page, "Page B")  # B has a previous (A) and a next (C) page: `,` and `.` would go there
+    url = page.url
+    figures = page.locator("figure.mm-figure")
+    still, animated = figures.nth(0), figures.nth(1)
+    step = "el => mmViewer.figure(el).player.step"
+    assert page.evaluate("el => mmViewer.figure(el).player", still.element_handle()) is None
+    page.evaluate("el => mmViewer.figure(el).player.pause()", animated.element_handle())
+    for fig in (still, animated):
+        fig.focus()
+        before = page.evaluate(step, animated.element_handle())
+        for key in (".", ".", ","):
+            page.keyboard.press(key)
+        page.wait_for_timeout(400)  # instant navigation would have fetched the page by now
+        assert page.url == url and page.text_content("h1").strip() == "Page B"
+        if fig is animated:  # the figure had the keys: one step forward, net
+            assert page.evaluate(step, animated.element_handle()) == before + 1
+        # Material's search keys: `f` fits, `s` saves a PNG, `/` toggles the help.
+        page.keyboard.press("f")
+        with page.expect_download() as download:
+            page.keyboard.press("s")
+        assert download.value.suggested_filename.endswith(".png")
+        page.keyboard.press("/")
+        page.wait_for_timeout(200)
+        assert not search_open(page)
+        assert fig.locator(".mm-help").is_visible()
+        page.keyboard.press("Escape")
+        assert not fig.locator(".mm-help").is_visible()
+        assert page.evaluate("el => document.activeElement === el", fig.element_handle())
+    # Keys the figure does not use still work: Tab leaves it for its toolbar, `n` is
+    # Material's next page.
+    still.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('.mm-toolbar .mm-button')")
+    still.focus()
+    page.keyboard.press("n")
+    page.wait_for_function("() => location.href.endsWith('/c/')", timeout=10_000)
+    assert page.errors == []

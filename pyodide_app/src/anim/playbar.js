@@ -3,13 +3,18 @@
 // step counter and the speed (steps per second, 1–100).  Keys (Space , .) are
 // handled with the figure's other keys in input/controls.js.  Text goes in through
 // textContent only.
+//
+// The bar is a strip under the stage, never over the drawing (it hid the names at
+// the bottom of most figures).  It takes its height from the figure's declared
+// height rather than adding to it: the figure's class `mm-has-playbar` shortens the
+// stage and the poster (viewer.css), so the page does not move when the bar comes.
 
 import { button, setIcon } from "../input/buttons.js";
 
 export class Playbar {
   /**
    * @param {object} anim the Animator (player, togglePlay, stepBack, stepForward, seek, setSpeed)
-   * @param {HTMLElement} stage where the bar goes
+   * @param {HTMLElement} stage the figure's stage: the bar goes right after it
    */
   constructor(anim, stage) {
     this.anim = anim;
@@ -49,7 +54,9 @@ export class Playbar {
     this.speedText.className = "mm-speed-text";
     this.speedText.setAttribute("aria-hidden", "true");
     bar.append(this.back, this.play, this.forward, this.scrub, this.count, this.speed, this.speedText);
-    stage.appendChild(bar);
+    stage.after(bar);
+    this.figureEl = stage.parentElement;
+    this.figureEl.classList.add("mm-has-playbar");
     this.el = bar;
     this._shown = { playing: null, step: null, active: null, speed: null };
     this.update();
@@ -83,5 +90,6 @@ export class Playbar {
 
   dispose() {
     this.el.remove();
+    this.figureEl.classList.remove("mm-has-playbar");
   }
 }

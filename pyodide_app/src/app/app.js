@@ -124,6 +124,8 @@ async function start() {
 function follow(el, state) {
   const fig = window.mmViewer.figure(el);
   if (!fig) return;
+  // The full view is the figure: it takes keys, the wheel and fingers at once (no page to scroll).
+  el.focus({ preventScroll: true });
   const orbit = fig.controls && fig.controls.orbit;
   const cam = parseCamera(state.get("cam"));
   if (cam && orbit) {

@@ -253,6 +253,7 @@ export class Figure {
     this.teardown();
     this.header = header;
     this.buffers = buffers;
+    this.describe(header.description);
     this.style.update(header);
     const graph = new SceneGraph(header, buffers, {
       maxSide: maxTextureSide(this.shared.renderer),
@@ -276,6 +277,18 @@ export class Figure {
     this.applyColors();
     this.style.applyDeco(graph, this.labels);
     this.resetView();
+  }
+
+  /**
+   * Label the figure with the scene's words (the header's `description`: the author's
+   * alt or the generated one, as on the page), so an edited figure is not announced
+   * as the one it replaced.  Scene files written before the field keep the page's label.
+   */
+  describe(description) {
+    if (!description) return;
+    this.el.setAttribute("aria-label", description);
+    const poster = this.el.querySelector(":scope > .mm-poster");
+    if (poster) poster.alt = description;
   }
 
   // ------------------------------------------------------------------ view and style

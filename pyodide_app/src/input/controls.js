@@ -1,12 +1,18 @@
 // Input for one figure: orbit/pan/zoom (OrbitControls: mouse, touch, wheel),
-// keyboard while the figure has focus, the toolbar and the help overlay.
+// keyboard while the figure has focus, the toolbar and the help overlay; what
+// fingers do (tap to activate, inspect) is touch.js.
 //
 // Keys are handled on the figure element only (never on window) and events
-// from form fields are ignored.  The wheel zooms only once the figure has focus
-// (or with Ctrl/⌘ held), so scrolling an article never gets stuck in a figure.
+// from form fields are ignored.  A key the figure handles stops there (default
+// prevented, propagation stopped): a theme's own shortcuts on window (Material:
+// `,` `.` previous/next page, `f` `s` `/` search) never see it.  Keys it does not
+// handle (Tab, Page Down, `n`…) go on to the page untouched.  The wheel zooms
+// only once the figure has focus (or with Ctrl/⌘ held), so scrolling an article
+// never gets stuck in a figure.
 
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { button, icon } from "./buttons.js";
+import { TouchGestures } from "./touch.js";
 
 const ROTATE_STEP = Math.PI / 36; // 5° per arrow key
 const PAN_STEP_PX = 40;
@@ -16,6 +22,7 @@ const WHEEL_HINT_MS = 1500;
 
 /** [keys, what they do]: the help overlay's content and the keyboard map's documentation. */
 export const HELP = [
+  ["tap (touch screens)", "take touch gestures (until then fingers scroll the page)"],
   ["drag · one finger", "orbit"],
   ["right-drag · Shift+drag · two fingers", "pan"],
   ["wheel (figure focused, or Ctrl+wheel) · pinch", "zoom"],
@@ -24,12 +31,13 @@ export const HELP = [
   ["+ / −", "zoom in / out"],
   ["0 or Home", "reset the view"],
   ["f", "fit the figure in view"],
+  ["s", "save the view as PNG"],
   ["hover · tap · long-press", "show a value"],
   ["i / k", "probe: previous / next row"],
   ["j / l", "probe: previous / next column"],
   ["m / Shift+M", "probe: next / previous matrix"],
   ["Esc", "hide the probe and this help"],
-  ["?", "show or hide this help"],
+  ["? or /", "show or hide this help"],
 ];
 
 /** Keys of an animated figure (added to the help overlay when the figure has steps). */
@@ -80,7 +88,9 @@ export class Controls {
     fig.el.addEventListener("keydown", this._onKey);
     this._onWheel = (e) => this.onWheel(e);
     fig.stage.addEventListener("wheel", this._onWheel, { capture: true, passive: true });
-    this._onPointerDown = () => {
+    this._onPointerDown = (e) => {
+      // A finger may be scrolling the page: a tap gives focus (touch.js).
+      if (e.pointerType === "touch") return;
       if (!fig.el.contains(document.activeElement)) fig.el.focus({ preventScroll: true });
     };
     fig.canvas.addEventListener("pointerdown", this._onPointerDown);
@@ -129,6 +139,7 @@ export class Controls {
     this.hint.textContent = WHEEL_HINT;
     this._hintTimer = 0;
     fig.stage.append(this.toolbar, this.help, this.hint);
+    this.touch = new TouchGestures(fig, orbit, this);
   }
 
   /** Point the full-view link at the figure's current state (after an edit). */
@@ -145,9 +156,12 @@ export class Controls {
     this.hint.textContent = text;
     this.hint.hidden = false;
     clearTimeout(this._hintTimer);
-    this._hintTimer = setTimeout(() => {
-      this.hint.hidden = true;
-    }, ms);
+    this._hintTimer = setTimeout(() => this.hideHint(), ms);
+  }
+
+  hideHint() {
+    clearTimeout(this._hintTimer);
+    this.hint.hidden = true;
   }
 
   onWheel(e) {
@@ -174,13 +188,13 @@ export class Controls {
         if (anim && !isPressable(e.target)) anim.togglePlay();
         else handled = false;
         break;
+      // The animation's keys are the figure's on still figures too (doing nothing):
+      // a reader's `.` on a figure never turns the page.
       case ",":
         if (anim) anim.stepBack();
-        else handled = false;
         break;
       case ".":
         if (anim) anim.stepForward();
-        else handled = false;
         break;
       case "ArrowLeft":
         if (e.shiftKey) orbit.pan(PAN_STEP_PX, 0);
@@ -214,12 +228,17 @@ export class Controls {
       case "F":
         fig.fit();
         break;
+      case "s":
+      case "S":
+        fig.savePng();
+        break;
       case "e":
       case "E":
         if (!fig.live.canEdit()) return;
         fig.live.toggleEditor();
         break;
       case "?":
+      case "/": // ? without Shift
         this.toggleHelp();
         break;
       case "Escape":
@@ -252,12 +271,15 @@ export class Controls {
       default:
         handled = false;
     }
-    if (handled) e.preventDefault();
+    if (!handled) return;
+    e.preventDefault();
+    e.stopPropagation();
   }
 
   dispose() {
     const fig = this.fig;
     const orbit = this.orbit;
+    this.touch.dispose();
     orbit.removeEventListener("change", this._onChange);
     orbit.removeEventListener("start", this._onStart);
     orbit.removeEventListener("end", this._onEnd);

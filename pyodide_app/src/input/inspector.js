@@ -1,5 +1,5 @@
-// Value inspection: hover (tap or long-press on touch) shows the matrix name, the
-// index (i, j) and the value under the pointer in a DOM tooltip; with the figure
+// Value inspection: hover (tap or long-press on touch: touch.js) shows the matrix
+// name, the index (i, j) and the value under the pointer in a DOM tooltip; with the figure
 // focused, a keyboard probe moves cell by cell (i/k rows, j/l columns, m next
 // matrix).  Picking is analytic: the pointer's ray meets each block's plane, the
 // hit gives the cell, the value comes from the CPU copy of the scene buffers.
@@ -10,9 +10,6 @@
 import * as THREE from "three";
 import { valueAt } from "../format/scenefile.js";
 import { kRangesText } from "../anim/cellstate.js";
-
-const LONG_PRESS_MS = 500;
-const TAP_SLOP_PX = 8;
 
 /** `x` with about 5 significant digits: 0.12346, 1234.6, 1.2346e-7, NaN, ∞. */
 export function formatValue(x) {
@@ -58,17 +55,12 @@ export class Inspector {
     this._a = new THREE.Vector3();
     this._b = new THREE.Vector3();
     this._n = new THREE.Vector3();
-    this._press = null; // touch: {id, x, y, t, timer}
 
     const canvas = fig.canvas;
     this._onMove = (e) => this.onPointerMove(e);
     this._onLeave = (e) => this.onPointerLeave(e);
-    this._onDown = (e) => this.onPointerDown(e);
-    this._onUp = (e) => this.onPointerUp(e);
     canvas.addEventListener("pointermove", this._onMove);
     canvas.addEventListener("pointerleave", this._onLeave);
-    canvas.addEventListener("pointerdown", this._onDown);
-    canvas.addEventListener("pointerup", this._onUp);
     canvas.addEventListener("pointercancel", this._onLeave);
   }
 
@@ -204,10 +196,6 @@ export class Inspector {
   }
 
   onPointerMove(e) {
-    if (this._press && e.pointerId === this._press.id) {
-      const [x, y] = this.local(e);
-      if (Math.hypot(x - this._press.x, y - this._press.y) > TAP_SLOP_PX) this.cancelPress();
-    }
     if (e.pointerType === "touch") return; // touch shows values on tap / long-press
     if (e.buttons !== 0) {
       this.hide(); // dragging: orbiting, not inspecting
@@ -223,39 +211,13 @@ export class Inspector {
   }
 
   onPointerLeave(e) {
-    this.cancelPress();
     // A finger "leaves" right after every tap: keep the tapped value shown.
     if (e && (e.pointerType === "touch" || e.pointerType === "pen")) return;
     this.hover = null;
     if (!this.probe) this.hide();
   }
 
-  onPointerDown(e) {
-    if (e.pointerType !== "touch" && e.pointerType !== "pen") return;
-    const [x, y] = this.local(e);
-    this.cancelPress();
-    const press = { id: e.pointerId, x, y, t: performance.now(), timer: 0 };
-    press.timer = setTimeout(() => {
-      press.timer = 0;
-      this.inspectAt(x, y);
-    }, LONG_PRESS_MS);
-    this._press = press;
-  }
-
-  onPointerUp(e) {
-    const press = this._press;
-    if (!press || e.pointerId !== press.id) return;
-    const quick = performance.now() - press.t < LONG_PRESS_MS;
-    const wasTimer = press.timer !== 0;
-    this.cancelPress();
-    if (quick && wasTimer) this.inspectAt(press.x, press.y); // a tap
-  }
-
-  cancelPress() {
-    if (this._press && this._press.timer) clearTimeout(this._press.timer);
-    this._press = null;
-  }
-
+  /** Show the value at CSS point (x, y) of the stage; nothing there hides the tooltip. */
   inspectAt(x, y) {
     const hit = this.pick(x, y);
     if (hit) this.show(hit, x, y);
@@ -323,12 +285,9 @@ export class Inspector {
   }
 
   dispose() {
-    this.cancelPress();
     const canvas = this.fig.canvas;
     canvas.removeEventListener("pointermove", this._onMove);
     canvas.removeEventListener("pointerleave", this._onLeave);
-    canvas.removeEventListener("pointerdown", this._onDown);
-    canvas.removeEventListener("pointerup", this._onUp);
     canvas.removeEventListener("pointercancel", this._onLeave);
     this.tip.remove();
     this.marker.remove();
