@@ -19,12 +19,13 @@ from .project import project
 from .test_animation import fig_eval, hue_sign, seek
 from .test_viewer import canvas_box, hue_near
 
-# Split-k in two blocks of 4: L[i,k] = s_i·w_k with w = 1 on block 0 and -2 on block 1,
-# R[k,j] = t_j.  Block 0's partial sum is 4·s·t, block 1's -8·s·t, the result -4·s·t:
-# the face (block 0's partial during the sweep) has the other sign than the result.
+# Split-k in two blocks of 4: L[i,k] = s_i·w_k with w = -2 on block 0 and 1 on block 1,
+# R[k,j] = t_j.  Block 0's partial sum is -8·s·t, block 1's 4·s·t, the result -4·s·t.
+# With mm's default negative polarity k grows toward the result, so block 1 sits next to
+# the face and shows there during the sweep, with the other sign than the result.
 SPLITK = (
     "expr: out = L @ R\nnodes:\n"
-    '  L: {shape: [8, 8], expr: "(-2 * (trunc(i / 2) % 2) + 1) * (j < 4 ? 1 : -2)"}\n'
+    '  L: {shape: [8, 8], expr: "(-2 * (trunc(i / 2) % 2) + 1) * (j < 4 ? -2 : 1)"}\n'
     '  R: {shape: [8, 8], expr: "-2 * (trunc(j / 3) % 2) + 1"}\n'
     "anim: vmprod\nblocks: {k: 2}\n"
     "deco: {legends: 0, flow_guides: 0, row_guides: 0}\n"
@@ -40,6 +41,14 @@ def partial_plane_cell(scene, cube, bk, i, j):
     size = k_splits[bk + 1] - k_splits[bk]
     fixed = -gap / 2 if along < 0 else size + gap / 2
     return o + ai * (i + 0.5) + aj * (j + 0.5) + ak * (k_start + fixed)
+
+
+def face_block(scene, cube):
+    """The k block drawn in the result face's place during the sweep (animstate.faceBlock)."""
+    along = (np.asarray(scene.matrices[cube.result].origin) - np.asarray(cube.origin)) @ np.asarray(
+        cube.axes[2]
+    )
+    return 0 if along < 0 else len(cube.splits[2]) - 2
 
 
 def pixels(page, points):
@@ -78,8 +87,11 @@ def test_split_k_partial_sums_are_seen_at_the_default_camera(serve, page):
     cube = scene.cubes[0]
     result = scene.matrices[cube.result]
     L, R = scene.inputs["L"].astype(float), scene.inputs["R"].astype(float)
-    block0, block1 = L[:, :4] @ R[:4, :], L[:, 4:] @ R[4:, :]
-    assert (np.sign(block0) == -np.sign(L @ R)).all()
+    partials = [L[:, :4] @ R[:4, :], L[:, 4:] @ R[4:, :]]
+    near = face_block(scene, cube)
+    assert near == 1  # negative polarity: the last k block is next to the result
+    far = 1 - near
+    assert (np.sign(partials[near]) == -np.sign(L @ R)).all()
     box = canvas_box(page)
 
     def face_sign(i, j):
@@ -94,27 +106,31 @@ def test_split_k_partial_sums_are_seen_at_the_default_camera(serve, page):
     assert all(face_sign(i, j) == np.sign((L @ R)[i, j]) for i in range(8) for j in range(8))
     s = 3
     seek(page, s)
-    # During the sweep the face shows block 0's partial sums in the rows computed so far.
+    # During the sweep the face shows the near block's partial sums in the rows computed so far.
     for i in range(s + 1):
         for j in range(8):
-            assert face_sign(i, j) == np.sign(block0[i, j]), "face (%d, %d) at step %d" % (i, j, s)
+            want = np.sign(partials[near][i, j])
+            assert face_sign(i, j) == want, "face (%d, %d) at step %d" % (i, j, s)
     assert all(face_sign(i, j) is None for i in range(s + 2, 8) for j in range(8))
-    # Block 1's plane, in the gap between the blocks: its computed rows are seen, with its signs.
+    # The far block's plane, in the gap between the blocks: its computed rows are seen, with
+    # its signs.
     cells = [(i, j) for i in range(s + 1) for j in range(8)]
     points = [
-        project(partial_plane_cell(scene, cube, 1, i, j), scene.camera, box["width"], box["height"])
+        project(
+            partial_plane_cell(scene, cube, far, i, j), scene.camera, box["width"], box["height"]
+        )
         for i, j in cells
     ]
     on = pixels(page, points)
-    show_partials(page, 1, False)
+    show_partials(page, far, False)
     off = pixels(page, points)
-    show_partials(page, 1, True)
+    show_partials(page, far, True)
     seen = [n for n, (a, b) in enumerate(zip(on, off)) if a != b]
-    assert len(seen) >= len(cells) // 3, "%d of %d cells of block 1's plane seen" % (
+    assert len(seen) >= len(cells) // 3, "%d of %d cells of the far block's plane seen" % (
         len(seen),
         len(cells),
     )
-    right = sum(rgba_sign(on[n]) == np.sign(block1[cells[n]]) for n in seen)
+    right = sum(rgba_sign(on[n]) == np.sign(partials[far][cells[n]]) for n in seen)
     assert right >= 0.8 * len(seen), (right, len(seen))
     assert page.errors == []
 
@@ -152,15 +168,16 @@ def test_hover_reads_what_a_result_cell_shows_at_this_step(serve, page):
     got = hover_reading(page, scene, vi, 5, 2)  # below the rows computed so far
     assert got["state"] == "empty" and got["value"] == ""
     assert got["text"] == "out[5, 2]not computed yet"
-    got = hover_reading(page, scene, vi, 2, 6)  # computed: block 0's partial sum on the face
-    assert got["state"] == "sum" and float(got["value"]) == (L[2, :4] @ R[:4, 6])
-    assert got["text"].endswith("(partial: k < 4)"), got["text"]
+    got = hover_reading(page, scene, vi, 2, 6)  # computed: the near block's partial sum
+    assert face_block(scene, scene.cubes[0]) == 1
+    assert got["state"] == "sum" and float(got["value"]) == (L[2, 4:] @ R[4:, 6])
+    assert got["text"].endswith("(partial: 4 ≤ k < 8)"), got["text"]
     # A step while the pointer rests re-reads the cell.
     seek(page, 7)
     got = page.evaluate("() => Object.assign({}, document.querySelector('.mm-tooltip').dataset)")
     assert got["i"] == "2" and got["state"] == "sum"
     got = hover_reading(page, scene, vi, 5, 2)
-    assert got["state"] == "sum" and float(got["value"]) == (L[5, :4] @ R[:4, 2])
+    assert got["state"] == "sum" and float(got["value"]) == (L[5, 4:] @ R[4:, 2])
 
     # vvprod: every cell holds the running sum of the first t + 1 k of each k block.
     page.locator("figure.mm-figure").nth(1).scroll_into_view_if_needed()
