@@ -36,12 +36,15 @@ import numpy as np
 from .core.scene.colors import node_colors, normalize, vol_rgb, vol_size
 from .core.scene.describe import figure_alt
 from .core.scene.geometry import add, cross, dot, scale, sub
+from .placement import Pose, place
 
 WIDTH, HEIGHT = 960, 540
 MARGIN = 24.0
 MAX_PIXELS = 240_000  # raster budget over all blocks: bounds the size of any poster
 LEVELS = 32  # palette levels of vol per sign
 MIN_FONT, MAX_FONT = 11.0, 26.0
+TEXT_EM = 0.6  # a sans-serif character's width, in em (legend boxes are estimated)
+CHIP_EM = 0.3  # the padding of a name's chip, each side
 DISC_PX = 3  # cells at least this many px wide are drawn as discs
 MAX_CELL_PX = 64  # larger cells are left to the SVG renderer to scale
 BACKGROUND = "#000000"
@@ -115,13 +118,14 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
         '<rect width="%d" height="%d" fill="%s"/>' % (width, height, BACKGROUND),
     ]
     out.extend(svg for _, _, svg in items)
-    drawn = []  # (text, x, y): layouts may put equal labels (a shared edge's I = 32) together
-    for lg in legends:
-        x, y = fit.point(cam.project(lg.anchor))
-        near = _legend_style(lg, cam, fit)[0]  # closer than a line of text
-        if not any(t == lg.text and math.hypot(x - a, y - b) < near for t, a, b in drawn):
-            drawn.append((lg.text, x, y))
-            out.append(_legend(lg, cam, fit))
+    # Names on their faces (or elsewhere when taken), dimension labels where they fit:
+    # the viewer's rules (placement.py), for this camera and picture.
+    places = [
+        (lg.text, lg.kind, [_pose(lg, a, d, cam, fit) for a, d in _places(lg)]) for lg in legends
+    ]
+    for lg, pose in zip(legends, place(places, width, height, MIN_FONT)):
+        if pose is not None:
+            out.append(_legend(lg, pose))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -250,10 +254,10 @@ class _Fit:
         return ((p[0] - self.cx) * self.s + self.w2, (p[1] - self.cy) * self.s + self.h2)
 
 
-def _legend_style(lg, cam, fit):
+def _legend_style(lg, cam, fit, direction=None):
     """(font size in px, rotation in degrees): along its edge, upright, readable."""
     size = min(MAX_FONT, max(MIN_FONT, lg.size * fit.s * (1.0 if lg.kind == "name" else 1.2)))
-    dx, dy = fit.linear(cam.linear(lg.direction))
+    dx, dy = fit.linear(cam.linear(lg.direction if direction is None else direction))
     angle = 0.0
     if math.hypot(dx, dy) > 0.3 * fit.s:  # not seen end-on
         angle = math.degrees(math.atan2(dy, dx))
@@ -261,11 +265,36 @@ def _legend_style(lg, cam, fit):
     return size, angle
 
 
-def _legend(lg, cam, fit) -> str:
-    x, y = fit.point(cam.project(lg.anchor))
-    size, angle = _legend_style(lg, cam, fit)
+def _places(lg):
+    """(anchor, direction) of each place the legend may take, preferred first."""
+    return [(lg.anchor, lg.direction), *lg.alternatives]
+
+
+def _pose(lg, anchor, direction, cam, fit) -> Pose:
+    x, y = fit.point(cam.project(anchor))
+    size, angle = _legend_style(lg, cam, fit, direction)
+    chip = CHIP_EM if lg.kind == "name" else 0.0
+    return Pose(x, y, size, angle, size * (TEXT_EM * len(lg.text) + 2 * chip), size * 1.2)
+
+
+def _legend(lg, pose: Pose) -> str:
+    x, y, size, angle = pose.x, pose.y, pose.size, pose.angle
     rot = ' transform="rotate(%s %s %s)"' % (_f(angle), _f(x), _f(y)) if abs(angle) > 0.5 else ""
-    return (
+    chip = ""
+    if lg.kind == "name":  # a chip of the stage's colour keeps a name readable on its face
+        chip = (
+            '<rect x="%s" y="%s" width="%s" height="%s" rx="%s" fill="%s" fill-opacity="0.72"%s/>'
+            % (
+                _f(x - pose.width / 2),
+                _f(y - pose.height / 2),
+                _f(pose.width),
+                _f(pose.height),
+                _f(size * 0.3),
+                BACKGROUND,
+                rot,
+            )
+        )
+    return chip + (
         '<text x="%s" y="%s" font-size="%s"%s fill="%s" stroke="#000" stroke-width="%s" '
         'paint-order="stroke" text-anchor="middle" dominant-baseline="middle" '
         'font-family="sans-serif">%s</text>'

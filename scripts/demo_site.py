@@ -26,11 +26,12 @@ GALLERY = [
 ]
 
 
-def write_site(out: Path, specs) -> Path:
+def write_site(out: Path, specs, base_dir=None) -> Path:
+    """Write ``index.html`` with one figure per spec (data paths resolve in ``base_dir``)."""
     out.mkdir(parents=True, exist_ok=True)
     figures = []
     for n, text in enumerate(specs):
-        scene = build(parse_spec(text))
+        scene = build(parse_spec(text, base_dir))
         (out / ("fig%d.mmsc" % n)).write_bytes(scene.to_bytes())
         (out / ("fig%d.svg" % n)).write_text(render(scene), encoding="utf-8")
         fid = figure_id("demo", text, n)

@@ -141,6 +141,10 @@ class Legend:
     size: float  # text height in world units
     kind: str  # "name" | "shape"
     view: int  # index of the MatrixView it labels
+    # Where else the text may go when its place is taken by another label, a control,
+    # or the figure's edge (names: outside each free edge), as (anchor, direction)
+    # pairs in order of preference; the renderers choose among them per view.
+    alternatives: Tuple[Tuple[Vec3, Vec3], ...] = ()
 
 
 @dataclass(frozen=True)

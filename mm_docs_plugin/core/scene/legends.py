@@ -1,7 +1,10 @@
 """Legends: each matrix's name and its dimension labels (``I = 256 / 8``).
 
-A label goes outside an edge of its face that no other face lies beyond (within
-reach, in or out of the face's plane), so labels do not sit on other matrices.
+A name sits on its face, centred and reading along the face's columns, as mm writes
+it; it also carries alternatives outside the face's free edges, for views where the
+centre is taken (the renderers pick per view: `figure/labels.js`, `poster.py`).  A
+dimension label goes outside an edge of its face that no other face lies beyond
+(within reach, in or out of the face's plane), so it does not sit on other matrices.
 """
 
 from __future__ import annotations
@@ -41,8 +44,20 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
                 if len(splits_) > 2:
                     text += " / %d" % (len(splits_) - 1)
                 out.append(_edge_legend(text, edge, v, n, size * 0.6, 1.2, "shape"))
-        offset = 2.6 if shape and name_edge in _shape_edges(free, v) else 1.2
-        out.append(_edge_legend(v.name, name_edge, v, n, size, offset, "name"))
+        shape_edges = _shape_edges(free, v) if shape else []
+        # Outside the free edges first, then outside any edge, then a ring further out:
+        # on screen another label may take every nearer place.
+        edges = [name_edge] + [e for e in free if e is not name_edge]
+        edges += [e for e in _edges(v) if e[0] not in {f[0] for f in edges}]
+        around = [
+            _edge_legend(v.name, e, v, n, size, ring + (1.4 if e in shape_edges else 0), "name")
+            for ring in (1.2, 3.2)
+            for e in edges
+        ]
+        c = v.corners()
+        centre = scale(add(c[0], c[2]), 0.5)
+        alternatives = tuple((a.anchor, a.direction) for a in around)
+        out.append(Legend(v.name, centre, v.axes[1], v.normal, size, "name", n, alternatives))
     return out
 
 

@@ -276,7 +276,16 @@ export class Figure {
     this.framing.attach(this.controls.orbit);
     this.applyColors();
     this.style.applyDeco(graph, this.labels);
+    this.reserveControls();
     this.resetView();
+  }
+
+  /** Keep legends off the toolbar (its rectangle in the stage, measured when sizes change). */
+  reserveControls() {
+    if (!this.labels || !this.controls) return;
+    const s = this.stage.getBoundingClientRect();
+    const t = this.controls.toolbar.getBoundingClientRect();
+    this.labels.reserve(t.width ? [{ x: t.left - s.left, y: t.top - s.top, w: t.width, h: t.height }] : []);
   }
 
   /**
@@ -394,6 +403,7 @@ export class Figure {
       this.canvas.height = ph;
     }
     if (this.framing) this.framing.setSize(this.cssSize);
+    this.reserveControls();
     this.markDirty();
   }
 

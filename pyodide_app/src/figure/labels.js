@@ -1,15 +1,27 @@
 // Legends (matrix names, `I = 256 / 8` shapes) as DOM text over the canvas.
 //
 // Each legend is one absolutely positioned span, placed after every frame at the
-// projection of its anchor, turned along its edge but never upside down (the
-// poster's rule, mm_docs_plugin/poster.py `_legend_style`), sized from its world
-// height at its depth (10–24 px), and hidden when behind the camera.  Text is
-// set with textContent only.
+// projection of its anchor, turned along its direction but never upside down,
+// sized from its world height at its depth (10–24 px; names at least 12 px, on a chip
+// of the stage's colour), and hidden when behind the
+// camera.  Text is set with textContent only.
+//
+// Legibility comes first (placement.js): names are placed before dimension labels,
+// each at the first of its places (the header's anchor, then its `alternatives`)
+// where it is inside the figure, clear of the toolbar and of every label placed
+// before it; a dimension label that fits nowhere is dropped (the level of detail);
+// a name that fits nowhere goes where it collides least, pulled inside the figure.
+// The poster applies the same rules (mm_docs_plugin/poster.py).
 
 import * as THREE from "three";
+import { clampInside, collisions, fitsInside, setQuad } from "./placement.js";
 
-const MIN_FONT = 10;
+const MIN_FONT = 10; // dimension labels
+const MIN_NAME_FONT = 12; // a matrix's name is what a reader looks for first
 const MAX_FONT = 24;
+const REF_FONT = 100; // font size at which text widths are measured once
+const MARGIN = 2; // px kept free along the figure's edge
+const GAP = 4; // px kept between two labels' boxes
 
 export class Labels {
   /**
@@ -26,11 +38,18 @@ export class Labels {
       span.className = "mm-legend mm-legend-" + (lg.kind === "name" ? "name" : "shape");
       span.textContent = String(lg.text);
       this.layer.appendChild(span);
+      const places = [[lg.anchor, lg.direction], ...(lg.alternatives || [])].map(([a, d]) => ({
+        anchor: new THREE.Vector3().fromArray(a),
+        tip: new THREE.Vector3().fromArray(a).add(new THREE.Vector3().fromArray(d)),
+      }));
       return {
         legend: lg,
         span,
-        anchor: new THREE.Vector3().fromArray(lg.anchor),
-        tip: new THREE.Vector3().fromArray(lg.anchor).add(new THREE.Vector3().fromArray(lg.direction)),
+        anchor: places[0].anchor, // the preferred place (framing uses it)
+        places,
+        quad: new Float64Array(8), // the oriented box as placed in this update
+        width: 0, // text width and height at REF_FONT (measured once)
+        height: 0,
         shown: false,
         px: 0, // unrounded position in this update, for the duplicate test
         py: 0,
@@ -40,12 +59,29 @@ export class Labels {
         angle: NaN,
       };
     });
+    // Names first, then dimension labels, each in the header's order (the root first).
+    this.order = [...this.items].sort((a, b) => rank(a) - rank(b));
+    this.measureText();
     this.scale = 1; // deco.legends relative to the size the scene was built with
     this.showShape = true;
     this.visible = true;
+    this.reserved = []; // quads no label may cover (the toolbar), in stage pixels
     this._p = new THREE.Vector3();
     this._q = new THREE.Vector3();
-    this._placed = []; // items shown so far in this update (reused: no per-frame allocation)
+    this._pose = { x: 0, y: 0, size: 0, angle: 0 };
+    this._scratch = new Float64Array(8);
+    this._placed = []; // quads placed so far in this update (reused: no per-frame allocation)
+    this._owners = []; // the item of each placed quad (null: a reserved rectangle)
+  }
+
+  /** Text sizes at REF_FONT, read in one layout pass; widths scale with the font size. */
+  measureText() {
+    for (const item of this.items) item.span.style.fontSize = REF_FONT + "px";
+    for (const item of this.items) {
+      item.width = item.span.offsetWidth;
+      item.height = item.span.offsetHeight;
+    }
+    for (const item of this.items) item.span.style.fontSize = "";
   }
 
   /** Show or hide everything; `scale` multiplies every legend's size; `shape` toggles dimension legends. */
@@ -56,50 +92,95 @@ export class Labels {
     this.layer.hidden = !visible;
   }
 
+  /** Rectangles (stage CSS pixels, {x, y, w, h}) that labels must keep clear of. */
+  reserve(rects) {
+    this.reserved = rects.map((r) => {
+      const q = new Float64Array(8);
+      q.set([r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h]);
+      return q;
+    });
+  }
+
+  /**
+   * The screen pose of `item` at its place `place` for `camera` on a `width` × `height`
+   * view, into `out`; false when the place is behind the camera.
+   */
+  pose(item, place, camera, width, height, out) {
+    const p = this._p;
+    const q = this._q;
+    p.copy(place.anchor).applyMatrix4(camera.matrixWorldInverse);
+    const depth = -p.z;
+    if (depth <= camera.near) return false;
+    p.copy(place.anchor).project(camera);
+    out.x = ((p.x + 1) / 2) * width;
+    out.y = ((1 - p.y) / 2) * height;
+    const tanHalf = Math.tan(THREE.MathUtils.degToRad(camera.fov) / 2);
+    const pxPerUnit = height / (2 * tanHalf * depth);
+    const name = item.legend.kind === "name";
+    const least = name ? MIN_NAME_FONT : MIN_FONT;
+    out.size = Math.min(MAX_FONT, Math.max(least, item.legend.size * this.scale * (name ? 1 : 1.2) * pxPerUnit));
+    q.copy(place.tip).project(camera);
+    const dx = ((q.x + 1) / 2) * width - out.x;
+    const dy = ((1 - q.y) / 2) * height - out.y;
+    out.angle = 0;
+    if (Math.hypot(dx, dy) > 0.3 * pxPerUnit) {
+      out.angle = (Math.atan2(dy, dx) * 180) / Math.PI;
+      if (out.angle > 90) out.angle -= 180;
+      else if (out.angle <= -90) out.angle += 180;
+    }
+    return true;
+  }
+
   /**
    * Place every legend for `camera` on a `width` × `height` CSS-pixel view.
    * Equal texts closer than a line apart are shown once (a shared edge).
    */
   update(camera, width, height) {
     if (!this.visible) return;
-    const p = this._p;
-    const q = this._q;
-    const tanHalf = Math.tan(THREE.MathUtils.degToRad(camera.fov) / 2);
     const placed = this._placed;
+    const owners = this._owners;
     placed.length = 0;
-    for (let n = 0; n < this.items.length; n++) {
-      const item = this.items[n];
+    owners.length = 0;
+    for (const q of this.reserved) {
+      placed.push(q);
+      owners.push(null);
+    }
+    const pose = this._pose;
+    const scratch = this._scratch;
+    for (const item of this.order) {
       const lg = item.legend;
-      let show = this.showShape || lg.kind === "name";
-      let x = 0;
-      let y = 0;
-      let size = 0;
-      let angle = 0;
-      if (show) {
-        // Depth along the view axis: behind the camera (or too near) means hidden.
-        p.copy(item.anchor).applyMatrix4(camera.matrixWorldInverse);
-        const depth = -p.z;
-        if (depth <= camera.near) {
-          show = false;
-        } else {
-          p.copy(item.anchor).project(camera);
-          x = ((p.x + 1) / 2) * width;
-          y = ((1 - p.y) / 2) * height;
-          const pxPerUnit = height / (2 * tanHalf * depth);
-          const factor = lg.kind === "name" ? 1 : 1.2;
-          size = Math.min(MAX_FONT, Math.max(MIN_FONT, lg.size * this.scale * factor * pxPerUnit));
-          q.copy(item.tip).project(camera);
-          const dx = ((q.x + 1) / 2) * width - x;
-          const dy = ((1 - q.y) / 2) * height - y;
-          if (Math.hypot(dx, dy) > 0.3 * pxPerUnit) {
-            angle = (Math.atan2(dy, dx) * 180) / Math.PI;
-            if (angle > 90) angle -= 180;
-            else if (angle <= -90) angle += 180;
+      const name = lg.kind === "name";
+      let show = false;
+      if (name || this.showShape) {
+        let best = -1;
+        let fewest = Infinity;
+        // Each place at its own size; for a name, each place again at the smallest size.
+        const tries = name ? 2 * item.places.length : item.places.length;
+        for (let n = 0; n < tries && !show; n++) {
+          const place = item.places[n % item.places.length];
+          if (!this.pose(item, place, camera, width, height, pose)) continue;
+          if (n >= item.places.length) pose.size = MIN_NAME_FONT;
+          setQuad(scratch, pose, (item.width * pose.size) / REF_FONT + GAP, (item.height * pose.size) / REF_FONT + GAP);
+          const hits = collisions(scratch, placed);
+          if (hits === 0 && fitsInside(scratch, width, height, MARGIN)) {
+            show = true;
+          } else if (name && hits < fewest) {
+            fewest = hits;
+            best = n;
           }
-          if (x < -width || x > 2 * width || y < -height || y > 2 * height) show = false;
-          for (let m = 0; m < placed.length && show; m++) {
-            const other = placed[m];
-            if (other.legend.text === lg.text && Math.hypot(x - other.px, y - other.py) < size) show = false;
+        }
+        if (!show && name && best >= 0) {
+          // A name is never dropped: where it collides least, pulled inside the figure.
+          this.pose(item, item.places[best % item.places.length], camera, width, height, pose);
+          if (best >= item.places.length) pose.size = MIN_NAME_FONT;
+          setQuad(scratch, pose, (item.width * pose.size) / REF_FONT + GAP, (item.height * pose.size) / REF_FONT + GAP);
+          clampInside(scratch, pose, width, height, MARGIN);
+          show = true;
+        }
+        for (let m = 0; m < owners.length && show; m++) {
+          const other = owners[m];
+          if (other && other.legend.text === lg.text && Math.hypot(pose.x - other.px, pose.y - other.py) < pose.size) {
+            show = false;
           }
         }
       }
@@ -110,26 +191,33 @@ export class Labels {
         }
         continue;
       }
-      item.px = x;
-      item.py = y;
-      placed.push(item);
-      x = Math.round(x * 10) / 10;
-      y = Math.round(y * 10) / 10;
-      size = Math.round(size * 10) / 10;
-      angle = Math.round(angle * 10) / 10;
-      if (x !== item.x || y !== item.y || size !== item.size || angle !== item.angle) {
-        item.x = x;
-        item.y = y;
-        item.angle = angle;
-        if (size !== item.size) item.span.style.fontSize = size + "px";
-        item.size = size;
-        item.span.style.transform =
-          `translate(${x}px, ${y}px) translate(-50%, -50%)` + (Math.abs(angle) > 0.5 ? ` rotate(${angle}deg)` : "");
-      }
-      if (!item.shown) {
-        item.span.style.visibility = "visible";
-        item.shown = true;
-      }
+      item.quad.set(scratch);
+      placed.push(item.quad);
+      owners.push(item);
+      this.write(item, pose);
+    }
+  }
+
+  /** Move `item`'s span to `pose` (rounded; unchanged values are not written again). */
+  write(item, pose) {
+    item.px = pose.x;
+    item.py = pose.y;
+    const x = Math.round(pose.x * 10) / 10;
+    const y = Math.round(pose.y * 10) / 10;
+    const size = Math.round(pose.size * 10) / 10;
+    const angle = Math.round(pose.angle * 10) / 10;
+    if (x !== item.x || y !== item.y || size !== item.size || angle !== item.angle) {
+      item.x = x;
+      item.y = y;
+      item.angle = angle;
+      if (size !== item.size) item.span.style.fontSize = size + "px";
+      item.size = size;
+      item.span.style.transform =
+        `translate(${x}px, ${y}px) translate(-50%, -50%)` + (Math.abs(angle) > 0.5 ? ` rotate(${angle}deg)` : "");
+    }
+    if (!item.shown) {
+      item.span.style.visibility = "visible";
+      item.shown = true;
     }
   }
 
@@ -151,6 +239,15 @@ export class Labels {
       ctx.setTransform(scale, 0, 0, scale, item.x * scale, item.y * scale);
       ctx.rotate((item.angle * Math.PI) / 180);
       ctx.font = `${style.fontWeight} ${item.size}px ${style.fontFamily}`;
+      if (item.legend.kind === "name") {
+        // The name's chip, as viewer.css draws it behind the span.
+        const w = (item.width * item.size) / REF_FONT;
+        const h = (item.height * item.size) / REF_FONT;
+        ctx.globalAlpha = 0.72;
+        ctx.fillStyle = halo;
+        ctx.fillRect(-w / 2, -h / 2, w, h);
+        ctx.globalAlpha = 1;
+      }
       ctx.lineWidth = Math.max(2, item.size / 5);
       ctx.strokeStyle = halo;
       ctx.strokeText(item.legend.text, 0, 0);
@@ -163,5 +260,10 @@ export class Labels {
   dispose() {
     this.layer.remove();
     this.items = [];
+    this.order = [];
   }
+}
+
+function rank(item) {
+  return item.legend.kind === "name" ? 0 : 1;
 }
