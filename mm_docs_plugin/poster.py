@@ -11,7 +11,7 @@ size grow with the poster's pixels, not with the number of elements:
   pool (sign kept, so masks, peaks and outliers stay visible; a mean would
   wash random signs to zero), dimmed by that element's size.  Blocks with
   cells of 3 px or more draw each element as a disc whose diameter is its
-  size (mm's sprites), with black showing between them.
+  size (mm's sprites), with the stage showing between them.
 - PNGs are indexed: mm's colour is a function of sign and vol only, so a
   palette of 2 × 32 levels (+ transparent for zeros, the mark for NaN/±Inf)
   is exact to the eye and costs one byte per pixel before deflate.

@@ -2,8 +2,9 @@
 
 The metric and its margins are benchmarks/bench_legibility.py's (printed by
 `make bench`): CIELAB contrast of elements against the stage, weighted by drawn
-area, for the weaker sign too, lightness spread of small against large |x|, and
-the sign split, on a gaussian product, the GPT-2-sized head and bands of ±1.
+area, for the weaker sign too, lightness spread of small against large |x|, the
+sign split and the NaN mark's distance from every element, on a gaussian product,
+the GPT-2-sized head and bands of ±1.
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ def shortfalls(rows):
     out = []
     for name, regime, got in rows:
         for metric in bench.METRICS:
-            margin = bench.SIGN_MARGIN if metric == "sign" else bench.MARGIN
             dark, light = got["dark"][metric], got["light"][metric]
-            if light < (1 - margin) * dark:
+            if light < (1 - bench.MARGIN) * dark:
                 out.append((name, regime, metric, round(dark, 1), round(light, 1)))
     return out
 

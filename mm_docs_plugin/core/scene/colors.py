@@ -17,8 +17,8 @@ mm's black one (mirroring HSL lightness instead turns mm's dim small values
 into pastels: a 0.4-light cyan, CIE L* 76 on black, became L* 91 on white).
 
 Zeros are not drawn (size 0, black).  Non-finite values are marked, not
-hidden: ±Inf *and* NaN are white (black on light) at full size (mm hides NaN, which makes a
-broken product look like a sparse one; callers that must tell NaN from Inf
+hidden: ±Inf *and* NaN are white (black on light) at full size (mm hides NaN,
+which makes a broken product look like a sparse one; callers that must tell NaN from Inf
 test the values with ``np.isnan``).  A degenerate range (absmax <= absmin,
 e.g. a constant matrix under ``superlocal``) divides by nothing: values at or
 above absmax get vol 1 (full size), smaller ones vol 0.
@@ -36,9 +36,11 @@ THEMES = ("dark", "light")
 # The stage (figure/theme.js THEMES, matrix.frag LIGHT_PAPER) and the non-finite mark.
 PAPER_RGB = {"dark": (0.0, 0.0, 0.0), "light": (250 / 255,) * 3}
 MARK_RGB = {"dark": (1.0, 1.0, 1.0), "light": (0.0, 0.0, 0.0)}
-# CIE L* below which light-theme colours are softly held (matrix.frag LIGHT_FLOOR):
-# deeper, red and cyan both turn to black and the sign is lost.
-LIGHT_FLOOR = 15.0
+# CIE L* below which light-theme colours are softly held (matrix.frag LIGHT_FLOOR).
+# Only cyan, mm's brightest hue, gets this deep: deeper gives it more contrast and
+# lightness spread, shallower keeps it further from the black NaN/Inf mark; 23
+# balances the two (benchmarks/bench_legibility.py).
+LIGHT_FLOOR = 23.0
 REC709 = np.array([0.2126, 0.7152, 0.0722])  # relative luminance of linear RGB
 
 
@@ -127,7 +129,7 @@ def vol_rgb(
     hue = np.mod(colors.zero_hue + colors.hue_gap * sign + colors.hue_spread * sign * vol, 1.0)
     light = colors.min_light + (colors.max_light - colors.min_light) * np.sqrt(vol)
     rgb = hsl_to_rgb(hue, 1.0, light)
-    if np.any(np.asarray(fade) != 1.0):
+    if np.any(np.asarray(fade) != 1.0):  # unfaded, mm's colours stay as computed (float32)
         rgb = rgb * np.asarray(fade, dtype=np.float64)[..., None]
     return on_paper(rgb, hue) if theme == "light" else rgb
 
@@ -144,8 +146,8 @@ def on_paper(rgb: np.ndarray, hue: Any) -> np.ndarray:
     few degrees).  matrix.frag's onPaper is the same function.
     """
     paper_l = lstar(luminance(np.asarray(PAPER_RGB["light"])))
-    gap = np.maximum(paper_l - lstar(luminance(rgb)), 0.0)
-    target = lstar_luminance(np.hypot(gap, LIGHT_FLOOR))[..., None]
+    mirrored = np.maximum(paper_l - lstar(luminance(rgb)), 0.0)
+    target = lstar_luminance(np.hypot(mirrored, LIGHT_FLOOR))[..., None]
     pure = srgb_linear(hsl_to_rgb(hue, 1.0, 0.5))
     yp = (pure @ REC709)[..., None]
     shade = pure * (target / yp)

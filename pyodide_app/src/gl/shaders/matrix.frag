@@ -101,7 +101,7 @@ out vec4 fragColor;
 const vec3 LIGHT_DIR = vec3(-0.45, 0.55, 0.70);
 const vec3 LIGHT_PAPER = vec3(250.0 / 255.0);  // #fafafa, THEMES.light.paper in theme.js
 const float PAPER_L = 98.272;  // LIGHT_PAPER's CIE L*
-const float LIGHT_FLOOR = 15.0;  // colors.py's
+const float LIGHT_FLOOR = 23.0;  // colors.py's
 const vec3 REC709 = vec3(0.2126, 0.7152, 0.0722);
 
 bool nonFinite(float x) {
