@@ -15,9 +15,9 @@ from typing import Dict, Optional, Tuple
 
 from .core import Spec
 
-# (scene file bytes, poster SVG, figure HTML with URL placeholders)
-Entry = Tuple[bytes, str, str]
-SUFFIXES = (".mmsc", ".svg", ".html")
+# (scene file bytes, dark poster SVG, light poster SVG, figure HTML with URL placeholders)
+Entry = Tuple[bytes, str, str, str]
+SUFFIXES = (".mmsc", ".svg", ".light.svg", ".html")
 
 
 def cache_key(source: str, spec: Spec, base_dir: Optional[str], extra: str = "") -> str:
@@ -49,8 +49,8 @@ class BuildCache:
         if entry is None and self.folder is not None:
             paths = [self.folder / (key + s) for s in SUFFIXES]
             if all(p.is_file() for p in paths):
-                scene, poster, html = paths
-                entry = (scene.read_bytes(), poster.read_text("utf-8"), html.read_text("utf-8"))
+                scene, *texts = paths
+                entry = (scene.read_bytes(), *(p.read_text("utf-8") for p in texts))
                 self.memory[key] = entry
         if entry is None:
             self.misses += 1
@@ -64,7 +64,7 @@ class BuildCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            blobs = (entry[0], entry[1].encode("utf-8"), entry[2].encode("utf-8"))
+            blobs = (entry[0], *(text.encode("utf-8") for text in entry[1:]))
             for suffix, data in zip(SUFFIXES, blobs):
                 tmp = self.folder / ("%s%s.%d.tmp" % (key, suffix, os.getpid()))
                 tmp.write_bytes(data)

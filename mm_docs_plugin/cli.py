@@ -1,7 +1,7 @@
 """The ``mm-docs`` command line.
 
     mm-docs inspect SPEC        nodes, shapes, element counts, scene size, warnings
-    mm-docs poster SPEC -o F    the static picture of the figure (SVG)
+    mm-docs poster SPEC -o F    the static picture of the figure (SVG; --theme light for light pages)
     mm-docs url SPEC            a link to the full-page view, with the spec in #mm=
     mm-docs import-mm URL       an mm link as a spec (YAML)
     mm-docs export-mm SPEC      a link that opens the spec in mm
@@ -60,7 +60,7 @@ def cmd_poster(args) -> int:
     from .poster import render
 
     spec, _ = _load(args.spec)
-    svg = render(build(spec))
+    svg = render(build(spec), theme=args.theme)
     if args.output == "-":
         sys.stdout.write(svg)
     else:
@@ -105,6 +105,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("spec")
     p.add_argument(
         "-o", "--output", default="-", help="SVG file to write (default: standard output)"
+    )
+    p.add_argument(
+        "--theme", choices=("dark", "light"), default="dark", help="the page palette it is for"
     )
     p.set_defaults(run=cmd_poster)
     p = sub.add_parser("url", help="print a link to the full-page view of the spec")

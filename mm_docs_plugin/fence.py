@@ -42,7 +42,7 @@ from .core.language.fence_yaml import from_python
 from .core.language.schema import check_value
 from .core.spec.spec import FIGURE
 from .figure_html import figure_html, figure_id
-from .poster import render as render_poster
+from .poster import render_themes as render_posters
 from .sourcemap import fence_start
 
 try:  # MkDocs ≥ 1.5 prefixes messages with "mm: "
@@ -58,6 +58,7 @@ except ImportError:  # pragma: no cover
     PluginError = RuntimeError  # type: ignore[misc,assignment]
 
 SCENE_SLOT, POSTER_SLOT, ID_SLOT = "\x00mm-scene\x00", "\x00mm-poster\x00", "\x00mm-id\x00"
+LIGHT_POSTER_SLOT = "\x00mm-poster-light\x00"
 # Options a fence header may carry: ```mm height=300, or {.mm #id .class height=300}
 # with the attr_list extension (the id and classes reach the formatter separately).
 HEADER_OPTIONS = {"height": FIGURE.by_name["height"]}
@@ -201,22 +202,26 @@ def render(source: str, ctx: Context, header: Header = Header(), occurrence: int
         entry = _build(spec, ctx, height, header.classes)
         if ctx.cache is not None:
             ctx.cache.put(key, entry)
-    scene_bytes, poster, template = entry
+    scene_bytes, dark, light, template = entry
     template = template.replace(
         ID_SLOT, escape(header.id or figure_id(ctx.page, source, occurrence))
     )
+    for slot, svg in ((POSTER_SLOT, dark), (LIGHT_POSTER_SLOT, light)):
+        data = svg.encode("utf-8")
+        if ctx.out_dir is None:
+            url = "data:image/svg+xml;base64," + _b64(data)
+        else:
+            url = ctx.url_prefix + _write(ctx.out_dir, data, ".svg")
+        template = template.replace(slot, escape(url))
     if ctx.out_dir is None:
         scene_url = "data:application/octet-stream;base64," + _b64(scene_bytes)
-        poster_url = "data:image/svg+xml;base64," + _b64(poster.encode("utf-8"))
     else:
-        poster_url = ctx.url_prefix + _write(ctx.out_dir, poster.encode("utf-8"), ".svg")
         if not ctx.precompute:
             # Validated and pictured at build time, computed by the reader's browser
             # (Figure.compute): the site ships no scene files.
-            template = template.replace(' data-mm-scene="%s"' % SCENE_SLOT, "")
-            return template.replace(POSTER_SLOT, escape(poster_url))
+            return template.replace(' data-mm-scene="%s"' % SCENE_SLOT, "")
         scene_url = ctx.url_prefix + _write(ctx.out_dir, scene_bytes, ".mmsc")
-    return template.replace(SCENE_SLOT, escape(scene_url)).replace(POSTER_SLOT, escape(poster_url))
+    return template.replace(SCENE_SLOT, escape(scene_url))
 
 
 def _build(spec, ctx: Context, height: Optional[int], classes: Tuple[str, ...]) -> Entry:
@@ -224,9 +229,16 @@ def _build(spec, ctx: Context, height: Optional[int], classes: Tuple[str, ...]) 
     for warning in scene.warnings:
         log.info("%s: %s", ctx.page, warning)
     html = figure_html(
-        scene, SCENE_SLOT, POSTER_SLOT, figure_id=ID_SLOT, height=height, classes=classes
+        scene,
+        SCENE_SLOT,
+        POSTER_SLOT,
+        figure_id=ID_SLOT,
+        height=height,
+        classes=classes,
+        light_poster_url=LIGHT_POSTER_SLOT,
     )
-    return scene.to_bytes(), render_poster(scene), html
+    posters = render_posters(scene)
+    return scene.to_bytes(), posters["dark"], posters["light"], html
 
 
 def _b64(data: bytes) -> str:

@@ -4,13 +4,17 @@
             data-mm-spec="<#mm= state>" data-mm-state="poster"
             role="img" aria-label="Q (256×64) @ K.T (64×256) → attn (256×256), softmax"
             tabindex="0" style="--mm-height: 480px">
-      <img class="mm-poster" src="…/poster.svg" alt="…">
+      <img class="mm-poster mm-poster-dark" src="…/dark.svg" alt="…" loading="lazy">
+      <img class="mm-poster mm-poster-light" src="…/light.svg" alt="…" loading="lazy">
       <figcaption>…</figcaption>
     </figure>
 
 The viewer (pyodide_app) mounts every ``figure.mm-figure``: it fetches
 ``data-mm-scene``, draws into the figure, and moves ``data-mm-state`` from
-``poster`` through ``loading`` to ``ready`` (or ``error``).  No inline script;
+``poster`` through ``loading`` to ``ready`` (or ``error``).  With a poster per
+palette, viewer.css shows the page's (as figure/theme.js decides) and hides the
+other, which ``loading="lazy"`` then never fetches unless the palette changes;
+a single poster is shown whatever the palette.  No inline script;
 every text is escaped.  Ids come from a hash of the page and the fence (`figure_id`),
 never a global counter, so two builds give the same HTML.
 """
@@ -43,8 +47,12 @@ def figure_html(
     figure_id: str,
     height: Optional[int] = None,
     classes: Sequence[str] = (),
+    light_poster_url: Optional[str] = None,
 ) -> str:
-    """The placeholder for ``scene``; URLs are used as given (make them page-relative)."""
+    """The placeholder for ``scene``; URLs are used as given (make them page-relative).
+
+    ``poster_url`` is the dark poster when ``light_poster_url`` is given too.
+    """
     figure = scene.spec.figure
     alt = figure_alt(scene)
     px = height or figure.height or DEFAULT_HEIGHT
@@ -60,7 +68,13 @@ def figure_html(
         "style": "--mm-height: %dpx" % px,
     }
     out = ["<figure %s>" % " ".join('%s="%s"' % (k, escape(str(v))) for k, v in attrs.items())]
-    if poster_url:
+    if poster_url and light_poster_url:
+        for theme, url in (("dark", poster_url), ("light", light_poster_url)):
+            out.append(
+                '<img class="mm-poster mm-poster-%s" src="%s" alt="%s" loading="lazy" />'
+                % (theme, escape(url), escape(alt))
+            )
+    elif poster_url:
         out.append(
             '<img class="mm-poster" src="%s" alt="%s" />' % (escape(poster_url), escape(alt))
         )

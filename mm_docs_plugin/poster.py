@@ -11,10 +11,15 @@ size grow with the poster's pixels, not with the number of elements:
   pool (sign kept, so masks, peaks and outliers stay visible; a mean would
   wash random signs to zero), dimmed by that element's size.  Blocks with
   cells of 3 px or more draw each element as a disc whose diameter is its
-  size (mm's sprites), with black showing between them.
+  size (mm's sprites), with the stage showing between them.
 - PNGs are indexed: mm's colour is a function of sign and vol only, so a
-  palette of 2 × 32 levels (+ transparent for zeros, white for NaN/±Inf)
+  palette of 2 × 32 levels (+ transparent for zeros, the mark for NaN/±Inf)
   is exact to the eye and costs one byte per pixel before deflate.
+- One poster per palette (`render_themes`): dark (mm's black stage) and light
+  (colors.py's light mapping, the viewer's).  They differ only in their
+  palettes, stage and legend colours, so the pixels are pooled and deflated
+  once and each PNG gets its own PLTE; the page shows the one of its palette
+  (figure_html.py, viewer.css).
 - Painter's algorithm: blocks and flow-arrow vanes sorted back to front by
   the depth of their centre; legends on top, as escaped text, upright along
   their edge, at least MIN_FONT px, with room made for them in the framing.
@@ -33,7 +38,15 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from .core.scene.colors import node_colors, normalize, vol_rgb, vol_size
+from .core.scene.colors import (
+    MARK_RGB,
+    PAPER_RGB,
+    THEMES,
+    node_colors,
+    normalize,
+    vol_rgb,
+    vol_size,
+)
 from .core.scene.describe import figure_alt
 from .core.scene.geometry import add, cross, dot, scale, sub
 from .placement import Pose, place
@@ -47,16 +60,21 @@ TEXT_EM = 0.6  # a sans-serif character's width, in em (legend boxes are estimat
 CHIP_EM = 0.3  # the padding of a name's chip, each side
 DISC_PX = 3  # cells at least this many px wide are drawn as discs
 MAX_CELL_PX = 64  # larger cells are left to the SVG renderer to scale
-BACKGROUND = "#000000"
-LEGEND = "#ccccff"
+# Per palette: legend text and its halo, as viewer.css's --mm-legend and --mm-legend-halo.
+LEGEND = {"dark": ("#ccccff", "#000"), "light": ("#262670", "#fafafa")}
 IMAGE = (
     '<image data-node="%s" width="%d" height="%d" preserveAspectRatio="none" transform="matrix(%s)" '
     'href="data:image/png;base64,%s"/>'
 )
 
 
-def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
-    """The SVG document (a str) for ``scene``'s default view."""
+def render(scene, width: int = WIDTH, height: int = HEIGHT, theme: str = "dark") -> str:
+    """The SVG document (a str) for ``scene``'s default view on ``theme``'s stage."""
+    return render_themes(scene, width, height, (theme,))[theme]
+
+
+def render_themes(scene, width: int = WIDTH, height: int = HEIGHT, themes=THEMES) -> dict:
+    """{theme: SVG document} for each of ``themes``, rasterised once."""
     cam = _Camera(scene.camera)
     views = list(scene.matrices)
     pts = [cam.project(p) for v in views for p in v.corners()]
@@ -84,21 +102,24 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
             area += abs(a0[0] * a1[1] - a0[1] * a1[0]) * _n(b.rows) * _n(b.cols)
     res = min(1.0, math.sqrt(MAX_PIXELS / area)) if area > 0 else 1.0
 
-    items = []  # (depth, order, svg)
+    items = {t: [] for t in themes}  # theme -> [(depth, order, svg)]
     for order, (v, b, a0, a1) in enumerate(blocks):
         node = by_path[v.node]
         colors = node_colors(scene.spec, node)
         values = node.values[b.rows[0] : b.rows[1], b.cols[0] : b.cols[1]]
-        png, (th, tw) = _block_png(values, ranges[v.node], colors, a0, a1, res)
-        if png is None:
+        raster = _block_raster(values, ranges[v.node], colors, a0, a1, res)
+        if raster is None:
             continue
+        (th, tw), idat, discs = raster
         nr, nc = values.shape
         ox, oy = fit.point(cam.project(b.origin))
         m = (a1[0] * nc / tw, a1[1] * nc / tw, a0[0] * nr / th, a0[1] * nr / th, ox, oy)
         centre = add(b.origin, add(scale(v.axes[0], nr / 2), scale(v.axes[1], nc / 2)))
-        data = base64.b64encode(png).decode("ascii")
-        svg = IMAGE % (_text(v.node), tw, th, " ".join(_f(x, 4) for x in m), data)
-        items.append((cam.depth(centre), order, svg))
+        for t in themes:
+            png = _png((th, tw), _palette(colors, discs, t), idat)
+            data = base64.b64encode(png).decode("ascii")
+            svg = IMAGE % (_text(v.node), tw, th, " ".join(_f(x, 4) for x in m), data)
+            items[t].append((cam.depth(centre), order, svg))
     flow = float(scene.spec.deco.flow_guides)
     alpha = _f(0.3 + 0.5 * flow)
     for c in scene.cubes if flow > 0 else ():
@@ -108,24 +129,28 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
             centre = scale(add(add(vane[0], vane[1]), vane[2]), 1 / 3)
             poly = " ".join("%s,%s" % tuple(map(_f, fit.point(cam.project(p)))) for p in vane)
             svg = '<polygon points="%s" fill="%s" fill-opacity="%s"/>' % (poly, colour, alpha)
-            items.append((cam.depth(centre), len(blocks) + len(items), svg))
-    items.sort(key=lambda it: (-it[0], it[1]))
-
-    out = [
-        '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%d" height="%d" '
-        'viewBox="0 0 %d %d" style="background:%s">' % (width, height, width, height, BACKGROUND),
-        "<title>%s</title>" % _text(figure_alt(scene)),
-        '<rect width="%d" height="%d" fill="%s"/>' % (width, height, BACKGROUND),
-    ]
-    out.extend(svg for _, _, svg in items)
+            for t in themes:
+                items[t].append((cam.depth(centre), len(blocks) + len(items[t]), svg))
     # Names on their faces (or elsewhere when taken), dimension labels where they fit:
     # the viewer's rules (placement.py), for this camera and picture.
     places = [
         (lg.text, lg.kind, [_pose(lg, a, d, cam, fit) for a, d in _places(lg)]) for lg in legends
     ]
-    for lg, pose in zip(legends, place(places, width, height, MIN_FONT)):
-        if pose is not None:
-            out.append(_legend(lg, pose))
+    poses = place(places, width, height, MIN_FONT)
+    shown = [(lg, pose) for lg, pose in zip(legends, poses) if pose is not None]
+    return {t: _document(scene, width, height, t, items[t], shown) for t in themes}
+
+
+def _document(scene, width, height, theme, items, legends) -> str:
+    paper = "#%02x%02x%02x" % tuple(round(c * 255) for c in PAPER_RGB[theme])
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%d" height="%d" '
+        'viewBox="0 0 %d %d" style="background:%s">' % (width, height, width, height, paper),
+        "<title>%s</title>" % _text(figure_alt(scene)),
+        '<rect width="%d" height="%d" fill="%s"/>' % (width, height, paper),
+    ]
+    out.extend(svg for _, _, svg in sorted(items, key=lambda it: (-it[0], it[1])))
+    out.extend(_legend(lg, pose, theme) for lg, pose in legends)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -133,11 +158,12 @@ def render(scene, width: int = WIDTH, height: int = HEIGHT) -> str:
 # ---------------------------------------------------------------- raster
 
 
-def _block_png(values, rng, colors, a0, a1, res):
-    """(PNG bytes, (height, width)) of one block, or (None, _) when it is invisible."""
+def _block_raster(values, rng, colors, a0, a1, res):
+    """((height, width), deflated pixels, discs) of one block's indexed PNG, or None
+    when it is invisible; `_palette` colours the indices for a theme."""
     nr, nc = values.shape
     if nr == 0 or nc == 0:
-        return None, (0, 0)
+        return None
     pr, kr = _step(math.hypot(*a0) * res, nr)
     pc, kc = _step(math.hypot(*a1) * res, nc)
     if pr > 1 or pc > 1:
@@ -148,15 +174,9 @@ def _block_png(values, rng, colors, a0, a1, res):
     index = np.where(np.signbit(values), 2 + LEVELS + q, 2 + q).astype(np.uint8)
     index[values == 0] = 0
     index[~finite] = 1
-    levels = np.linspace(0.0, 1.0, LEVELS)
-    sizes = vol_size(levels, colors)
     discs = kr >= DISC_PX and kc >= DISC_PX
-    shade = 1.0 if discs else 0.35 + 0.65 * sizes
-    palette = np.zeros((2 + 2 * LEVELS, 3))
-    palette[1] = 1.0
-    palette[2 : 2 + LEVELS] = vol_rgb(1.0, levels, colors) * np.reshape(shade, (-1, 1))
-    palette[2 + LEVELS :] = vol_rgb(-1.0, levels, colors) * np.reshape(shade, (-1, 1))
     if discs:
+        sizes = vol_size(np.linspace(0.0, 1.0, LEVELS), colors)
         diameter = np.minimum(1.0, float(colors.elem_scale) * 0.72 * sizes)
         radius2 = np.append(np.zeros(2), np.tile((diameter / 2) ** 2, 2))
         radius2[1] = 0.25
@@ -169,8 +189,20 @@ def _block_png(values, rng, colors, a0, a1, res):
         index[d2 > radius2[index]] = 0
     elif kr > 1 or kc > 1:
         index = np.repeat(np.repeat(index, kr, axis=0), kc, axis=1)
-    rgb = np.rint(np.clip(palette, 0, 1) * 255).astype(np.uint8)
-    return _png(index, rgb), index.shape
+    return index.shape, _deflate(index), discs
+
+
+def _palette(colors, discs, theme):
+    """The PNG palette (uint8 (2 + 2 × LEVELS, 3)): 0 zeros (transparent), 1 the
+    non-finite mark, then LEVELS positive and LEVELS negative colours.  Pooled
+    cells (not discs) fade toward the stage by their element's size."""
+    levels = np.linspace(0.0, 1.0, LEVELS)
+    fade = 1.0 if discs else 0.35 + 0.65 * vol_size(levels, colors)
+    palette = np.zeros((2 + 2 * LEVELS, 3))
+    palette[1] = MARK_RGB[theme]
+    palette[2 : 2 + LEVELS] = vol_rgb(1.0, levels, colors, theme, fade)
+    palette[2 + LEVELS :] = vol_rgb(-1.0, levels, colors, theme, fade)
+    return np.rint(np.clip(palette, 0, 1) * 255).astype(np.uint8)
 
 
 def _step(px_per_elem: float, n: int):
@@ -193,23 +225,28 @@ def _pool(values: np.ndarray, pr: int, pc: int) -> np.ndarray:
     return np.take_along_axis(pools, pick[..., None], axis=2)[..., 0]
 
 
-def _png(index: np.ndarray, rgb: np.ndarray) -> bytes:
-    """An 8-bit indexed PNG (filter 0 on every row); palette entry 0 is transparent."""
-    h, w = index.shape
+def _deflate(index: np.ndarray) -> bytes:
+    """A PNG's IDAT data for 8-bit ``index``: filter 0 on every row, deflated."""
+    raw = np.zeros((index.shape[0], index.shape[1] + 1), dtype=np.uint8)
+    raw[:, 1:] = index
+    return zlib.compress(raw.tobytes(), 9)
+
+
+def _png(shape, rgb: np.ndarray, idat: bytes) -> bytes:
+    """An 8-bit indexed PNG of ``shape`` from its deflated rows; palette entry 0 is transparent."""
+    h, w = shape
 
     def chunk(tag: bytes, data: bytes) -> bytes:
         body = tag + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    raw = np.zeros((h, w + 1), dtype=np.uint8)
-    raw[:, 1:] = index
     return b"".join(
         (
             b"\x89PNG\r\n\x1a\n",
             chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)),
             chunk(b"PLTE", rgb.tobytes()),
             chunk(b"tRNS", b"\x00"),
-            chunk(b"IDAT", zlib.compress(raw.tobytes(), 9)),
+            chunk(b"IDAT", idat),
             chunk(b"IEND", b""),
         )
     )
@@ -277,8 +314,9 @@ def _pose(lg, anchor, direction, cam, fit) -> Pose:
     return Pose(x, y, size, angle, size * (TEXT_EM * len(lg.text) + 2 * chip), size * 1.2)
 
 
-def _legend(lg, pose: Pose) -> str:
+def _legend(lg, pose: Pose, theme: str) -> str:
     x, y, size, angle = pose.x, pose.y, pose.size, pose.angle
+    text, halo = LEGEND[theme]
     rot = ' transform="rotate(%s %s %s)"' % (_f(angle), _f(x), _f(y)) if abs(angle) > 0.5 else ""
     chip = ""
     if lg.kind == "name":  # a chip of the stage's colour keeps a name readable on its face
@@ -290,15 +328,15 @@ def _legend(lg, pose: Pose) -> str:
                 _f(pose.width),
                 _f(pose.height),
                 _f(size * 0.3),
-                BACKGROUND,
+                halo,
                 rot,
             )
         )
     return chip + (
-        '<text x="%s" y="%s" font-size="%s"%s fill="%s" stroke="#000" stroke-width="%s" '
+        '<text x="%s" y="%s" font-size="%s"%s fill="%s" stroke="%s" stroke-width="%s" '
         'paint-order="stroke" text-anchor="middle" dominant-baseline="middle" '
         'font-family="sans-serif">%s</text>'
-        % (_f(x), _f(y), _f(size), rot, LEGEND, _f(size / 6), _text(lg.text))
+        % (_f(x), _f(y), _f(size), rot, text, halo, _f(size / 6), _text(lg.text))
     )
 
 

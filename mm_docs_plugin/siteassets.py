@@ -7,6 +7,7 @@ tag carries the plugin options the browser needs as ``data-mm-*`` attributes.
 
 from __future__ import annotations
 
+import re
 import shutil
 from html import escape
 from pathlib import Path
@@ -47,6 +48,10 @@ def emit(config, cfg, link_404: bool) -> None:
     for name in ASSET_FILES:
         if (ASSETS / name).is_file():
             shutil.copyfile(ASSETS / name, out / name)
+    # Which posters Material's schemes show: the site's dark_schemes, after the
+    # default's rules in the stylesheet (CSS cannot read data-mm-dark-schemes).
+    with open(out / "mm-viewer.css", "a", encoding="utf-8") as f:
+        f.write("\n" + scheme_css(cfg.dark_schemes))
     # The full view is a page of its own: it gets the same runtime settings.
     app = out / "app.html"
     if app.is_file():
@@ -60,6 +65,23 @@ def emit(config, cfg, link_404: bool) -> None:
     local = _local_pyodide(cfg.pyodide, config)
     if local is not None:
         shutil.copytree(local, out / "pyodide", dirs_exist_ok=True)
+
+
+def scheme_css(dark_schemes) -> str:
+    """viewer.css rules showing, under Material, the light poster for every scheme but
+    ``dark_schemes`` (as figure/theme.js's decideTheme does for the figure)."""
+    out = ["/* Material's schemes: the light poster but for dark_schemes (siteassets.py) */"]
+    rule = "%s figure.mm-figure > .mm-poster-%s { display: %s; }"
+    for scheme, dark in [(None, False)] + [(s, True) for s in dark_schemes if s]:
+        page = "[data-md-color-scheme%s]" % ("=" + _css_string(scheme) if scheme else "")
+        out.append(rule % (page, "dark", "block" if dark else "none"))
+        out.append(rule % (page, "light", "none" if dark else "block"))
+    return "\n".join(out) + "\n"
+
+
+def _css_string(text: str) -> str:
+    """A double-quoted CSS string: anything but letters, digits, - and _ hex-escaped."""
+    return '"%s"' % re.sub(r"[^A-Za-z0-9_-]", lambda m: "\\%x " % ord(m.group()), text)
 
 
 def _link_404(page: Path, site_url: Optional[str], cfg) -> None:

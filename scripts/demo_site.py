@@ -2,7 +2,7 @@
 
     python scripts/demo_site.py OUT_DIR [SPEC.yaml ...]
 
-Each spec becomes a figure (scene file + poster + placeholder); the viewer's
+Each spec becomes a figure (scene file + dark and light posters + placeholder); the viewer's
 built assets (mm_docs_plugin/assets) are copied next to the page.  With no
 specs, a small gallery of the explainer's basic figures is written.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mm_docs_plugin.core import build, parse_spec
 from mm_docs_plugin.figure_html import figure_html, figure_id
-from mm_docs_plugin.poster import render
+from mm_docs_plugin.poster import render_themes
 
 ASSETS = Path(__file__).resolve().parents[1] / "mm_docs_plugin" / "assets"
 GALLERY = [
@@ -33,9 +33,18 @@ def write_site(out: Path, specs, base_dir=None) -> Path:
     for n, text in enumerate(specs):
         scene = build(parse_spec(text, base_dir))
         (out / ("fig%d.mmsc" % n)).write_bytes(scene.to_bytes())
-        (out / ("fig%d.svg" % n)).write_text(render(scene), encoding="utf-8")
+        posters = render_themes(scene)
+        (out / ("fig%d.svg" % n)).write_text(posters["dark"], encoding="utf-8")
+        (out / ("fig%d.light.svg" % n)).write_text(posters["light"], encoding="utf-8")
         fid = figure_id("demo", text, n)
-        figures.append(figure_html(scene, "fig%d.mmsc" % n, "fig%d.svg" % n, figure_id=fid))
+        html = figure_html(
+            scene,
+            "fig%d.mmsc" % n,
+            "fig%d.svg" % n,
+            figure_id=fid,
+            light_poster_url="fig%d.light.svg" % n,
+        )
+        figures.append(html)
     if ASSETS.exists():
         for item in ASSETS.iterdir():
             if item.is_file():

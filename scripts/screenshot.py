@@ -1,14 +1,17 @@
 """Screenshots of figures as a reader sees them, for looking and for before/after checks.
 
-    python scripts/screenshot.py OUT_DIR [--width 688] [--height 480] [--step N ...] [SPEC.yaml ...]
+    python scripts/screenshot.py OUT_DIR [--width 688] [--height 480] [--theme light|dark]
+                                 [--poster] [--step N ...] [SPEC.yaml ...]
 
 Writes a demo page (scripts/demo_site.py) with one figure per spec (the demo gallery
 when none is given), opens it in Debian's headless Chromium at Material's content width
 (688 px by default) with reduced motion (no autoplay), waits until every figure is
-ready and saves ``OUT_DIR/figN.png`` (the figure element) for each; with ``--step``,
-``OUT_DIR/figN-stepS.png`` for each animation step S instead (``fig.seek(S)``: planes,
-partial sums and reveals as the player shows them).  Every request outside 127.0.0.1
-is blocked.
+ready and saves ``OUT_DIR/figN.png`` (the figure element) for each.  Every request
+outside 127.0.0.1 is blocked.  ``--theme`` sets the reader's prefers-color-scheme (the
+demo page has no palette of its own, so figures follow it; default dark); ``--poster``
+blocks the viewer script and saves the posters instead; with ``--step``,
+``OUT_DIR/figN-stepS.png`` for each animation step S (``fig.seek(S)``: planes, partial
+sums and reveals as the player shows them).
 """
 
 from __future__ import annotations
@@ -26,12 +29,25 @@ ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-net
 ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+# The poster the page's palette shows (viewer.css) has loaded; the other is never fetched.
+VISIBLE_POSTER_LOADED = """f => [...f.querySelectorAll('img.mm-poster')]
+    .filter(i => i.getClientRects().length).every(i => i.complete && i.naturalWidth > 0)"""
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
-def screenshots(out: Path, specs, width: int, height: int, steps=()) -> list:
+def screenshots(
+    out: Path,
+    specs,
+    width: int,
+    height: int,
+    theme: str = "dark",
+    poster: bool = False,
+    steps=(),
+) -> list:
     from playwright.sync_api import sync_playwright
 
     site = out / "site"
@@ -48,11 +64,17 @@ def screenshots(out: Path, specs, width: int, height: int, steps=()) -> list:
             context = browser.new_context(
                 viewport={"width": width, "height": max(720, height + 40)},
                 reduced_motion="reduce",
+                color_scheme=theme,
             )
+            local = "http://127.0.0.1"
+            viewer = "/mm-viewer.js"  # blocked for --poster: the page as it is before JS
             context.route(
                 "**/*",
                 lambda r: (
-                    r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
+                    r.continue_()
+                    if r.request.url.startswith(local)
+                    and not (poster and r.request.url.endswith(viewer))
+                    else r.abort()
                 ),
             )
             page = context.new_page()
@@ -64,9 +86,14 @@ def screenshots(out: Path, specs, width: int, height: int, steps=()) -> list:
             figures = page.query_selector_all("figure.mm-figure")
             for n, fig in enumerate(figures):
                 fig.scroll_into_view_if_needed()
-                page.wait_for_function(
-                    "f => ['ready', 'error'].includes(f.dataset.mmState)", arg=fig, timeout=60_000
-                )
+                if poster:
+                    page.wait_for_function(VISIBLE_POSTER_LOADED, arg=fig, timeout=60_000)
+                else:
+                    page.wait_for_function(
+                        "f => ['ready', 'error'].includes(f.dataset.mmState)",
+                        arg=fig,
+                        timeout=60_000,
+                    )
                 page.wait_for_timeout(300)
                 for step in steps or [None]:
                     name = "fig%d.png" % n if step is None else "fig%d-step%d.png" % (n, step)
@@ -86,11 +113,16 @@ def main() -> None:
     ap.add_argument("specs", nargs="*", type=Path)
     ap.add_argument("--width", type=int, default=688)
     ap.add_argument("--height", type=int, default=480)
+    ap.add_argument("--theme", choices=("dark", "light"), default="dark")
+    ap.add_argument("--poster", action="store_true", help="the posters, viewer blocked")
     ap.add_argument("--step", type=int, action="append", default=[], help="animation step to show")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     texts = [p.read_text("utf-8") for p in args.specs] or GALLERY
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in screenshots(args.out, texts, args.width, args.height, args.step):
+    shots = screenshots(
+        args.out, texts, args.width, args.height, args.theme, args.poster, args.step
+    )
+    for path in shots:
         print(path)
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from mm_docs_plugin import poster
 from mm_docs_plugin.core import build, parse_spec
+from mm_docs_plugin.core.scene.colors import node_colors, normalize, vol_rgb
 from mm_docs_plugin.core.scene.geometry import Legend
 
 
@@ -131,13 +132,56 @@ def test_known_cells_have_mm_hues(bands):
     assert max(coverage["left"], coverage["right"]) < coverage["result"] / 2
 
 
+def test_light_poster_draws_the_light_mapping_on_the_light_paper(bands):
+    both = poster.render_themes(bands)
+    assert both["dark"] == poster.render(bands) and both["light"] == poster.render(
+        bands, theme="light"
+    )
+    dark, light = parse(both["dark"]), parse(both["light"])
+    assert light[1].get("fill") == "#fafafa" and "background:#fafafa" in light.get("style")
+    assert {t.get("fill") for t in light.findall("svg:text", NS)} == {"#262670"}
+    assert [t.text for t in light.findall("svg:text", NS)] == [
+        t.text for t in dark.findall("svg:text", NS)
+    ]
+    for view in bands.matrices:
+        node = bands.node_at(view.node)
+        ((_, (index, palette, _)),) = images(light, view.node)
+        ((_, (dark_index, _, _)),) = images(dark, view.node)
+        np.testing.assert_array_equal(index, dark_index)  # the same pixels, another palette
+        h, w = node.values.shape
+        cells = index[
+            index.shape[0] // h // 2 :: index.shape[0] // h,
+            index.shape[1] // w // 2 :: index.shape[1] // w,
+        ]
+        vol = normalize(node.values, bands.ranges[view.node])
+        level = np.rint(vol * (poster.LEVELS - 1)) / (poster.LEVELS - 1)
+        want = vol_rgb(np.sign(node.values), level, node_colors(bands.spec, node), "light")
+        assert np.abs(palette[cells] - np.rint(want * 255)).max() <= 1, view.name
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_nan_and_inf_are_drawn_black_on_light():
+    scene = build(
+        parse_spec(
+            "expr: C = A @ B\nnodes: {A: {shape: [4, 4], expr: 'log(i - j + 1)'}, "
+            "B: {shape: [4, 4], init: ones}}"
+        )
+    )
+    a = scene.nodes["A"].values
+    ((_, (index, palette, _)),) = images(parse(poster.render(scene, theme="light")), "root.left")
+    kr, kc = index.shape[0] // 4, index.shape[1] // 4
+    cells = index[kr // 2 :: kr, kc // 2 :: kc]
+    assert (palette[cells[~np.isfinite(a)]] == 0).all()
+
+
 def test_gpt2_head_is_small_and_fast():
     scene = build(parse_spec(GPT2_HEAD))
     start = time.perf_counter()
-    svg = poster.render(scene)
+    both = poster.render_themes(scene)
     elapsed = time.perf_counter() - start
-    assert len(svg.encode()) <= 300 * 1024
+    assert all(len(svg.encode()) <= 300 * 1024 for svg in both.values())  # each palette's
     assert elapsed < 3.0  # target <= 1 s: benchmarks/bench_poster.py
+    svg = both["dark"]
     root = parse(svg)
     assert len(root.findall("svg:image", NS)) == len(scene.matrices)
     assert "softmax" in root[0].text and "attn (256×256)" in root[0].text
@@ -191,7 +235,7 @@ def test_pool_picks_the_largest_magnitude_and_marks_nan():
 def test_png_roundtrip():
     index = np.arange(12, dtype=np.uint8).reshape(3, 4) % 5
     rgb = np.arange(15, dtype=np.uint8).reshape(5, 3)
-    got, palette, alpha = decode_png(poster._png(index, rgb))
+    got, palette, alpha = decode_png(poster._png(index.shape, rgb, poster._deflate(index)))
     np.testing.assert_array_equal(got, index)
     np.testing.assert_array_equal(palette, rgb)
     assert alpha.tolist() == [0, 255, 255, 255, 255]

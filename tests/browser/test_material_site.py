@@ -8,6 +8,8 @@ restyle the figures (a custom scheme name that the plugin's dark_schemes lists).
 
 from __future__ import annotations
 
+import base64
+
 from .probes import LISTENER_PROBE, viewer_listeners
 from .sites import DARK_SCHEME, figure_counts
 
@@ -213,3 +215,63 @@ def test_keys_a_focused_figure_handles_never_reach_materials_shortcuts(material_
     page.keyboard.press("n")
     page.wait_for_function("() => location.href.endsWith('/c/')", timeout=10_000)
     assert page.errors == []
+
+
+POSTERS_LOADED = """() => {
+    const shown = [...document.querySelectorAll('figure.mm-figure > img.mm-poster')]
+        .filter(i => i.getClientRects().length);
+    return shown.length > 0 && shown.every(i => i.complete && i.naturalWidth > 0);
+}"""
+
+
+def poster_pixels(page):
+    """(r, g, b) of the first figure's poster as shown: at its box's corner (the
+    img's CSS background) and at its top centre (the SVG's own stage), read back
+    from a screenshot of the page."""
+    box = page.locator("figure.mm-figure").first.bounding_box()
+    shot = page.screenshot(clip=box)
+    return page.evaluate(
+        """async b64 => {
+            const img = new Image();
+            img.src = 'data:image/png;base64,' + b64;
+            await img.decode();
+            const c = document.createElement('canvas');
+            c.width = img.width; c.height = img.height;
+            const g = c.getContext('2d');
+            g.drawImage(img, 0, 0);
+            return [[3, 3], [Math.floor(img.width / 2), 3]].map(
+                ([x, y]) => Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3)));
+        }""",
+        base64.b64encode(shot).decode("ascii"),
+    )
+
+
+def test_the_poster_follows_the_palette_before_the_viewer_runs(material_site, page):
+    """No viewer at all (its script blocked): the page's CSS alone shows the poster of
+    the palette, fetches only that one, and swaps it on Material's toggle."""
+    page.route("**/mm-viewer.js", lambda route: route.abort())
+    posters = []
+    page.on("request", lambda r: posters.append(r.url) if r.url.endswith(".svg") else None)
+    page.goto(material_site)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+    page.wait_for_function(POSTERS_LOADED, timeout=15_000)
+    states = page.eval_on_selector_all("figure.mm-figure", "fs => fs.map(f => f.dataset.mmState)")
+    assert states == ["poster"] * COUNTS["Page A"]  # nothing mounted: the poster is all there is
+    for rgb in poster_pixels(page):
+        assert min(rgb) >= 245, rgb  # the light stage
+    light = page.eval_on_selector_all(".mm-poster-light", "ps => ps.map(p => p.src)")
+    assert sorted(posters) == sorted(light)  # the dark ones are not fetched
+
+    palette_toggle(page)  # to the custom dark scheme (dark_schemes lists it)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == DARK_SCHEME
+    page.wait_for_function(POSTERS_LOADED, timeout=15_000)
+    for rgb in poster_pixels(page):
+        assert max(rgb) <= 10, rgb  # the black stage
+    dark = page.eval_on_selector_all(".mm-poster-dark", "ps => ps.map(p => p.src)")
+    assert sorted(posters) == sorted(light + dark)
+
+    palette_toggle(page)  # back: shown at once, nothing fetched again
+    page.wait_for_function(POSTERS_LOADED, timeout=15_000)
+    for rgb in poster_pixels(page):
+        assert min(rgb) >= 245, rgb
+    assert sorted(posters) == sorted(light + dark)

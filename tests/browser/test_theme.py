@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import colorsys
 
+import numpy as np
 import pytest
 
 from mm_docs_plugin.core import build, parse_spec
+from mm_docs_plugin.core.scene.colors import node_colors, vol_rgb, vol_size
 
 from .conftest import start_server, wait_ready, write_site
 from .project import project
@@ -228,4 +230,54 @@ def test_unmount_stops_watching_the_theme(theme_page_url, page):
     page.evaluate("el => window.mmViewer.mount(el)", el)
     page.wait_for_function("el => el.dataset.mmState === 'ready'", arg=el, timeout=30_000)
     assert themes(page)[0] == "dark"
+    assert page.errors == []
+
+
+# Cells far under a pixel, so every element is a flat square (no disc shading).  Each
+# node is normalised by its own largest |x| (local): L's ±1 have vol 0.5 (faded by their
+# size), its ±2, R's ±1 and the result's ±96 vol 1.
+FLAT = (
+    "expr: L @ R\nnodes:\n"
+    '  L: {shape: [512, 64], expr: "(1 + trunc(j / 32)) * (1 - 2 * trunc(i / 256))"}\n'
+    '  R: {shape: [64, 512], expr: "1 - 2 * trunc(j / 256)"}\n'
+    "colors: {sensitivity: local}\n"
+    "deco: {legends: 0, row_guides: 0, flow_guides: 0}\n"
+)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_shader_draws_the_python_mapping(serve, page, theme):
+    """matrix.frag's colours are colors.vol_rgb's, faded as benchmarks/bench_legibility.py
+    models them: the light mapping and its legibility numbers are the viewer's."""
+    scene = build(parse_spec(FLAT))
+    colors = node_colors(scene.spec, scene.root)
+    vol = np.array([1.0, 0.5])
+    diameter = np.minimum(1.0, colors.elem_scale * 0.72 * vol_size(vol, colors))
+    fade = 0.3 + 0.7 * diameter**2 / min(1.0, colors.elem_scale * 0.72) ** 2
+    want = [
+        [round(float(c) * 255) for c in vol_rgb(sign, vol, colors, theme, fade)[n]]
+        for sign in (1.0, -1.0)
+        for n in (0, 1)
+    ]
+    page.emulate_media(color_scheme=theme)
+    page.goto(serve([FLAT]))
+    wait_ready(page)
+    wait_theme(page, theme)
+    counts = page.evaluate(
+        """want => {
+            const c = document.querySelector('figure.mm-figure canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            return want.map(w => {
+                let n = 0;
+                for (let k = 0; k < d.length; k += 4) {
+                    if (Math.abs(d[k] - w[0]) <= 3 && Math.abs(d[k + 1] - w[1]) <= 3
+                        && Math.abs(d[k + 2] - w[2]) <= 3) n++;
+                }
+                return n;
+            });
+        }""",
+        want,
+    )
+    # + and - at vol 1 and at vol 0.5, faded: each covers many pixels
+    assert min(counts) > 1000, (theme, want, counts)
     assert page.errors == []

@@ -24,8 +24,10 @@ def canvas_box(page):
 
 
 def hue_near(page, x, y, radius=1):
-    """Hue of the brightest saturated pixel near CSS point (x, y) of the first figure's canvas,
-    read from its 2D context (the pixels a reader sees), or None if it is dark there."""
+    """Hue of the most colourful pixel near CSS point (x, y) of the first figure's canvas,
+    read from its 2D context (the pixels a reader sees), or None if nothing there has
+    colour: a stage, black or near-white, or a grey guide.  (Colourfulness, not
+    brightness: on the light stage the largest |x| are deep.)"""
     pixels = page.evaluate(
         """([x, y, r]) => {
             const c = document.querySelector('figure.mm-figure canvas');
@@ -35,13 +37,14 @@ def hue_near(page, x, y, radius=1):
         }""",
         [x, y, radius],
     )
-    best, best_l = None, 0.0
+    best, best_c = None, 0.0
     for k in range(0, len(pixels), 4):
-        r, g, b = (v / 255.0 for v in pixels[k : k + 3])
-        hue, light, sat = colorsys.rgb_to_hls(r, g, b)
-        if light > best_l and sat > 0.3:
-            best, best_l = hue, light
-    return best if best_l > 0.15 else None
+        rgb = [v / 255.0 for v in pixels[k : k + 3]]
+        chroma = max(rgb) - min(rgb)
+        hue, _, sat = colorsys.rgb_to_hls(*rgb)
+        if chroma > best_c and sat > 0.3:
+            best, best_c = hue, chroma
+    return best if best_c > 0.1 else None
 
 
 def is_positive_hue(h):  # mm defaults: positives ≈ 0.51–0.55 (cyan/blue), negatives ≈ 0.03 (red)
@@ -116,9 +119,9 @@ def test_mount_is_idempotent_and_unmount_restores_the_poster(serve, page):
             window.mmViewer.mount(el); window.mmViewer.mount(el);
             const canvases = el.querySelectorAll('canvas').length;
             window.mmViewer.unmount(el); window.mmViewer.unmount(el);
-            const poster = el.querySelector('img.mm-poster');
+            const posters = [...el.querySelectorAll('img.mm-poster')];  // the palette's is shown
             return {canvases, after: el.querySelectorAll('canvas').length, state: el.dataset.mmState,
-                    poster: poster && getComputedStyle(poster).display !== 'none'};
+                    poster: posters.some(p => getComputedStyle(p).display !== 'none')};
         }"""
     )
     assert state == {"canvases": 1, "after": 0, "state": "poster", "poster": True}
@@ -137,5 +140,5 @@ def test_a_missing_scene_file_is_an_error_state_with_the_poster_kept(serve, page
     page.route("**/fig0.mmsc", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(url)
     page.wait_for_function("document.querySelector('figure.mm-figure').dataset.mmState === 'error'")
-    assert page.locator("img.mm-poster").first.is_visible()
+    assert page.locator("img.mm-poster >> visible=true").count() == 1  # the palette's
     assert page.locator("figure.mm-figure").first.text_content().strip() != ""

@@ -11,11 +11,13 @@ import pytest
 
 from mm_docs_plugin.core import Scene, build, parse_spec
 from mm_docs_plugin.core.scene.colors import (
+    LIGHT_FLOOR,
     colorize,
     hsl_to_rgb,
     node_colors,
     ranges_by_sensitivity,
     value_ranges,
+    vol_rgb,
 )
 from mm_docs_plugin.core.spec.sections import COLORS
 
@@ -86,6 +88,51 @@ def test_zero_nan_inf():
     np.testing.assert_array_equal(rgb[:2], 0.0)
     np.testing.assert_array_equal(rgb[2:5], 1.0)
     assert size[5] == 1.0 and not np.allclose(rgb[5], 1.0)
+
+
+def lightness(rgb):
+    """CIE L* of one sRGB colour, written out (IEC 61966-2-1, CIE 1976)."""
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in map(float, rgb)]
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 116 * y ** (1 / 3) - 16 if y > (6 / 29) ** 3 else y * (29 / 3) ** 3
+
+
+def test_light_mirrors_lightness_about_the_paper_and_keeps_the_hue():
+    paper = lightness((250 / 255,) * 3)
+    vol = np.linspace(0, 1, 9)
+    for sign in (1.0, -1.0):
+        dark, light = (vol_rgb(sign, vol, DEFAULT, theme) for theme in ("dark", "light"))
+        for d, lt in zip(dark, light):
+            want = math.hypot(max(paper - lightness(d), 0.0), LIGHT_FLOOR)
+            assert lightness(lt) == pytest.approx(want, abs=0.05)
+            h_dark, _, s_dark = colorsys.rgb_to_hls(*map(float, d))
+            h_light, _, s_light = colorsys.rgb_to_hls(*map(float, lt))
+            # The hue: scaled in linear light, the colour keeps its dominant wavelength;
+            # HSL's hue, read off gamma-encoded values, drifts by a few degrees at most.
+            assert abs((h_light - h_dark + 0.5) % 1 - 0.5) < 0.02
+            assert s_dark == pytest.approx(1.0) and s_light > 0.99  # still saturated
+        # small |x| lighter, large ones deeper: the mirror of dark
+        assert lightness(light[0]) > lightness(light[-1])
+        assert lightness(dark[0]) < lightness(dark[-1])
+
+
+def test_a_faded_colour_fades_toward_the_stage():
+    vol = np.array([0.0, 0.3, 1.0])
+    for sign in (1.0, -1.0):
+        dark = vol_rgb(sign, vol, DEFAULT)
+        np.testing.assert_allclose(vol_rgb(sign, vol, DEFAULT, fade=0.4), 0.4 * dark, atol=1e-6)
+        full, faded = (vol_rgb(sign, vol, DEFAULT, "light", f) for f in (1.0, 0.4))
+        for a, b in zip(full, faded):
+            assert lightness(b) > lightness(a) + 10  # toward the paper…
+            ha, hb = (colorsys.rgb_to_hls(*map(float, c))[0] for c in (a, b))
+            assert abs((ha - hb + 0.5) % 1 - 0.5) < 0.02  # …a paler tint of the same hue
+
+
+def test_non_finite_marks_are_black_on_light():
+    rgb, size = colorize(np.array([np.nan, np.inf, 0.0, 1.0]), (0.0, 1.0), DEFAULT, "light")
+    np.testing.assert_array_equal(rgb[:3], 0.0)
+    np.testing.assert_array_equal(size, [1, 1, 0, 1])
+    assert rgb.dtype == np.float32 and rgb[3].max() > 0.2
 
 
 def test_degenerate_ranges_do_not_divide_by_zero():

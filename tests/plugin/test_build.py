@@ -54,7 +54,7 @@ def mm_urls(html: str):
     for tag, attrs in tags(html):
         if tag == "figure" and "mm-figure" in attrs.get("class", ""):
             urls.append(attrs["data-mm-scene"])
-        elif (tag == "img" and attrs.get("class") == "mm-poster") or (
+        elif (tag == "img" and "mm-poster" in attrs.get("class", "").split()) or (
             tag == "script" and "mm-viewer" in attrs.get("src", "")
         ):
             urls.append(attrs["src"])
@@ -74,13 +74,15 @@ def test_figures_assets_and_page_relative_urls(site, directory_urls):
     figures = [a for t, a in tags(html) if t == "figure" and "mm-figure" in a.get("class", "")]
     assert len(figures) == 1
     assert figures[0]["data-mm-scene"].endswith(".mmsc")
-    assert re.search(r'<img class="mm-poster" src="[^"]+\.svg"', html)
+    for theme in ("dark", "light"):  # a poster per palette, fetched only when shown
+        assert re.search(r'<img class="mm-poster mm-poster-%s" src="[^"]+\.svg"' % theme, html)
+    assert html.count('loading="lazy"') == 2
     scripts = [a for t, a in tags(html) if t == "script" and "mm-viewer.js" in a.get("src", "")]
     assert len(scripts) == 1 and scripts[0]["type"] == "module"
     for page in (figs, page_file(out, "top.md", directory_urls)):
         text = page.read_text("utf-8")
         urls = mm_urls(text)
-        assert len(urls) == 4, urls
+        assert len(urls) == 5, urls
         for url in urls:
             assert resolve(out, page, url).is_file(), (page, url)
         inline = re.findall(r"<script>(.*?)</script>", text, re.S)  # the theme's own only
@@ -89,9 +91,9 @@ def test_figures_assets_and_page_relative_urls(site, directory_urls):
     assert "mm-viewer" not in home and "mm-figure" not in home
     assets = sorted(p.name for p in (out / "assets" / "mm").iterdir())
     assert "mm-viewer.js" in assets and "mm-viewer.css" in assets and "app.html" in assets
-    # both pages hold the same spec: one scene file and one poster, content-hashed
+    # both pages hold the same spec: one scene file and a poster per palette, content-hashed
     assert len([a for a in assets if a.endswith(".mmsc")]) == 1
-    assert len([a for a in assets if a.endswith(".svg")]) == 1
+    assert len([a for a in assets if a.endswith(".svg")]) == 2
 
 
 def test_site_without_figures_gets_no_assets(site):
@@ -213,7 +215,7 @@ def test_precompute_false_ships_spec_and_poster_but_no_scene_file(site):
     assert fig["data-mm-spec"]
     assets = root / "site" / "assets" / "mm"
     assert not list(assets.glob("*.mmsc"))
-    assert len(list(assets.glob("*.svg"))) == 1
+    assert len(list(assets.glob("*.svg"))) == 2  # dark and light posters
     (script,) = [a for t, a in tags(html) if t == "script" and "mm-viewer" in a.get("src", "")]
     assert script["data-mm-precompute"] == "false"
 

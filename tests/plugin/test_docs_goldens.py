@@ -2,7 +2,7 @@
 
 The goldens (`tests/fixtures/golden/docs-scenes.json`) hold, per fence, a short digest
 of each part of the scene header (nodes, matrices, cubes, legends, camera, animation,
-colour ranges, settings, warnings), of each value buffer and of the poster.  A change to what a figure
+colour ranges, settings, warnings), of each value buffer and of the posters (dark, light).  A change to what a figure
 looks like or holds shows up as a diff naming the figure and the part that moved.
 Regenerate them on purpose with ``pytest tests/plugin/test_docs_goldens.py
 --update-goldens`` and commit the diff with the change that explains it.
@@ -18,7 +18,7 @@ import pytest
 
 from mm_docs_plugin.core import build, parse_spec
 from mm_docs_plugin.core.scene.pack import unpack
-from mm_docs_plugin.poster import render as render_poster
+from mm_docs_plugin.poster import render_themes as render_posters
 from mm_docs_plugin.sourcemap import fence_lines
 
 from .conftest import ROOT
@@ -59,7 +59,9 @@ def _summary(body: str, base_dir: str) -> dict:
     scene = build(parse_spec(body, base_dir))
     header, arrays = unpack(scene.to_bytes())
     out = {part: _digest(header.get(part)) for part in PARTS if part in header}
-    out["poster"] = hashlib.sha256(render_poster(scene).encode("utf-8")).hexdigest()[:16]
+    for theme, svg in render_posters(scene).items():
+        key = "poster" if theme == "dark" else "poster_" + theme
+        out[key] = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:16]
     out["buffers"] = {
         name: hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()[:16]
         for name, a in sorted(arrays.items())

@@ -35,7 +35,7 @@ def test_fence_alone_renders_a_self_contained_figure():
     html = md("Hi\n\n```mm\nexpr: A @ B\n```\n")
     assert '<figure class="mm-figure"' in html
     assert 'data-mm-scene="data:application/octet-stream;base64,' in html
-    assert 'src="data:image/svg+xml;base64,' in html
+    assert html.count('src="data:image/svg+xml;base64,') == 2  # dark and light posters
     assert "<script" not in html
 
 
@@ -54,7 +54,7 @@ def test_fence_writes_files_when_given_a_folder(tmp_path: Path):
     finally:
         fence.set_context(None)
     names = sorted((p.name for p in tmp_path.iterdir()), key=lambda n: n.endswith(".svg"))
-    assert [n.rsplit(".", 1)[1] for n in names] == ["mmsc", "svg"]
+    assert [n.rsplit(".", 1)[1] for n in names] == ["mmsc", "svg", "svg"]  # dark, light
     assert 'data-mm-scene="../assets/%s"' % names[0] in html
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from mm_docs_plugin import fence
-from mm_docs_plugin.siteassets import SITE_ASSETS
+from mm_docs_plugin.siteassets import ASSETS, SITE_ASSETS, scheme_css
 
 from .conftest import GOOD, mkdocs_build, write_site
 from .test_build import page_file, resolve, tags
@@ -173,9 +173,26 @@ def test_every_assets_mm_url_resolves_and_every_figure_file_is_used(built):
                     assert target.is_file(), (page, tag, name, value)
                     used.add(target)
     figure_files = {p for p in assets.iterdir() if p.suffix in (".mmsc", ".svg")}
-    # three distinct specs: one scene file and one poster each, all referenced
-    assert len(figure_files) == 6
+    # three distinct specs: one scene file and two posters (dark, light) each, all referenced
+    assert len(figure_files) == 9
     assert figure_files <= used
+
+
+def test_the_site_stylesheet_shows_posters_by_its_dark_schemes(built):
+    """Material's scheme picks the poster before any script: viewer.css carries the
+    default dark_schemes' rules, the site's copy ends with its own, which win."""
+    theme, _, out = built
+    shipped = (ASSETS / "mm-viewer.css").read_text("utf-8")
+    assert scheme_css(["slate"]) in shipped
+    site = (out / SITE_ASSETS / "mm-viewer.css").read_text("utf-8")
+    assert site.startswith(shipped)
+    assert site.endswith(scheme_css(DARK[theme].split()))
+
+
+def test_scheme_names_are_escaped_in_the_stylesheet():
+    css = scheme_css(['a"b c}'])
+    assert css.count('[data-md-color-scheme="a\\22 b\\20 c\\7d "] figure.mm-figure') == 2
+    assert css.count("{") == css.count("}") == 4  # no brace got through
 
 
 @pytest.mark.parametrize("theme", ["readthedocs", "material"])

@@ -7,10 +7,10 @@
 //   hue   = fract(zero_hue + hue_gap * sign + hue_spread * sign * vol)
 //   light = min_light + (max_light - min_light) * sqrt(vol);  HSL(hue, 1, light)
 //
-// On a light page (uTheme = 1, theme.js) the stage is LIGHT_PAPER and the
-// lightness is mirrored (light' = 1 - light, luma capped at light' so cyan
-// stays visible): small |x| fade toward the paper, large ones are saturated;
-// dimming fades toward the paper, not black.
+// On a light page (uTheme = 1, theme.js) the stage is LIGHT_PAPER and each
+// colour's CIE lightness is mirrored about it (onPaper, colors.py's on_paper):
+// an element stands out from the paper as much as from mm's black, small |x|
+// lighter, large ones deep; dimming fades toward the paper, not black.
 //
 // Zeros are not drawn; NaN and ±Inf are white (black on light) at full size.  Cells of a few
 // pixels or more are shaded discs (diameter min(1, elem_scale * 0.72 * size) of
@@ -100,6 +100,9 @@ out vec4 fragColor;
 
 const vec3 LIGHT_DIR = vec3(-0.45, 0.55, 0.70);
 const vec3 LIGHT_PAPER = vec3(250.0 / 255.0);  // #fafafa, THEMES.light.paper in theme.js
+const float PAPER_L = 98.272;  // LIGHT_PAPER's CIE L*
+const float LIGHT_FLOOR = 23.0;  // colors.py's
+const vec3 REC709 = vec3(0.2126, 0.7152, 0.0722);
 
 bool nonFinite(float x) {
   // Bit test: robust where isnan()/comparisons get optimised away.
@@ -187,11 +190,24 @@ vec3 hsl(float h, float s, float l) {
   return l - a * clamp(min(k - 3.0, 9.0 - k), -1.0, 1.0);
 }
 
-// On the light paper: no brighter (in luma) than a grey of HSL lightness `l`, so
-// bright hues (cyan, yellow) keep their contrast; the hue is unchanged.
-vec3 onPaper(vec3 c, float l) {
-  float luma = dot(c, vec3(0.2126, 0.7152, 0.0722));
-  return luma > l ? c * (l / luma) : c;
+vec3 toLinear(vec3 c) {
+  return mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), step(0.04045, c));
+}
+
+vec3 toSrgb(vec3 c) {
+  return mix(c * 12.92, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(0.0031308, c));
+}
+
+// colors.py's on_paper: c (of hue `hue`) with its CIE L* mirrored about the paper,
+// softly floored: the pure hue scaled in linear light (or mixed with white).
+vec3 onPaper(vec3 c, float hue) {
+  float y = dot(toLinear(c), REC709);
+  float l = y > 216.0 / 24389.0 ? 116.0 * pow(y, 1.0 / 3.0) - 16.0 : y * 24389.0 / 27.0;
+  l = length(vec2(max(PAPER_L - l, 0.0), LIGHT_FLOOR));
+  y = l > 8.0 ? pow((l + 16.0) / 116.0, 3.0) : l * 27.0 / 24389.0;  // the target
+  vec3 p = toLinear(hsl(hue, 1.0, 0.5));
+  float yp = dot(p, REC709);
+  return toSrgb(clamp(y <= yp ? p * (y / yp) : mix(p, vec3(1.0), (y - yp) / (1.0 - yp)), 0.0, 1.0));
 }
 
 // 1 on a line at pixel distance 0, fading out over about a pixel.
@@ -267,8 +283,7 @@ void main() {
     float sgn = x < 0.0 ? -1.0 : 1.0;
     float hue = fract(uHue.x + uHue.y * sgn + uHue.z * sgn * vol);
     float lightness = uLight.x + (uLight.y - uLight.x) * sv;
-    float mirrored = 1.0 - lightness;  // light theme: small |x| pale, large ones deep
-    vec3 base = bad ? ink : light ? onPaper(hsl(hue, 1.0, mirrored), mirrored) : hsl(hue, 1.0, lightness);
+    vec3 base = bad ? ink : hsl(hue, 1.0, lightness);
 
     // Level of detail: flat squares below ~3 px per cell, discs above.  A flat
     // square's brightness follows the disc's area (relative to the largest
@@ -277,7 +292,13 @@ void main() {
     float diameter = min(1.0, uSize.y * 0.72 * size);
     float fullDiameter = min(1.0, uSize.y * 0.72);
     float area = bad ? 1.0 : (diameter * diameter) / max(fullDiameter * fullDiameter, 1e-6);
-    vec3 flatColor = mix(paper, base, 0.3 + 0.7 * area);
+    // On light, mm's fade (toward black) mirrored: a paler tint, not a greyed colour.
+    float fade = 0.3 + 0.7 * area;
+    vec3 flatColor = mix(paper, base, fade);
+    if (light && !bad) {
+      flatColor = onPaper(base * fade, hue);
+      base = onPaper(base, hue);
+    }
 
     vec2 f = fract(vCell) - 0.5;
     float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
