@@ -20,6 +20,7 @@ from typing import List, Optional
 
 import yaml
 
+from . import __version__
 from .core import SpecError, build, import_mm_url, mm_link, parse_spec, url_fragment
 
 APP_URL = "app.html"  # the full-page viewer, shipped with the assets (viewer issue)
@@ -97,6 +98,7 @@ def cmd_export_mm(args) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="mm-docs", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version="mm-docs " + __version__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("inspect", help="print nodes, shapes and element counts")
     p.add_argument("spec")
