@@ -15,7 +15,7 @@ from setuptools.errors import SetupError
 
 # The build backend does not put this folder on sys.path.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts"))
-import viewer_bundle  # noqa: E402
+import viewer_bundle
 
 
 class BuildPyWithViewer(build_py):

@@ -110,8 +110,11 @@ def _run(cmd, cwd: Path) -> None:
     if done.returncode != 0:
         raise BundleError(
             "`%s` failed in %s (exit %d); see its output above"
-            % (" ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cmd)), cwd,
-               done.returncode)
+            % (
+                " ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cmd)),
+                cwd,
+                done.returncode,
+            )
         )
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import viewer_bundle  # noqa: E402
+import viewer_bundle
 
-from mm_docs_plugin import __version__  # noqa: E402
-from mm_docs_plugin.siteassets import ASSET_FILES  # noqa: E402
+from mm_docs_plugin import __version__
+from mm_docs_plugin.siteassets import ASSET_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 FENCE = "```mm\nexpr: out = (attn = softmax(Q @ K.T)) @ V\n```\n"
@@ -33,7 +33,9 @@ def _run(cmd, cwd, env=None, check=True):
         [str(c) for c in cmd], cwd=str(cwd), env=env, capture_output=True, text=True, timeout=900
     )
     if check and r.returncode != 0:
-        pytest.fail("%s failed (%d):\n%s\n%s" % (cmd, r.returncode, r.stdout[-3000:], r.stderr[-3000:]))
+        pytest.fail(
+            "%s failed (%d):\n%s\n%s" % (cmd, r.returncode, r.stdout[-3000:], r.stderr[-3000:])
+        )
     return r
 
 
@@ -69,7 +71,8 @@ def test_output_lists_agree():
 
 def test_sdist_has_sources_and_no_build_output(dist):
     (sdist,) = dist.glob("*.tar.gz")
-    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     for needed in (
         "LICENSE",
         "setup.py",
