@@ -6,6 +6,7 @@
     mm-docs import-mm URL       an mm link as a spec (YAML)
     mm-docs export-mm SPEC      a link that opens the spec in mm
     mm-docs validate [PATH...]  check every mm fence of Markdown files or a project (CI)
+    mm-docs assets FOLDER       the viewer's files, for sites using the fence without the plugin
 
 SPEC is a YAML/JSON file, or ``-`` for standard input.  Bad input prints one
 error (with its position and a hint) on stderr and exits with status 2.
@@ -166,6 +167,32 @@ def _no_such(path):
     return Problem(str(path), None, None, "no such file or folder")
 
 
+def cmd_assets(args) -> int:
+    """The viewer's files for a site built without the plugin (the bare fence)."""
+    from pathlib import Path
+
+    from .corearchive import NAME, core_archive
+    from .siteassets import ASSET_FILES, ASSETS
+
+    out = Path(args.folder)
+    missing = [n for n in ASSET_FILES if not (ASSETS / n).is_file()]
+    if missing:
+        raise SpecError(
+            "the viewer bundle is missing from %s (%s)" % (ASSETS, ", ".join(missing)),
+            "reinstall mm-docs (pip install --force-reinstall mm-docs), or run make setup "
+            "in a clone of the repository",
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ASSET_FILES:
+            (out / name).write_bytes((ASSETS / name).read_bytes())
+        (out / NAME).write_bytes(core_archive())
+    except OSError as e:
+        raise SpecError("cannot write %s: %s" % (out, e.strerror), "check the path") from None
+    print("wrote %d files to %s" % (len(ASSET_FILES) + 1, out))
+    return 0
+
+
 def cmd_export_mm(args) -> int:
     spec, _ = _load(args.spec)
     print(mm_link(spec))
@@ -208,6 +235,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     p.add_argument("paths", nargs="*", help=".md files, folders, or a mkdocs.yml")
     p.set_defaults(run=cmd_validate)
+    p = sub.add_parser(
+        "assets",
+        help="copy the viewer's files into a folder (for sites that use the fence without the plugin)",
+    )
+    p.add_argument("folder")
+    p.set_defaults(run=cmd_assets)
     p = sub.add_parser("export-mm", help="print a link that opens the spec in mm")
     p.add_argument("spec")
     p.set_defaults(run=cmd_export_mm)

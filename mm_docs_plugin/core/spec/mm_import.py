@@ -260,11 +260,9 @@ class _Importer:
         if theirs["shape"] != settings["shape"][::-1]:
             return None
         same_source = "data" in theirs and "data" in settings
-        same_random = (
-            theirs.get("init") in RANDOM_INITS
-            and {k: v for k, v in theirs.items() if k != "shape"}
-            == {k: v for k, v in settings.items() if k != "shape"}
-        )
+        same_random = theirs.get("init") in RANDOM_INITS and {
+            k: v for k, v in theirs.items() if k != "shape"
+        } == {k: v for k, v in settings.items() if k != "shape"}
         return other if same_source or same_random else None
 
     def fresh(self, name: str) -> str:
