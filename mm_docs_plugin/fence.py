@@ -43,7 +43,7 @@ from .core.language.schema import check_value
 from .core.spec.spec import FIGURE
 from .figure_html import figure_html, figure_id
 from .poster import render_themes as render_posters
-from .sourcemap import fence_start
+from .sourcemap import fence_lines, fence_start
 
 try:  # MkDocs ≥ 1.5 prefixes messages with "mm: "
     from mkdocs.plugins import get_plugin_logger
@@ -114,7 +114,27 @@ def _context(md: Any) -> Context:
         return Context()
     ctx = _alone.get(md)
     if ctx is None:
-        ctx = _alone[md] = Context()
+        ctx = _alone[md] = _standalone_context(md)
+    return ctx
+
+
+def _standalone_context(md: Any) -> Context:
+    """Without the plugin, MkDocs still says which page this is: its ``relpath``
+    treeprocessor holds the page's File. Name the page in messages, map fence lines
+    from its source (errors at page:line:column), and resolve data paths beside it."""
+    ctx = Context()
+    try:
+        page = md.treeprocessors["relpath"].file
+    except (AttributeError, KeyError, TypeError):
+        return ctx  # plain Python-Markdown: no page to name
+    ctx.page = str(getattr(page, "src_uri", None) or ctx.page)
+    src = getattr(page, "abs_src_path", None)
+    if src:
+        try:
+            ctx.lines = fence_lines(Path(src).read_text(encoding="utf-8-sig"))
+            ctx.base_dir = str(Path(src).parent)
+        except OSError:
+            pass
     return ctx
 
 

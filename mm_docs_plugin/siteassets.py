@@ -42,8 +42,10 @@ def emit(config, cfg, link_404: bool) -> None:
     missing = [n for n in ASSET_FILES[:2] if not (ASSETS / n).is_file()]
     if missing:
         raise PluginError(
-            "mm: the viewer bundle is missing (%s); run `make setup` (needs node and npm)"
-            % ", ".join(missing)
+            "mm: the viewer bundle is missing from %s (%s). In a clone of the repository, "
+            "run `make setup` (needs Node.js 20+ and npm); an installed mm-docs always has "
+            "it, so reinstall it: `pip install --force-reinstall mm-docs`"
+            % (ASSETS, ", ".join(missing))
         )
     for name in ASSET_FILES:
         if (ASSETS / name).is_file():

@@ -59,12 +59,8 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
     # --prefer-offline: the npm cache is enough once it has the pinned versions.
     (cd pyodide_app && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
   fi
-  bundle=mm_docs_plugin/assets/mm-viewer.js
-  if [ -f pyodide_app/src/viewer.js ] && { [ ! -f "$bundle" ] ||
-    [ -n "$(find pyodide_app/src pyodide_app/build.mjs pyodide_app/node_modules/.package-lock.json \
-      -newer "$bundle" -print -quit)" ]; }; then
-    (cd pyodide_app && node build.mjs)
-  fi
+  # The bundle, when a source is newer (the same script builds it for every wheel).
+  .venv/bin/python scripts/viewer_bundle.py
   # Pyodide from npm for the live-editing browser tests (served locally, offline).
   if [ "${MM_SKIP_BROWSER:-0}" != "1" ]; then
     scripts/fetch-pyodide.sh

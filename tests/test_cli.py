@@ -66,3 +66,12 @@ def test_bad_input_is_one_error_line_and_status_2(args, text, fragment, tmp_path
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("mm-docs: error: ")
     assert fragment in err
+
+
+def test_assets_copies_the_viewer_for_sites_without_the_plugin(tmp_path, capsys):
+    from mm_docs_plugin.siteassets import ASSET_FILES, ASSETS
+
+    assert main(["assets", str(tmp_path / "mm")]) == 0
+    for name in ASSET_FILES:
+        assert (tmp_path / "mm" / name).read_bytes() == (ASSETS / name).read_bytes()
+    assert (tmp_path / "mm" / "mm-core.zip").stat().st_size > 10_000

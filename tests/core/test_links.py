@@ -73,18 +73,50 @@ def test_compressed_chain_link_keeps_structure_and_child_settings():
 def test_attention_head_link_writes_epilog_and_names_into_the_expression():
     spec = import_mm_url(LINKS[4])
     assert spec.expr == (
-        "out = (attn = softmax(tril((Q = input @ wQ) @ (K_t = wK_t @ input_t) / sqrt(k)))) "
+        "out = (attn = softmax(tril((Q = input @ wQ) @ (K_t = wK_t @ input.T) / sqrt(k)))) "
         "@ (V = input @ wV) @ wO"
     )
+    # mm's input_t (768×256, its own data file) is input's transpose: one matrix here.
+    assert "input_t" not in spec.nodes
     assert spec.nodes["input"].data.url.endswith("layer5_input0_256_768.csv")
     assert spec.anim.alg == "none" and spec.anim.fuse == "sync"
     assert spec.nodes["Q"].anim == "vmprod"
     scene = build(spec)
     assert scene.nodes["attn"].shape == (256, 256)
     assert any("placeholder" in w for w in scene.warnings)
-    # both uses of `input` are one matrix
+    # all three uses of `input` (one transposed) are one matrix
     assert sum(1 for n in scene.nodes if n.name == "input") == 2
-    assert len(scene.inputs) == 6
+    assert len(scene.inputs) == 5
+
+
+def _head(left_init, right_init):
+    """A @ X_t in mm's params form: X_t's init set apart from X's."""
+    leaf = {"matmul": False, "h": 4, "w": 6}
+    return {
+        "expr": "X @ X_t",
+        "left": dict(leaf, name="X", **left_init),
+        "right": dict(leaf, name="X_t", h=6, w=4, **right_init),
+    }
+
+
+@pytest.mark.parametrize(
+    "left, right, transposed",
+    [
+        ({"init": "gaussian"}, {"init": "gaussian"}, True),
+        ({"init": "url", "url": "x.csv"}, {"init": "url", "url": "x_t.csv"}, True),
+        ({"init": "gaussian"}, {"init": "uniform"}, False),
+        ({"init": "gaussian", "min": -2}, {"init": "gaussian"}, False),
+        ({"init": "row major"}, {"init": "row major"}, False),  # values differ from X.T
+    ],
+)
+def test_mm_x_t_is_read_as_x_transposed_only_when_it_is_the_same_matrix(left, right, transposed):
+    params = _head(left, right)
+    spec = import_mm_url(MM_APP + "?params=" + quote(json.dumps(params)))
+    assert spec.expr == ("X @ X.T" if transposed else "X @ X_t")
+    if transposed and left["init"] == "gaussian":
+        scene = build(spec)
+        x = scene.nodes["X"].values.astype(np.float64)  # the core multiplies in float64
+        np.testing.assert_allclose(scene.root.values, x @ x.T, rtol=1e-6)
 
 
 def test_partial_compressed_link_with_js_is_never_executed():

@@ -228,3 +228,20 @@ def test_precompute_false_with_runtime_never_is_a_config_error(site):
         "mm: precompute: false leaves figures to the reader's browser, but runtime: never"
         in r.stderr
     )
+
+
+def test_bare_superfences_snippet_names_page_line_and_column(tmp_path):
+    """The fence without the plugin (the documented snippet) still reports where."""
+    root = tmp_path / "bare"
+    (root / "docs").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
+        "        - name: mm\n          class: mm\n"
+        "          format: !!python/name:mm_docs_plugin.fence.fence_format\n"
+        "          validator: !!python/name:mm_docs_plugin.fence.fence_validator\n"
+    )
+    (root / "docs" / "index.md").write_text(
+        "# Page\n\nText.\n\n```mm\nexpr: A @ B\nnodes: {A: {init: bogus}}\n```\n"
+    )
+    r = mkdocs_build(root)
+    assert "index.md:7:19: nodes.A.init must be one of" in r.stderr, r.stderr

@@ -14,7 +14,7 @@ import re
 from typing import Any, Dict, Optional
 
 from ..errors import DEFAULT_LIMITS, Limits, SpecError
-from ..inputs.inits import RANGE_INITS
+from ..inputs.inits import RANDOM_INITS, RANGE_INITS
 from ..language import elemexpr
 from ..language import epilog as ep
 from ..language import expr as ex
@@ -48,6 +48,7 @@ def mm_params_to_dict(params: Dict[str, Any]) -> Dict[str, Any]:
     importer = _Importer(params)
     ast = importer.node(params, "root", depth=0)
     spec: Dict[str, Any] = {"expr": ex.print_expr(ast)}
+
     if importer.nodes:
         spec["nodes"] = importer.nodes
     anim = dict(params.get("anim") or {})
@@ -120,6 +121,7 @@ class _Importer:
         self.scheme = layout.get("scheme", sections.LAYOUT.by_name["scheme"].default)
         self.placements: Dict[str, Placement] = {}  # path -> mm's placement of that matmul
         self.k_blocks: Dict[str, int] = {}  # path -> mm's k blocks of that matmul
+        self.mm_leaves = _leaves_by_name(params)  # mm name -> its leaves' mm params
 
     def node(self, mm: Dict[str, Any], path: str, depth: int) -> ex.Node:
         if depth > ex.MAX_HEIGHT // 2:
@@ -193,6 +195,9 @@ class _Importer:
     def leaf(self, mm: Dict[str, Any], path: str) -> ex.Node:
         settings = self.leaf_settings(mm, path)
         shown = str(mm.get("name") or "X").strip()
+        of = self.transpose_of(shown, settings, path)
+        if of is not None:
+            return ex.Transpose(self.leaf(of, path))
         base = _identifier(shown)
         name = base
         n = 1
@@ -239,6 +244,27 @@ class _Importer:
             out["colors"] = colors
         return out
 
+    def transpose_of(self, shown: str, settings: Dict[str, Any], path: str):
+        """X's mm params when mm's ``shown`` is X's transpose under another name.
+
+        The article names them ``input`` and ``input_t`` (our export, ``input.T``). They are one matrix when the
+        shapes are transposed and both come from data files (the files hold a matrix
+        and its transpose) or from the same random init (mm draws the two
+        independently, which no figure means to show; ours are seeded anyway).
+        """
+        m = re.match(r"^(.+)[_.][tT]$", shown)
+        if m is None or not self.mm_leaves.get(m.group(1)):
+            return None
+        other = self.mm_leaves[m.group(1)][0]
+        theirs = self.leaf_settings(other, path)
+        if theirs["shape"] != settings["shape"][::-1]:
+            return None
+        same_source = "data" in theirs and "data" in settings
+        same_random = theirs.get("init") in RANDOM_INITS and {
+            k: v for k, v in theirs.items() if k != "shape"
+        } == {k: v for k, v in settings.items() if k != "shape"}
+        return other if same_source or same_random else None
+
     def fresh(self, name: str) -> str:
         base, n = name, 1
         while name in self.taken or name in self.products:
@@ -246,6 +272,21 @@ class _Importer:
             name = "%s_%d" % (base, n)
         self.taken.add(name)
         return name
+
+
+def _leaves_by_name(params: Dict[str, Any]) -> Dict[str, list]:
+    """mm's leaves by name, in tree order (the importer's depth cap bounds the walk)."""
+    out: Dict[str, list] = {}
+    todo = [(params, 0)]
+    while todo:
+        mm, depth = todo.pop()
+        left, right = mm.get("left"), mm.get("right")
+        if mm.get("matmul") is not False and isinstance(left, dict) and isinstance(right, dict):
+            if depth <= ex.MAX_HEIGHT // 2:
+                todo += [(right, depth + 1), (left, depth + 1)]
+        else:
+            out.setdefault(str(mm.get("name") or "X").strip(), []).append(mm)
+    return out
 
 
 def _mm_label(mm: Dict[str, Any]) -> str:
