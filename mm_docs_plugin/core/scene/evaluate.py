@@ -107,15 +107,15 @@ def _leaf_values(
     elif init == "data":
         try:
             x = load_data(s.data, spec.base_dir, limits=spec.limits).astype(np.float64)
-        except SpecError as e:  # read only now (validation read headers): say which node
-            if e.line is not None or e.field is not None:
-                raise
-            raise SpecError(e.message, e.hint, field="nodes.%s.data" % s.name) from None
         except RemoteDataDisabled:
             x = placeholder(shape, spec.seed, s.name)
             warnings.append(
                 "%s: placeholder values; the data at %s was not fetched" % (s.name, s.data.url)
             )
+        except SpecError as e:  # read only now (validation read headers): say which node
+            if e.line is not None or e.field is not None:
+                raise
+            raise SpecError(e.message, e.hint, field="nodes.%s.data" % s.name) from None
         if x.shape != tuple(shape):
             raise SpecError(
                 "data for %s is %d×%d but the figure needs %d×%d"
