@@ -56,6 +56,7 @@ def build_scene_bytes(req: Dict[str, Any]) -> bytes:
             raise SpecError(
                 "the request has neither a spec mapping nor fence text",
                 'send {"spec": {...}} or {"text": "..."}',
+                field="request",
             )
     # Both forms are checked: fence text is read as data first, so a crafted request
     # cannot make the worker open a file of its own file system.
@@ -65,10 +66,10 @@ def build_scene_bytes(req: Dict[str, Any]) -> bytes:
     return build(parse_spec(source, None, limits=limits)).to_bytes()
 
 
-def _refuse_data_files(spec: Dict[str, Any]) -> None:
+def _refuse_data_files(spec: Any) -> None:
     """The browser has no copy of a figure's data files: say so, by name, up front
     (parsing would report a missing file in Pyodide's home folder instead)."""
-    nodes = spec.get("nodes")
+    nodes = spec.get("nodes") if isinstance(spec, dict) else None  # parse_spec reports the rest
     if not isinstance(nodes, dict):
         return
     for name, settings in nodes.items():
@@ -98,5 +99,5 @@ def error_dict(e: SpecError) -> Dict[str, Any]:
 def _decode(request: str) -> Dict[str, Any]:
     req = json_text.loads(request, "the request", "request")
     if not isinstance(req, dict):
-        raise SpecError("the request must be a JSON object")
+        raise SpecError("the request must be a JSON object", field="request")
     return req
