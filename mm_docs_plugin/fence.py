@@ -43,7 +43,7 @@ from .core.language.schema import check_value
 from .core.spec.spec import FIGURE
 from .figure_html import figure_html, figure_id
 from .poster import render_themes as render_posters
-from .sourcemap import fence_lines, fence_start
+from .sourcemap import body_key, fence_indents, fence_lines, fence_start
 
 try:  # MkDocs ≥ 1.5 prefixes messages with "mm: "
     from mkdocs.plugins import get_plugin_logger
@@ -77,6 +77,7 @@ class Context:
     base_dir: Optional[str] = None  # where data paths resolve
     page: str = "<markdown>"  # the page's source path, for messages and ids
     lines: Dict[str, List[int]] = field(default_factory=dict)  # fence body -> opening lines
+    indents: Dict[str, List[int]] = field(default_factory=dict)  # fence body -> indentations
     on_error: str = "warn"
     limits: Limits = DEFAULT_LIMITS
     height: Optional[int] = None  # default figure height (the spec's own wins)
@@ -131,7 +132,8 @@ def _standalone_context(md: Any) -> Context:
     src = getattr(page, "abs_src_path", None)
     if src:
         try:
-            ctx.lines = fence_lines(Path(src).read_text(encoding="utf-8-sig"))
+            raw = Path(src).read_text(encoding="utf-8-sig")
+            ctx.lines, ctx.indents = fence_lines(raw), fence_indents(raw)
             ctx.base_dir = str(Path(src).parent)
         except OSError:
             pass
@@ -283,7 +285,9 @@ def where(err: SpecError, source: str, ctx: Context, occurrence: int = 0) -> str
     else:
         text = "%s (fence line %d)" % (ctx.page, line) if line else ctx.page
     if err.line is not None and err.column is not None:
-        text += ":%d" % err.column
+        indents = ctx.indents.get(body_key(source), [])
+        shift = indents[occurrence] if start is not None and occurrence < len(indents) else 0
+        text += ":%d" % (err.column + shift)
     return text
 
 

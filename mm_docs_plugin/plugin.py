@@ -22,7 +22,7 @@ from .buildcache import BuildCache
 from .core import Limits
 from .fence import log
 from .siteassets import PYODIDE_CDN, SITE_ASSETS
-from .sourcemap import fence_lines, fences
+from .sourcemap import fence_indents, fence_lines, fences
 
 
 class MmConfig(base.Config):
@@ -100,6 +100,7 @@ class MmPlugin(BasePlugin[MmConfig]):
                 base_dir=data_dir,
                 page=page.file.src_uri,
                 lines=fence_lines(raw),
+                indents=fence_indents(raw),
                 on_error=self.config.on_error,
                 limits=self.limits,
                 height=self.config.height,

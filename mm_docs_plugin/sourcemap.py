@@ -20,7 +20,10 @@ _OPEN = re.compile(r"^(?P<ws>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 class Fence(NamedTuple):
     line: int  # 1-based line of the opening fence
     opening: str  # the opening line without its indentation: ```mm height="300"
-    body: str  # the body as SuperFences will pass it (`_key` form)
+    body: str  # the body as SuperFences will pass it (`body_key` form)
+    indent: int = (
+        0  # characters before the fence (list item, admonition, quote): body columns shift by it
+    )
 
 
 def fences(markdown: str, name: str = "mm") -> List[Fence]:
@@ -43,7 +46,7 @@ def fences(markdown: str, name: str = "mm") -> List[Fence]:
             body.append(line[len(ws) :] if line.startswith(ws) else line.lstrip(" \t>"))
             j += 1
         if ours.match(m.group("info")):  # other fences are skipped whole (examples in them)
-            found.append(Fence(i + 1, fence + m.group("info"), _key("\n".join(body))))
+            found.append(Fence(i + 1, fence + m.group("info"), body_key("\n".join(body)), len(ws)))
         i = j + 1
     return found
 
@@ -57,12 +60,21 @@ def fence_lines(markdown: str, name: str = "mm") -> Dict[str, List[int]]:
     return found
 
 
-def _key(body: str) -> str:
+def fence_indents(markdown: str, name: str = "mm") -> Dict[str, List[int]]:
+    """Like `fence_lines`, the indentation of each fence: an error's column in the
+    body is that many characters further right in the .md file."""
+    found: Dict[str, List[int]] = {}
+    for f in fences(markdown, name):
+        found.setdefault(f.body, []).append(f.indent)
+    return found
+
+
+def body_key(body: str) -> str:
     return "\n".join(line.rstrip() for line in body.strip("\n").splitlines())
 
 
 def fence_start(lines: Dict[str, List[int]], source: str, occurrence: int = 0) -> Optional[int]:
     """The opening line of the ``occurrence``-th fence (from 0) whose body is ``source``,
     if it was seen."""
-    starts = lines.get(_key(source), [])
+    starts = lines.get(body_key(source), [])
     return starts[occurrence] if occurrence < len(starts) else None

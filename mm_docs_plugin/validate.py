@@ -128,7 +128,7 @@ def check_file(path: Path, project: Optional[Project] = None) -> List[Problem]:
             build(parse_spec(f.body, base_dir, limits=project.limits))
         except SpecError as e:
             line = f.line + e.line if e.line is not None else f.line
-            column = e.column if e.line is not None else None
+            column = e.column + f.indent if e.line is not None and e.column else None
             problems.append(Problem(name, line, column, e.message, e.hint, e.field))
     return problems
 

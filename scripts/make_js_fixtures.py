@@ -281,6 +281,9 @@ def urlstate_fixture() -> dict:
         "at_cap": raw_payload(small + " " * (20000 - len(small))),
         "over_cap": raw_payload(small + " " * (20001 - len(small))),
         "bomb": raw_payload(" " * 5_000_000),
+        # 5,000 brackets in 54 bytes: refused before JSON parsing recurses
+        "deep": raw_payload("[" * 5000 + "]" * 5000),
+        "at_depth": raw_payload('{"expr":"out = A @ B","x":' + "[" * 199 + "]" * 199 + "}"),
     }
     return {
         "specs": specs,

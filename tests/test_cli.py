@@ -75,3 +75,12 @@ def test_assets_copies_the_viewer_for_sites_without_the_plugin(tmp_path, capsys)
     for name in ASSET_FILES:
         assert (tmp_path / "mm" / name).read_bytes() == (ASSETS / name).read_bytes()
     assert (tmp_path / "mm" / "mm-core.zip").stat().st_size > 10_000
+
+
+def test_validate_columns_count_the_fence_indentation(tmp_path, capsys):
+    page = tmp_path / "p.md"
+    page.write_text(
+        "!!! note\n\n    ```mm\n    expr: A @ B\n    nodes: {A: {init: bogus}}\n    ```\n"
+    )
+    assert main(["validate", str(page)]) == 1
+    assert capsys.readouterr().err.startswith("%s:5:23: nodes.A.init must be one of" % page)

@@ -19,6 +19,8 @@ import json
 from typing import Any, Dict, Union
 
 from .errors import DEFAULT_LIMITS, Limits, SpecError
+from .language import json_text
+from .language.fence_yaml import parse_yaml, to_python
 from .links.mmlink import import_mm_url
 from .scene.build import build
 from .spec.parse import parse_spec
@@ -54,16 +56,20 @@ def build_scene_bytes(req: Dict[str, Any]) -> bytes:
             raise SpecError(
                 "the request has neither a spec mapping nor fence text",
                 'send {"spec": {...}} or {"text": "..."}',
+                field="request",
             )
-    if isinstance(source, dict):
-        _refuse_data_files(source)
+    # Both forms are checked: fence text is read as data first, so a crafted request
+    # cannot make the worker open a file of its own file system.
+    _refuse_data_files(
+        source if isinstance(source, dict) else to_python(parse_yaml(source, limits))
+    )
     return build(parse_spec(source, None, limits=limits)).to_bytes()
 
 
-def _refuse_data_files(spec: Dict[str, Any]) -> None:
+def _refuse_data_files(spec: Any) -> None:
     """The browser has no copy of a figure's data files: say so, by name, up front
     (parsing would report a missing file in Pyodide's home folder instead)."""
-    nodes = spec.get("nodes")
+    nodes = spec.get("nodes") if isinstance(spec, dict) else None  # parse_spec reports the rest
     if not isinstance(nodes, dict):
         return
     for name, settings in nodes.items():
@@ -91,10 +97,7 @@ def error_dict(e: SpecError) -> Dict[str, Any]:
 
 
 def _decode(request: str) -> Dict[str, Any]:
-    try:
-        req = json.loads(request)
-    except ValueError as e:
-        raise SpecError("the request is not JSON: %s" % e) from None
+    req = json_text.loads(request, "the request", "request")
     if not isinstance(req, dict):
-        raise SpecError("the request must be a JSON object")
+        raise SpecError("the request must be a JSON object", field="request")
     return req

@@ -96,6 +96,14 @@ test("the inflated size cap: at the cap decodes, past it is refused, as in Pytho
   }
 });
 
+test("JSON nesting is capped before parsing, as in Python", async () => {
+  assert.match(caps.deep.python.error, /nests deeper than 200 levels/);
+  await rejects(caps.deep.payload, /the link's mm= state nests deeper than 200 levels/);
+  // 200 levels (the mapping, then 199 lists) are decoded; the spec's own cap (64) refuses it.
+  assert.deepEqual(Object.keys(await decodeUrlState(caps.at_depth.payload)), ["expr", "x"]);
+  assert.match(caps.at_depth.python.error, /nesting deeper than 64 levels/);
+});
+
 test("a zip bomb is stopped early, not inflated whole", async () => {
   // 50 MB of spaces compress to ~50 KB; refusing must not take the time (or memory)
   // inflating all of it would.

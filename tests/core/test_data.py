@@ -361,7 +361,7 @@ def test_pickles_and_odd_dtypes_refused(tmp_path):
     np.save(str(tmp_path / "s.npy"), np.array([["a", "b"]]))
     err("only real numbers are supported", load, tmp_path, path="s.npy")
     (tmp_path / "p.npy").write_bytes(pickle.dumps([[1.0, 2.0]]))
-    err("could not be read as npy", load, tmp_path, path="p.npy")
+    err("is not a .npy file (no NUMPY magic)", load, tmp_path, path="p.npy")
 
 
 # --------------------------------------------------------------------------- selection and limits

@@ -78,7 +78,7 @@ def test_bad_requests_answer_a_json_error(req, error):
 
 def test_a_request_that_is_not_a_json_object_is_an_error_not_a_crash():
     assert json.loads(handle("[1, 2]"))["error"]["message"] == "the request must be a JSON object"
-    assert json.loads(handle("{"))["error"]["message"].startswith("the request is not JSON: ")
+    assert json.loads(handle("{"))["error"]["message"].startswith("the request is not valid JSON (")
 
 
 def test_a_figure_with_a_data_file_says_the_browser_has_no_copy():

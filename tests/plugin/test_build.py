@@ -113,7 +113,7 @@ def test_bad_fence_fails_strict_naming_file_line_column_hint(site):
     assert r.returncode != 0
     log = r.stdout + r.stderr
     # the bad key is on line 9 of bad.md, column 1 of the fence body
-    assert "deep/bad.md:9:1" in log, log
+    assert "deep/bad.md:9:5" in log, log
     assert "nodez" in log and "hint: did you mean 'nodes'?" in log, log
 
 
@@ -151,7 +151,7 @@ def test_on_error_fail_aborts(site):
     root = site({"bad.md": BAD}, plugins=[{"mm": {"on_error": "fail"}}])
     r = mkdocs_build(root)
     assert r.returncode != 0
-    assert "bad.md:9:1" in r.stdout + r.stderr
+    assert "bad.md:9:5" in r.stdout + r.stderr
 
 
 def test_conflicting_custom_fence_is_a_plugin_error(site):
@@ -245,3 +245,14 @@ def test_bare_superfences_snippet_names_page_line_and_column(tmp_path):
     )
     r = mkdocs_build(root)
     assert "index.md:7:19: nodes.A.init must be one of" in r.stderr, r.stderr
+
+
+def test_a_fence_in_an_admonition_reports_the_column_in_the_file(site):
+    root = site(
+        {
+            "index.md": "# P\n\n!!! note\n\n    ```mm\n    expr: A @ B\n    nodes: {A: {init: bogus}}\n    ```\n"
+        },
+        markdown_extensions=["admonition"],
+    )
+    r = mkdocs_build(root)
+    assert "index.md:7:23: nodes.A.init must be one of" in r.stderr, r.stderr

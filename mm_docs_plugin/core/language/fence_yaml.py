@@ -104,22 +104,32 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 
 
+# Every integer a spec holds converts to a float (seeds, sizes and values all do):
+# larger ones are refused where they are read, before anything computes with them.
+MAX_INT = 2**1023
+
+
 def _resolve(text: str, line: int, column: int) -> Any:
     """The typed value of a plain scalar found at (line, column)."""
     if text in _NULLS:
         return None
     if text in _BOOLS:
         return _BOOLS[text]
+    number = None
     try:
         if _INT.fullmatch(text):
-            return int(text)  # Python >= 3.11 refuses > 4300 digits: ValueError
+            number = int(text)  # Python >= 3.11 refuses > 4300 digits: ValueError
+        elif _OCT.fullmatch(text):
+            number = int(text[2:], 8)
+        elif _HEX.fullmatch(text):
+            number = int(text[2:], 16)
     except ValueError:
-        message, hint = MESSAGES["big_int"]
-        raise SpecError(message, hint, line, column) from None
-    if _OCT.fullmatch(text):
-        return int(text[2:], 8)
-    if _HEX.fullmatch(text):
-        return int(text[2:], 16)
+        number = MAX_INT
+    if number is not None:
+        if abs(number) >= MAX_INT:
+            message, hint = MESSAGES["big_int"]
+            raise SpecError(message, hint, line, column)
+        return number
     if _FLOAT.fullmatch(text):
         return float(text)
     if _INF.fullmatch(text):
@@ -283,6 +293,8 @@ def _wrap(obj: Any, path: str, depth: int, limits: Limits) -> YNode:
     if obj is None or isinstance(obj, (bool, str)):
         return YNode(obj)
     if isinstance(obj, numbers.Integral):
+        if abs(int(obj)) >= MAX_INT:
+            raise SpecError(MESSAGES["big_int"][0], "use a smaller number", field=path or None)
         return YNode(int(obj))
     if isinstance(obj, numbers.Real):
         return YNode(float(obj))

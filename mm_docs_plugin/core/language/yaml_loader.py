@@ -106,7 +106,10 @@ MESSAGES = {
     "escape": ("unknown escape '\\{code}'", _ESCAPE_HINT),
     "hex": ("escape '\\{code}' needs {size} hex digits", _ESCAPE_HINT),
     "code_point": ("escape '\\{code}{digits}' is not a valid character", _ESCAPE_HINT),
-    "big_int": ("integer too long", "quote it to keep it as text"),
+    "big_int": (
+        "number too large (beyond 1e300)",
+        "use a smaller number, or quote it to keep it as text",
+    ),
     "other": ("invalid YAML: {problem}", "check the YAML syntax here"),
 }
 

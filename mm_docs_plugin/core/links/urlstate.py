@@ -16,6 +16,7 @@ from typing import Optional
 from urllib.parse import unquote
 
 from ..errors import DEFAULT_LIMITS, Limits, SpecError
+from ..language import json_text
 from ..spec.parse import parse_spec
 from ..spec.spec import Spec
 
@@ -83,9 +84,10 @@ def decode_url_state(
             field="mm",
         )
     try:
-        mapping = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
         raise SpecError("the link's mm= state is not a JSON spec", field="mm") from None
+    mapping = json_text.loads(text, "the link's mm= state", "mm", limits)
     if not isinstance(mapping, dict):
         raise SpecError("the link's spec must be a mapping", field="mm")
     return parse_spec(mapping, base_dir, limits=limits)

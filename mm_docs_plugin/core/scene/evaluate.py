@@ -112,6 +112,10 @@ def _leaf_values(
             warnings.append(
                 "%s: placeholder values; the data at %s was not fetched" % (s.name, s.data.url)
             )
+        except SpecError as e:  # read only now (validation read headers): say which node
+            if e.line is not None or e.field is not None:
+                raise
+            raise SpecError(e.message, e.hint, field="nodes.%s.data" % s.name) from None
         if x.shape != tuple(shape):
             raise SpecError(
                 "data for %s is %d×%d but the figure needs %d×%d"

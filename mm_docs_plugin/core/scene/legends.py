@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import List
 
+import numpy as np
+
 from ..spec.spec import Spec
 from .geometry import Legend, MatrixView, add, bbox, neg, scale
 
@@ -22,7 +24,7 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
     if deco.legends <= 0:
         return []
     by_path = {t.path: t for t in spec.tree.walk()}
-    boxes = [bbox(v.corners()) for v in views]
+    boxes = _BoxIndex([bbox(v.corners()) for v in views])
     out: List[Legend] = []
     for n, v in enumerate(views):
         h, w = v.shape
@@ -76,7 +78,33 @@ def _edges(v: MatrixView):
     ]
 
 
-def _edge_taken(edge, v: MatrixView, n: int, boxes, reach: float) -> bool:
+class _BoxIndex:
+    """The faces' bounding boxes, sorted along x, so that a query looks only at boxes
+    that start before its own end: near-linear for figures spread out in space
+    (a 128-matmul chain), where testing every box against every edge was quadratic."""
+
+    def __init__(self, boxes) -> None:
+        lo = np.array([b[0] for b in boxes], dtype=float).reshape(-1, 3)
+        hi = np.array([b[1] for b in boxes], dtype=float).reshape(-1, 3)
+        self.order = np.argsort(lo[:, 0], kind="stable")
+        self.lo, self.hi = lo[self.order], hi[self.order]
+        self.starts = self.lo[:, 0]
+
+    def hits(self, lo, hi, skip: int) -> bool:
+        """Whether a box other than number ``skip`` overlaps [lo, hi] (a flat box: when
+        its plane lies strictly inside)."""
+        end = int(np.searchsorted(self.starts, hi[0], side="left"))
+        if end == 0:
+            return False
+        blo, bhi = self.lo[:end], self.hi[:end]
+        qlo, qhi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        overlap = np.minimum(qhi, bhi) - np.maximum(qlo, blo) > 1e-6
+        inside = (blo == bhi) & (qlo < blo) & (blo < qhi)
+        found = np.all(overlap | inside, axis=1) & (self.order[:end] != skip)
+        return bool(found.any())
+
+
+def _edge_taken(edge, v: MatrixView, n: int, boxes: _BoxIndex, reach: float) -> bool:
     """Whether another face lies within ``reach`` beyond this edge (in or out of plane)."""
     _, a, b, out = edge
     normal = v.normal
@@ -87,14 +115,7 @@ def _edge_taken(edge, v: MatrixView, n: int, boxes, reach: float) -> bool:
         for e in (-reach, reach)
     ]
     lo, hi = bbox(pts)
-    for m, (blo, bhi) in enumerate(boxes):
-        if m != n and all(
-            min(hi[x], bhi[x]) - max(lo[x], blo[x]) > 1e-6
-            or (blo[x] == bhi[x] and lo[x] < blo[x] < hi[x])
-            for x in range(3)
-        ):
-            return True
-    return False
+    return boxes.hits(lo, hi, n)
 
 
 def _shape_edges(free, v: MatrixView):

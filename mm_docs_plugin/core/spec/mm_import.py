@@ -51,7 +51,7 @@ def mm_params_to_dict(params: Dict[str, Any]) -> Dict[str, Any]:
 
     if importer.nodes:
         spec["nodes"] = importer.nodes
-    anim = dict(params.get("anim") or {})
+    anim = dict(_mapping(params.get("anim"), "anim"))
     if "spin" not in anim and isinstance(params.get("deco"), dict) and "spin" in params["deco"]:
         anim["spin"] = params["deco"]["spin"]  # mm's legacy deco.spin
     settings = {
@@ -99,10 +99,28 @@ def _camera(cam: Any) -> Dict[str, Any]:
     return {"position": position, "target": look}
 
 
-def _lookup(table: Dict[str, str], value: Any, what: str) -> str:
-    if value not in table:
+def _mapping(value: Any, what: str) -> Dict[str, Any]:
+    """mm's group of settings ``what`` (absent: none), or a SpecError for another type."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
         raise SpecError(
-            "the mm link has %s = %r, which mm-docs does not know" % (what, value),
+            "the mm link has %s = %s where mm keeps a group of settings" % (what, _brief(value)),
+            "copy the link again from mm",
+            field="from_mm",
+        )
+    return value
+
+
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _lookup(table: Dict[str, str], value: Any, what: str) -> str:
+    if not isinstance(value, str) or value not in table:
+        raise SpecError(
+            "the mm link has %s = %s, which mm-docs does not know" % (what, _brief(value)),
             "known values: " + ", ".join(sorted(table)),
             field="from_mm",
         )
@@ -168,7 +186,7 @@ class _Importer:
                 choices = {c: c for c in f.choices}
                 values[f.name] = _lookup(choices, layout[f.mm], "%s.layout.%s" % (path, f.mm))
         self.placements[path] = Placement.of(values)
-        k = (mm.get("block") or {}).get("k blocks") if isinstance(mm.get("block"), dict) else None
+        k = _mapping(mm.get("block"), path + ".block").get("k blocks")
         number = isinstance(k, (int, float)) and not isinstance(k, bool)
         self.k_blocks[path] = round(k) if number else self.k_blocks.get(parent, 1)
 
@@ -176,7 +194,8 @@ class _Importer:
         if path == "root":
             return {}  # the root's anim/blocks/layout are the global sections
         out: Dict[str, Any] = {}
-        alg = _lookup(ALG_FROM_MM, (mm.get("anim") or {}).get("alg", "inherit"), path + ".anim.alg")
+        anim = _mapping(mm.get("anim"), path + ".anim")
+        alg = _lookup(ALG_FROM_MM, anim.get("alg", "inherit"), path + ".anim.alg")
         if alg != "inherit":
             out["anim"] = alg
         if self.k_blocks[path] != 1:

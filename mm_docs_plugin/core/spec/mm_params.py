@@ -13,13 +13,13 @@ is executed.  The tables map mm's names to ours both ways (import and export).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Dict, List, Tuple
 from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import DEFAULT_LIMITS, Limits, SpecError
 from ..language import epilog as ep
+from ..language import json_text
 
 MM_APP = "https://bhosmer.github.io/mm/index.html"
 
@@ -88,7 +88,9 @@ _VALUE_KEY = re.compile(r"\d+(\.\d+)?\Z")
 # ---------------------------------------------------------------- URL forms
 
 
-def mm_params_from_url(url: str, limits: Limits = DEFAULT_LIMITS) -> Dict[str, Any]:
+def mm_params_from_url(
+    url: str, limits: Limits = DEFAULT_LIMITS, *, _inside_ref: bool = False
+) -> Dict[str, Any]:
     """mm's params object from either URL form (or a JSON text, or ref.html's ?mm=)."""
     if not isinstance(url, str):
         raise SpecError("an mm link is text", field="from_mm")
@@ -107,7 +109,13 @@ def mm_params_from_url(url: str, limits: Limits = DEFAULT_LIMITS) -> Dict[str, A
     if keys == ["params"]:
         return _json_params(pairs[0][1])
     if "mm" in keys:  # ref.html?mm=<inner query>&doc=...
-        return mm_params_from_url(dict(pairs)["mm"], limits)
+        if _inside_ref:  # ref.html wraps one mm query, never another ref.html link
+            raise SpecError(
+                "the mm link nests a ref.html?mm= link inside another",
+                "copy the link from mm's own page (index.html?...)",
+                field="from_mm",
+            )
+        return mm_params_from_url(dict(pairs)["mm"], limits, _inside_ref=True)
     if "config" in keys:
         raise SpecError(
             "mm's config= links load their state from another site",
@@ -131,14 +139,7 @@ def mm_params_from_url(url: str, limits: Limits = DEFAULT_LIMITS) -> Dict[str, A
 
 
 def _json_params(text: str) -> Dict[str, Any]:
-    try:
-        params = json.loads(text)
-    except ValueError as e:
-        raise SpecError(
-            "the mm link's params= is not valid JSON (%s)" % e,
-            "copy the whole link",
-            field="from_mm",
-        ) from None
+    params = json_text.loads(text, "the mm link's params=", "from_mm", hint="copy the whole link")
     if not isinstance(params, dict):
         raise SpecError("the mm link's params= is not an object", field="from_mm")
     return params

@@ -187,11 +187,15 @@ def _check_names(root: TreeNode, locate: Locate) -> None:
 def _duplicate(locate: Locate, node: TreeNode, first: TreeNode) -> SpecError:
     name = node.label if node.kind == "matmul" else node.matrix
     line, col = locate(first.pos)
+    # Without positions (a spec given as a mapping): where it is inside the expression.
+    there = (
+        "line %d, column %d" % (line, col) if line is not None else "character %d" % (first.pos + 1)
+    )
     return _error(
         locate,
         node.pos,
-        "the name '%s' is already used for %s at line %d, column %d"
-        % (name, "a product" if first.kind == "matmul" else "an input matrix", line, col),
+        "the name '%s' is already used for %s at %s"
+        % (name, "a product" if first.kind == "matmul" else "an input matrix", there),
         "give each product its own name; a name used again as an operand must be an input matrix",
     )
 

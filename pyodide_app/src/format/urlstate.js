@@ -13,6 +13,20 @@ export const PREFIX = "mm=";
 export const MAX_URL = 65536;
 /** Longest spec JSON accepted, in UTF-8 bytes (Limits.max_text). */
 export const MAX_TEXT = 20000;
+/** Deepest bracket nesting accepted (core/language/json_text.py MAX_JSON_DEPTH): deeper
+ * JSON would overflow the stack of JSON.parse or of postMessage's structured clone. */
+export const MAX_JSON_DEPTH = 200;
+
+/** The deepest nesting of brackets in JSON text, strings skipped (no recursion). */
+export function jsonNesting(text) {
+  let depth = 0;
+  let deepest = 0;
+  for (const m of text.replace(/"(?:[^"\\]|\\.)*"/gs, '""').matchAll(/[[\]{}]/g)) {
+    depth += m[0] === "[" || m[0] === "{" ? 1 : -1;
+    if (depth > deepest) deepest = depth;
+  }
+  return deepest;
+}
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const SLICE = 1024; // deflate input per write: at most ~1 MB of output before the cap check
@@ -71,9 +85,20 @@ export async function decodeUrlState(state) {
       "links carry small specs; put large figures in a page",
     );
   }
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(data);
+  } catch {
+    throw new UrlStateError("the link's mm= state is not a JSON spec");
+  }
+  if (jsonNesting(text) > MAX_JSON_DEPTH) {
+    throw new UrlStateError(
+      `the link's mm= state nests deeper than ${MAX_JSON_DEPTH} levels`,
+      "a real one nests a few levels; copy it again",
+    );
+  }
   let mapping;
   try {
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(data);
     mapping = JSON.parse(text);
   } catch {
     throw new UrlStateError("the link's mm= state is not a JSON spec");

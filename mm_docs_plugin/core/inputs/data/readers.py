@@ -7,7 +7,7 @@ the format has one.  Failures are `SpecError` s naming the file.
 
 from __future__ import annotations
 
-import json
+import io
 import struct
 import zipfile
 from typing import Any, BinaryIO, List, Optional, Sequence, Tuple
@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ...errors import SpecError, did_you_mean
+from ...language import json_text
 
 _MAX_ST_HEADER = 100 * 2**20  # the safetensors reference implementation's own cap
 # Safetensors dtype -> little-endian numpy dtype of the stored bytes (BF16 and BOOL
@@ -54,13 +55,45 @@ def _count(shape: Sequence[int]) -> int:
     return n
 
 
+# A .npy header is a short Python-literal dict; numpy writes a few hundred bytes. The
+# declared length is checked before reading it: a 16-byte file may declare 4 GiB.
+_MAX_NPY_HEADER = 65536
+
+
 def _npy_header(fp: BinaryIO, size: int, label: str) -> Tuple[tuple, np.dtype]:
     """Shape and dtype from a .npy header; checks the data fits in ``size`` bytes."""
-    version = np.lib.format.read_magic(fp)
-    if version == (1, 0):
-        shape, _fortran, dtype = np.lib.format.read_array_header_1_0(fp)
-    else:  # 2.0 and 3.0 share the layout; 3.0 only allows UTF-8 field names
-        shape, _fortran, dtype = np.lib.format.read_array_header_2_0(fp)
+    start = fp.tell()
+    prefix = fp.read(8)
+    if len(prefix) < 8 or prefix[:6] != b"\x93NUMPY":
+        raise SpecError(f"{label} is not a .npy file (no NUMPY magic)", hint="check the file")
+    version = (prefix[6], prefix[7])
+    if version not in ((1, 0), (2, 0), (3, 0)):
+        raise SpecError(
+            f"{label} is a .npy file of version {version[0]}.{version[1]}, which is not supported",
+            hint="save it with numpy.save (versions 1.0 to 3.0)",
+        )
+    width = 2 if version == (1, 0) else 4
+    raw = fp.read(width)
+    length = struct.unpack("<H" if width == 2 else "<I", raw)[0] if len(raw) == width else -1
+    if length < 0 or length > _MAX_NPY_HEADER or start + 8 + width + length > size:
+        raise SpecError(
+            f"{label} declares a .npy header of {length} bytes"
+            + ("" if length < 0 or length > _MAX_NPY_HEADER else " past the end of the file"),
+            hint="the file is damaged or not a .npy file",
+        )
+    # numpy parses the header from exactly these bytes: it cannot read past them.
+    header = io.BytesIO(prefix + raw + fp.read(length))
+    header.seek(8)
+    read = (
+        np.lib.format.read_array_header_1_0
+        if version == (1, 0)
+        else np.lib.format.read_array_header_2_0
+    )
+    shape, _fortran, dtype = read(header)
+    if any(int(d) < 0 for d in shape):
+        raise SpecError(
+            f"{label} declares a negative shape {tuple(shape)}", hint="the file is damaged"
+        )
     _check_dtype(dtype, label)
     if fp.tell() + _count(shape) * dtype.itemsize > size:
         raise SpecError(f"{label} is truncated (its header promises more data)")
@@ -128,9 +161,12 @@ def _st_entry(
     if 8 + n > size:
         raise SpecError(f"{label} is truncated (header runs past the end of the file)")
     try:
-        header = json.loads(fp.read(n).decode("utf-8"))
-    except ValueError:  # includes UnicodeDecodeError and JSONDecodeError
+        text = fp.read(n).decode("utf-8")
+    except UnicodeDecodeError:
         raise SpecError(f"{label}: safetensors header is not valid JSON") from None
+    header = json_text.loads(
+        text, f"{label}: safetensors header", hint="is this a safetensors file?"
+    )
     if not isinstance(header, dict):
         raise SpecError(f"{label}: safetensors header is not a JSON object")
     tensors = {k: v for k, v in header.items() if k != "__metadata__"}

@@ -5,6 +5,7 @@ Depth and length caps come first; every failure is a `SpecError` with a column.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import List, Optional
@@ -79,6 +80,10 @@ _REJECTED = {
 _REJECTED.update({"]": _REJECTED["["], "}": _REJECTED["{"], '"': _REJECTED["'"]})
 _REJECTED[">>>"] = _REJECTED[">>"]
 _JS_COMMENT = ("'//' starts a comment in JavaScript", "use Math.floor(a / b)")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "…"
 
 
 def error(message: str, hint: Optional[str], pos: int, length: int = 1) -> SpecError:
@@ -344,7 +349,15 @@ class _Parser:
     def atom(self) -> Node:
         tok = self.peek()
         if tok.kind == "num":
-            return Num(float(self.take().text))
+            value = float(self.take().text)
+            if not math.isfinite(value):  # 1e400, or 400 digits: beyond float range
+                raise error(
+                    "the number %s is too large" % _short(tok.text),
+                    "numbers are floats: use one below 1e308",
+                    tok.pos,
+                    len(tok.text),
+                )
+            return Num(value)
         if tok.kind == "op" and tok.text == "(":
             self.nest(self.take())
             node = self.conditional()
