@@ -203,6 +203,10 @@ export class Inspector {
     }
     const [x, y] = this.local(e);
     this.hover = { x, y };
+    if (this.fig.lens && this.fig.lens.isOpen) {
+      this.hide(); // the lens shows the values
+      return;
+    }
     this.probe = null;
     this.marker.hidden = true;
     const hit = this.pick(x, y);
@@ -276,6 +280,7 @@ export class Inspector {
       this.hide();
       return;
     }
+    if (this.fig.lens) this.fig.lens.followProbe(at.x, at.y);
     const size = Math.max(8, Math.min(48, at.cellPx));
     this.marker.style.width = size.toFixed(1) + "px";
     this.marker.style.height = size.toFixed(1) + "px";
