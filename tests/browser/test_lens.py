@@ -1,0 +1,308 @@
+"""The magnifying lens (input/lens.js) as a reader meets it: hold Ctrl over a dense
+figure, long-press, or `z`.
+
+Measured in the page: the lens's DOM rectangle against the figure's, its pixels against
+the figure's (the colour under the pointer, cell sizes from runs of one sign), the
+labels' numbers against numpy, and the key events the page sees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from .conftest import open_page, wait_ready
+
+# Rows of alternating sign, with magnitudes that differ per cell: runs of one colour
+# down a column measure the rows' height on screen, and every label is checkable.
+STRIPES = "(1 - 2 * (i % 2)) * (1 + (i * 64 + j) / 8192)"
+# No flow arrows: nothing is seen through the gaps between the lens's discs.
+DENSE = (
+    "expr: out = A @ B\n"
+    'nodes: {A: {shape: [96, 64], expr: "%s"}, B: {shape: [64, 96]}}\n'
+    "deco: {flow_guides: 0}\n"
+    "height: 420\n" % STRIPES
+)
+OFF = DENSE.replace("flow_guides: 0", "flow_guides: 0, lens_size: 0")
+CELL = (48, 32)  # the cell of A the pointer rests on
+
+FIG = "mmViewer.figure(document.querySelector('figure.mm-figure'))"
+
+
+def a_value(i, j):
+    """A[i, j] as the scene file holds it (float16) and the spec defines it."""
+    v = (1 - 2 * (i % 2)) * (1 + (i * 64 + j) / 8192)
+    return float(np.float16(v))
+
+
+@pytest.fixture
+def page(browser):
+    pg = open_page(browser, viewport={"width": 900, "height": 720}, device_scale_factor=1)
+    yield pg
+    pg.context.close()
+
+
+def record_page_keys(page):
+    """Every key event that reaches the page's own listeners (window and document)."""
+    page.evaluate(
+        """() => { window.pageKeys = [];
+            for (const t of [window, document]) for (const type of ['keydown', 'keyup'])
+                t.addEventListener(type, e => pageKeys.push(type + ':' + e.key)); }"""
+    )
+
+
+def stage_box(page):
+    return page.locator("figure.mm-figure .mm-stage").first.bounding_box()
+
+
+def cell_point(page, i, j):
+    """Stage CSS point of the centre of A's cell (i, j), and what the figure picks there."""
+    return page.evaluate(
+        """([i, j]) => { const f = %s, v = f.views.findIndex(v => v.data.name === 'A');
+            const at = f.inspector.cellScreen(v, i, j);
+            const hit = f.inspector.pick(at.x, at.y);
+            return {x: at.x, y: at.y, cellPx: at.cellPx, hit: [f.views[hit.view].data.name, hit.i, hit.j]}; }"""
+        % FIG,
+        [i, j],
+    )
+
+
+def lens_state(page):
+    return page.evaluate(
+        """() => { const f = %s, l = f.lens, s = f.stage.getBoundingClientRect();
+            const r = l.el.getBoundingClientRect(), c = l.canvas.getBoundingClientRect();
+            const labels = [...l.el.querySelectorAll('.mm-lens-label')].filter(e => !e.hidden)
+                .map(e => { const b = e.getBoundingClientRect();
+                    return {text: e.textContent, name: e.dataset.name, i: +e.dataset.i, j: +e.dataset.j,
+                            box: [b.left, b.top, b.right, b.bottom]}; });
+            return {open: l.isOpen, shown: !l.el.hidden && r.width > 0, mag: l.magnification,
+                    stage: [s.left, s.top, s.right, s.bottom], canvas: [c.left, c.top, c.right, c.bottom],
+                    pos: l.pos, labels, camera: f.camera.position.toArray()}; }"""
+        % FIG
+    )
+
+
+# Pixels of a 2D canvas, read in the page: the figure's (`fig.ctx`) or the lens's.
+PIXELS = (
+    """([which, x0, y0, w, h]) => { const f = %s;
+    const ctx = which === 'lens' ? f.lens.ctx : f.ctx;
+    return Array.from(ctx.getImageData(x0, y0, w, h).data); }"""
+    % FIG
+)
+
+
+def pixels(page, which, x0, y0, w, h):
+    flat = page.evaluate(PIXELS, [which, int(x0), int(y0), int(w), int(h)])
+    return np.array(flat, dtype=float).reshape(int(h), int(w), 4)[..., :3]
+
+
+def signs(line):
+    """+1 (cyan), −1 (red) or 0 (grey: the paper, in either theme, or a guide line) per pixel."""
+    out = []
+    for r, g, b in line:
+        out.append(0 if max(r, g, b) - min(r, g, b) < 60 else (1 if b > r else -1))
+    return out
+
+
+def sign_runs(band):
+    """Mean length of the runs of one sign down a band of pixels (rows × a few columns):
+    each pixel row's sign is its band's majority, grey rows (gaps between discs) are
+    skipped; the rows' height along the band, in pixels."""
+    seq = []
+    for line in band:
+        total = sum(signs(line))
+        if total:
+            seq.append(1 if total > 0 else -1)
+    changes = sum(1 for a, b in zip(seq, seq[1:]) if a != b)
+    return len(band) / max(1, changes)
+
+
+def test_holding_ctrl_shows_a_magnified_lens_with_exact_values(serve, page):
+    page.goto(serve([DENSE]))
+    wait_ready(page)
+    record_page_keys(page)
+    box = stage_box(page)
+    at = cell_point(page, *CELL)
+    assert at["hit"] == ["A", *CELL]
+    assert at["cellPx"] < 6  # a dense figure: cells a few pixels wide
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+    before = lens_state(page)
+    assert not before["shown"]
+
+    page.keyboard.down("Control")
+    page.wait_for_function("() => %s.lens.labelCount > 0" % FIG)
+    state = lens_state(page)
+    assert state["open"] and state["shown"]
+    # The square is inside the figure, above the pointer.
+    left, top, right, bottom = state["canvas"]
+    s_left, s_top, s_right, s_bottom = state["stage"]
+    assert s_left <= left and right <= s_right and s_top <= top and bottom <= s_bottom
+    assert right - left == pytest.approx(bottom - top) == pytest.approx(0.5 * 420, abs=1)
+    assert bottom <= box["y"] + at["y"]
+    assert left < box["x"] + at["x"] < right
+
+    # Its centre shows the cell under the pointer: the same hue as the figure there.
+    size = int(right - left)
+    centre = pixels(page, "lens", size // 2 - 1, size // 2 - 1, 3, 3).mean(axis=(0, 1))
+    under = pixels(page, "fig", at["x"] - 0.5, at["y"] - 0.5, 1, 1)[0, 0]
+    sign = np.sign(a_value(*CELL))
+    for rgb in (centre, under):
+        assert max(rgb) > 60  # an element, not the paper
+        assert np.sign(rgb[2] - rgb[0]) == sign  # cyan for +, red for −
+    # Fewer, bigger cells: a line down the lens crosses rows `mag` times taller than the
+    # same line down the figure around the pointer.
+    mag = state["mag"]
+    assert mag == 7
+    half = size / (2 * mag)
+    inside = sign_runs(pixels(page, "lens", size // 2 - mag, 0, 2 * mag, size))
+    outside = sign_runs(pixels(page, "fig", at["x"] - 1, at["y"] - half, 2, 2 * half))
+    assert 2 <= outside <= 6  # a few pixels per row
+    assert inside == pytest.approx(mag * outside, rel=0.25), (inside, outside)
+    # Pixel for pixel: the lens is the figure around the pointer, scaled `mag` times.
+    # Each lens pixel that shows an element has the sign of the figure's pixel it maps to.
+    lens_px = pixels(page, "lens", 0, 0, size, size)
+    x0, y0 = int(at["x"] - half - 2), int(at["y"] - half - 2)
+    fig_px = pixels(page, "fig", x0, y0, 2 * half + 4, 2 * half + 4)
+    agree = total = 0
+    for ly in range(1, size, 3):
+        row = signs(lens_px[ly])
+        for lx in range(1, size, 3):
+            fx = at["x"] + (lx + 0.5 - size / 2) / mag - x0
+            fy = at["y"] + (ly + 0.5 - size / 2) / mag - y0
+            want = signs([fig_px[int(fy), int(fx)]])[0]
+            if row[lx] and want:
+                total += 1
+                agree += row[lx] == want
+    assert total > 200 and agree / total > 0.85, (agree, total)
+
+    # The labels: the exact stored values of cells around the pointer, inside the lens,
+    # never overlapping, the nearest one (the cell under the pointer) among them.
+    labels = state["labels"]
+    assert labels and all(lb["name"] == "A" for lb in labels)
+    assert any((lb["i"], lb["j"]) == CELL for lb in labels)
+    for lb in labels:
+        assert abs(lb["i"] - CELL[0]) <= 3 and abs(lb["j"] - CELL[1]) <= 3
+        assert float(lb["text"]) == float("%.5g" % a_value(lb["i"], lb["j"]))
+        l0, t0, r0, b0 = lb["box"]
+        assert left <= l0 and r0 <= right and top <= t0 and b0 <= bottom
+        for other in labels:
+            if other is lb:
+                continue
+            l1, t1, r1, b1 = other["box"]
+            assert r0 <= l1 or r1 <= l0 or b0 <= t1 or b1 <= t0
+    assert not page.is_visible(".mm-tooltip")  # the lens shows the values now
+
+    # It follows the pointer; the camera stays (no orbit while it is up).
+    nxt = cell_point(page, CELL[0] + 6, CELL[1] + 4)
+    page.mouse.move(box["x"] + nxt["x"], box["y"] + nxt["y"])
+    page.wait_for_function(
+        "([x, y]) => { const p = %s.lens.pos; return Math.hypot(p.x - x, p.y - y) < 1.5; }" % FIG,
+        arg=[nxt["x"], nxt["y"]],
+    )
+    moved = lens_state(page)
+    assert moved["camera"] == before["camera"]
+    assert any((lb["i"], lb["j"]) == (CELL[0] + 6, CELL[1] + 4) for lb in moved["labels"])
+
+    # Released: gone.  The page saw neither the key going down nor up.
+    page.keyboard.up("Control")
+    page.wait_for_function("() => !%s.lens.isOpen" % FIG)
+    assert not lens_state(page)["shown"]
+    assert page.evaluate("pageKeys") == []
+    # A key the figure does not handle still reaches the page.
+    page.keyboard.press("n")
+    assert page.evaluate("pageKeys") == ["keydown:n", "keydown:n", "keyup:n", "keyup:n"]
+    assert page.errors == []
+
+
+def test_z_and_escape_and_long_press(serve, page):
+    page.goto(serve([DENSE]))
+    wait_ready(page)
+    box = stage_box(page)
+    at = cell_point(page, *CELL)
+    page.focus("figure.mm-figure")
+    record_page_keys(page)
+    # `z` opens it at the keyboard probe once there is one, and it follows the probe.
+    page.keyboard.press("m")  # the probe, on the first matrix (A)
+    probe = page.evaluate("() => %s.inspector.probe" % FIG)
+    page.keyboard.press("z")
+    page.wait_for_function("() => %s.lens.labelCount > 0" % FIG)
+    labels = lens_state(page)["labels"]
+    assert any((lb["i"], lb["j"]) == (probe["i"], probe["j"]) for lb in labels)
+    page.keyboard.press("k")
+    page.wait_for_function(
+        "(i) => [...document.querySelectorAll('.mm-lens-label')].some(e => !e.hidden && +e.dataset.i === i + 1"
+        " && +e.dataset.j === %d)" % probe["j"],
+        arg=probe["i"],
+    )
+    page.keyboard.press("Escape")
+    assert not lens_state(page)["open"]
+    page.keyboard.press("z")
+    assert lens_state(page)["open"]
+    page.keyboard.press("z")
+    assert not lens_state(page)["open"]
+    # The figure's keys stop at the figure (keyups are not handled: they go on, as before).
+    assert [k for k in page.evaluate("pageKeys") if k.startswith("keydown")] == []
+
+    # A long press (500 ms still) opens it; dragging then moves the lens, not the camera.
+    home = lens_state(page)["camera"]
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+    page.mouse.down()
+    page.wait_for_timeout(250)
+    assert not lens_state(page)["open"]  # not yet
+    page.wait_for_function("() => %s.lens.labelCount > 0" % FIG)
+    page.mouse.move(box["x"] + at["x"] + 40, box["y"] + at["y"] + 30, steps=5)
+    state = lens_state(page)
+    assert state["open"] and state["camera"] == home
+    assert state["pos"]["x"] == pytest.approx(at["x"] + 40, abs=1)
+    page.mouse.up()
+    assert not lens_state(page)["open"]
+    # A drag that moves at once is an orbit, never a lens.
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + at["x"] + 60, box["y"] + at["y"], steps=5)
+    page.wait_for_timeout(700)
+    assert not lens_state(page)["open"]
+    page.mouse.up()
+    assert lens_state(page)["camera"] != home
+    assert page.errors == []
+
+
+def test_the_lens_in_both_themes_and_off_with_lens_size_0(serve, page):
+    url = serve([DENSE, OFF])
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(url)
+        wait_ready(page)
+        box = stage_box(page)
+        at = cell_point(page, *CELL)
+        page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+        page.keyboard.down("Control")
+        page.wait_for_function("() => %s.lens.labelCount > 0" % FIG)
+        # The labels are legible on the page's palette: ink on the panel colour.
+        colours = page.evaluate(
+            """() => { const e = document.querySelector('.mm-lens-label:not([hidden])');
+                const s = getComputedStyle(e);
+                return [s.color, s.backgroundColor].map(c => c.match(/[\\d.]+/g).slice(0, 3).map(Number)); }"""
+        )
+        ink, panel = (np.array(c) for c in colours)
+        assert abs(ink.mean() - panel.mean()) > 150, scheme
+        page.keyboard.up("Control")
+    # lens_size: 0: Ctrl and `z` do nothing (the tooltip still shows values).
+    figs = page.locator("figure.mm-figure")
+    second = figs.nth(1)
+    second.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelectorAll('figure.mm-figure')[1].dataset.mmState === 'ready'"
+    )
+    b = second.locator(".mm-stage").bounding_box()
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] * 0.6)
+    page.keyboard.down("Control")
+    page.keyboard.up("Control")
+    second.focus()
+    page.keyboard.press("z")
+    off = page.evaluate(
+        "() => { const l = mmViewer.figure(document.querySelectorAll('figure.mm-figure')[1]).lens;"
+        " return [l.enabled, l.isOpen, l.el.hidden]; }"
+    )
+    assert off == [False, False, True]
+    assert page.errors == []
