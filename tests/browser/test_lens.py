@@ -306,3 +306,69 @@ def test_the_lens_in_both_themes_and_off_with_lens_size_0(serve, page):
     )
     assert off == [False, False, True]
     assert page.errors == []
+
+
+# Values numpy can check: A[i, k] = (i − k) / 8, B[k, j] = (k + 2j) / 16 − 1.
+ANIMATED = (
+    "expr: out = A @ B\n"
+    'nodes: {A: {shape: [24, 16], expr: "(i - j) / 8"}, B: {shape: [16, 24], expr: "(i + 2 * j) / 16 - 1"}}\n'
+    "anim: vmprod\n"
+    "deco: {interior_spotlight: true, spotlight: 3, flow_guides: 0}\n"
+    "height: 420\n"
+)
+
+# The screen point of cell (r, c) of the first product face the current step shows.
+PRODUCT_AT = (
+    """([r, c]) => { const f = %s, face = f.anim.productFaces()[0], b = face.data.blocks[0];
+    const u = r - b.rows[0] + 0.5, v = c - b.cols[0] + 0.5;
+    const p = f.camera.position.clone().set(
+        b.origin[0] + u * face.a0.x + v * face.a1.x, b.origin[1] + u * face.a0.y + v * face.a1.y,
+        b.origin[2] + u * face.a0.z + v * face.a1.z);
+    const dist = p.distanceTo(f.camera.position);
+    p.project(f.camera);
+    const [w, h] = f.cssSize, x = (p.x + 1) / 2 * w, y = (1 - p.y) / 2 * h;
+    const front = f.inspector.pick(x, y);
+    return {x, y, hidden: Boolean(front && front.t < dist), axes: face.axes, fixed: face.fixed}; }"""
+    % FIG
+)
+
+
+def test_interior_spotlight_labels_the_products_inside_the_cube(serve, page):
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(serve([ANIMATED]))
+    wait_ready(page)
+    page.evaluate("() => %s.seek(8)" % FIG)  # vmprod at row i = 8: the k × j plane of products
+    box = stage_box(page)
+    k, j = 8, 12
+    at = page.evaluate(PRODUCT_AT, [k, j])
+    assert at["axes"] == [2, 1, 0] and at["fixed"] == 8 and not at["hidden"]
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+    page.keyboard.down("Control")
+    page.wait_for_function("() => %s.lens.labelCount > 0" % FIG)
+    products = page.evaluate(
+        """() => [...document.querySelectorAll('.mm-lens-label')]
+            .filter(e => !e.hidden && e.dataset.state === 'product')
+            .map(e => [e.textContent, +e.dataset.i, +e.dataset.j, +e.dataset.k])"""
+    )
+    assert products, "no product labelled"
+    assert any((pi, pj, pk) == (8, j, k) for _, pi, pj, pk in products)
+
+    def stored(v):
+        return float(np.float16(v))
+
+    for text, pi, pj, pk in products:
+        assert pi == 8 and abs(pj - j) <= 3 and abs(pk - k) <= 3
+        want = stored((pi - pk) / 8) * stored((pk + 2 * pj) / 16 - 1)
+        assert float(text) == float("%.5g" % want), (text, pi, pj, pk)
+    page.keyboard.up("Control")
+    # Without interior_spotlight the same lens labels no product.
+    page.evaluate("() => %s.setDeco({interior_spotlight: false})" % FIG)
+    page.keyboard.down("Control")
+    page.wait_for_function("() => %s.lens.isOpen" % FIG)
+    page.wait_for_timeout(100)
+    states = page.evaluate(
+        "() => [...document.querySelectorAll('.mm-lens-label')].filter(e => !e.hidden).map(e => e.dataset.state)"
+    )
+    assert "product" not in states
+    page.keyboard.up("Control")
+    assert page.errors == []

@@ -20,6 +20,7 @@
 
 import * as THREE from "three";
 import * as gpu from "../gl/renderer.js";
+import { faceCellCentre, productIndex } from "../anim/planecells.js";
 import { formatValue } from "./inspector.js";
 import { layoutLabels, lensRect, lensView, spotlightCells } from "./lenslayout.js";
 
@@ -54,6 +55,7 @@ export class Lens {
     this.camera = new THREE.PerspectiveCamera();
     this._ray = new THREE.Raycaster();
     this._ndc = new THREE.Vector2();
+    this._v = new THREE.Vector3();
 
     this.isOpen = false;
     this.mode = null; // "ctrl" | "press" | "key"
@@ -319,26 +321,17 @@ export class Lens {
 
   placeLabels() {
     const fig = this.fig;
-    const insp = fig.inspector;
     const [w, h] = fig.cssSize;
     const { x, y } = this.pos;
-    const items = [];
+    let items = [];
     const radius = +this.deco.spotlight || 0;
     if (radius > 0 && fig.views) {
       this._ndc.set((x / w) * 2 - 1, 1 - (y / h) * 2);
       this._ray.setFromCamera(this._ndc, fig.camera);
       const { origin, direction } = this._ray.ray;
-      const mag = this.magnification;
-      for (const c of spotlightCells(fig.views, origin, direction, radius, MAX_LABELS)) {
-        const at = insp.cellScreen(c.view, c.i, c.j);
-        if (!at || at.cellPx * mag < MIN_LABEL_CELL_PX) continue;
-        const [lx, ly] = this.view.toLens(at.x, at.y);
-        if (lx < 0 || ly < 0 || lx > this.rect.size || ly > this.rect.size) continue;
-        // What is drawn there now: the cell itself (not a face in front of it), its state.
-        const hit = insp.pick(at.x, at.y);
-        if (!hit || hit.view !== c.view || hit.i !== c.i || hit.j !== c.j || hit.state === "empty") continue;
-        items.push({ x: lx, y: ly, text: formatValue(hit.value), hit });
-      }
+      items = this.faceItems(origin, direction, radius);
+      if (this.deco.interior_spotlight && fig.anim) items = items.concat(this.planeItems(origin, direction, radius));
+      items.sort((a, b) => a.dist - b.dist);
     }
     const kept = layoutLabels(items, this.rect.size, LABEL_FONT_PX);
     while (this.spans.length < kept.length) {
@@ -349,21 +342,79 @@ export class Lens {
     }
     kept.forEach(({ item, box }, n) => {
       const span = this.spans[n];
-      const hit = item.hit;
       span.textContent = item.text;
       span.hidden = false;
       span.style.transform = `translate(${box[0].toFixed(1)}px, ${box[1].toFixed(1)}px)`;
       span.style.width = box[2] + "px";
-      span.classList.toggle("mm-lens-partial", hit.state === "sum");
+      span.classList.toggle("mm-lens-partial", item.state === "sum");
+      span.classList.toggle("mm-lens-product", item.state === "product");
       const d = span.dataset;
-      d.name = fig.views[hit.view].data.name;
-      d.i = String(hit.i);
-      d.j = String(hit.j);
-      d.value = String(hit.value);
-      d.state = hit.state;
+      d.name = item.name;
+      d.i = String(item.index[0]);
+      d.j = String(item.index[1]);
+      if (item.index.length > 2) d.k = String(item.index[2]);
+      else delete d.k;
+      d.value = String(item.value);
+      d.state = item.state;
     });
     for (let n = kept.length; n < this.spans.length; n++) this.spans[n].hidden = true;
     this.labelCount = kept.length;
+  }
+
+  /**
+   * Labels for the matrices' cells near the ray: what each shows now (the inspector's
+   * `pick` at its centre, which also tells whether another face is in front of it).
+   */
+  faceItems(origin, direction, radius) {
+    const fig = this.fig;
+    const insp = fig.inspector;
+    const mag = this.magnification;
+    const items = [];
+    for (const c of spotlightCells(fig.views, origin, direction, radius, MAX_LABELS)) {
+      const at = insp.cellScreen(c.view, c.i, c.j);
+      if (!at || at.cellPx * mag < MIN_LABEL_CELL_PX) continue;
+      const [lx, ly] = this.view.toLens(at.x, at.y);
+      if (lx < 0 || ly < 0 || lx > this.rect.size || ly > this.rect.size) continue;
+      const hit = insp.pick(at.x, at.y);
+      if (!hit || hit.view !== c.view || hit.i !== c.i || hit.j !== c.j || hit.state === "empty") continue;
+      const name = fig.views[c.view].data.name;
+      items.push({ x: lx, y: ly, dist: c.dist, text: formatValue(hit.value), value: hit.value, state: hit.state, name, index: [c.i, c.j] });
+    }
+    return items;
+  }
+
+  /**
+   * deco.interior_spotlight: labels for the products the animation shows inside its
+   * cubes (anim/planecells.js), L[i, k]·R[k, j] from the arguments' values, unless a
+   * matrix's face is in front of them.
+   */
+  planeItems(origin, direction, radius) {
+    const fig = this.fig;
+    const insp = fig.inspector;
+    const cam = fig.camera;
+    const [w, h] = fig.cssSize;
+    const mag = this.magnification;
+    const faces = fig.anim.productFaces();
+    const items = [];
+    const unit = h / (2 * Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2)); // px per world unit at depth 1
+    for (const c of spotlightCells(faces, origin, direction, radius, MAX_LABELS)) {
+      const face = faces[c.view];
+      const p = this._v.fromArray(faceCellCentre(face, c.i, c.j));
+      const dist = p.distanceTo(cam.position);
+      const depth = -p.clone().applyMatrix4(cam.matrixWorldInverse).z;
+      if (!(depth > cam.near) || (unit / depth) * mag < MIN_LABEL_CELL_PX) continue;
+      p.project(cam);
+      const sx = ((p.x + 1) / 2) * w;
+      const sy = ((1 - p.y) / 2) * h;
+      const [lx, ly] = this.view.toLens(sx, sy);
+      if (lx < 0 || ly < 0 || lx > this.rect.size || ly > this.rect.size) continue;
+      const front = insp.pick(sx, sy);
+      if (front && front.state !== "empty" && front.t < dist - 0.5) continue; // a face hides it
+      const [i, j, k] = productIndex(face, c.i, c.j);
+      const value = insp.valueOf(face.left, i, k) * insp.valueOf(face.right, k, j);
+      items.push({ x: lx, y: ly, dist: c.dist, text: formatValue(value), value, state: "product", name: "product", index: [i, j, k] });
+    }
+    return items;
   }
 
   dispose() {
