@@ -438,6 +438,11 @@ export class Figure {
     return this.built ? gpu.renderNow(this) : false;
   }
 
+  /** Draw the open lens alone, now (benchmarks); returns false if it could not. */
+  renderLensNow() {
+    return this.built ? gpu.renderLens(this) : false;
+  }
+
   /** Draw once: now if the figure may draw (so a caller can read its pixels), else when it can. */
   redraw() {
     if (!(this.canRender() && gpu.renderNow(this))) this.markDirty();
