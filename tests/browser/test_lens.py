@@ -220,6 +220,9 @@ def test_z_and_escape_and_long_press(serve, page):
     box = stage_box(page)
     at = cell_point(page, *CELL)
     page.focus("figure.mm-figure")
+    page.keyboard.press("?")
+    assert "hold Ctrl · long-press · z" in page.text_content(".mm-help")
+    page.keyboard.press("?")
     record_page_keys(page)
     # `z` opens it at the keyboard probe once there is one, and it follows the probe.
     page.keyboard.press("m")  # the probe, on the first matrix (A)
@@ -371,4 +374,58 @@ def test_interior_spotlight_labels_the_products_inside_the_cube(serve, page):
     )
     assert "product" not in states
     page.keyboard.up("Control")
+    assert page.errors == []
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized touch page; ``phone.cdp`` sends raw touch events."""
+    pg = open_page(
+        browser,
+        viewport={"width": 390, "height": 700},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=1,
+    )
+    pg.cdp = pg.context.new_cdp_session(pg)
+    yield pg
+    pg.context.close()
+
+
+def finger(page, kind, x, y):
+    points = [] if kind == "touchEnd" else [{"x": x, "y": y, "id": 0}]
+    page.cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+
+def test_a_long_press_opens_the_lens_and_leaves_the_value_shown(serve, phone):
+    page = phone
+    page.goto(serve([DENSE]))
+    wait_ready(page)
+    box = stage_box(page)
+    at = cell_point(page, *CELL)
+    x, y = box["x"] + at["x"], box["y"] + at["y"]
+    home = lens_state(page)["camera"]
+    # The figure is not active yet (fingers scroll the page): a still finger still opens it.
+    finger(page, "touchStart", x, y)
+    page.wait_for_timeout(300)
+    assert not lens_state(page)["open"]
+    page.wait_for_function("() => %s.lens.labelCount > 0" % FIG)
+    assert any((lb["i"], lb["j"]) == CELL for lb in lens_state(page)["labels"])
+    finger(page, "touchEnd", x, y)
+    assert not lens_state(page)["open"]
+    tip = page.evaluate(
+        "() => { const t = document.querySelector('.mm-tooltip');"
+        " return t.hidden ? null : [t.dataset.name, +t.dataset.i, +t.dataset.j]; }"
+    )
+    assert tip == ["A", *CELL]  # the value stays, as a long-press showed it before
+    # Active now: a long-press then a slide moves the lens; the figure does not turn.
+    finger(page, "touchStart", x, y)
+    page.wait_for_function("() => %s.lens.isOpen" % FIG)
+    for n in range(1, 6):
+        finger(page, "touchMove", x + 6 * n, y + 4 * n)
+    page.wait_for_function("(x) => Math.abs(%s.lens.pos.x - x) < 1.5" % FIG, arg=at["x"] + 30)
+    assert lens_state(page)["camera"] == home
+    finger(page, "touchEnd", x + 30, y + 20)
+    assert not lens_state(page)["open"]
+    assert page.evaluate("scrollY") == 0
     assert page.errors == []

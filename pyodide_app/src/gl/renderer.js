@@ -9,6 +9,9 @@
 // Frames are on demand: `markDirty(fig)` schedules one requestAnimationFrame;
 // the loop renders the dirty figures that are near the screen and stops when
 // nothing is dirty and no figure asks for more frames (spin, animation).
+// A figure's open lens (input/lens.js) is drawn the same way, through its own
+// camera into its own canvas: after every frame of its figure, and alone when only
+// the pointer moved under it (`markLensDirty`).
 
 import * as THREE from "three";
 

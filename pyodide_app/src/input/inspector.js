@@ -1,4 +1,5 @@
-// Value inspection: hover (tap or long-press on touch: touch.js) shows the matrix
+// Value inspection: hover (a tap on touch: touch.js; a long-press opens the lens,
+// lens.js, which labels many cells at once and reuses `pick` and `reading`) shows the matrix
 // name, the index (i, j) and the value under the pointer in a DOM tooltip; with the figure
 // focused, a keyboard probe moves cell by cell (i/k rows, j/l columns, m next
 // matrix).  Picking is analytic: the pointer's ray meets each block's plane, the
