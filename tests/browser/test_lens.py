@@ -203,6 +203,17 @@ def test_holding_ctrl_shows_a_magnified_lens_with_exact_values(serve, page):
     assert moved["camera"] == before["camera"]
     assert any((lb["i"], lb["j"]) == (CELL[0] + 6, CELL[1] + 4) for lb in moved["labels"])
 
+    # Ctrl+wheel still zooms the figure (how an unfocused figure zooms); the lens stays.
+    distance = page.evaluate(
+        "() => %s.camera.position.distanceTo(%s.controls.orbit.target)" % (FIG, FIG)
+    )
+    page.mouse.wheel(0, -200)
+    page.wait_for_function(
+        "(d) => %s.camera.position.distanceTo(%s.controls.orbit.target) < 0.95 * d" % (FIG, FIG),
+        arg=distance,
+    )
+    assert lens_state(page)["open"] and page.evaluate("scrollY") == 0
+
     # Released: gone.  The page saw neither the key going down nor up.
     page.keyboard.up("Control")
     page.wait_for_function("() => !%s.lens.isOpen" % FIG)

@@ -33,7 +33,7 @@ export const HELP = [
   ["f", "fit the figure in view"],
   ["s", "save the view as PNG"],
   ["hover · tap", "show a value"],
-  ["hold Ctrl · long-press · z", "magnifying lens with the values under it (wheel: its zoom)"],
+  ["hold Ctrl · long-press · z", "magnifying lens with the values under it"],
   ["i / k", "probe: previous / next row"],
   ["j / l", "probe: previous / next column"],
   ["m / Shift+M", "probe: next / previous matrix"],

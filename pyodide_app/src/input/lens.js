@@ -6,8 +6,9 @@
 // Gestures: hold Ctrl over the figure (as mm), long-press (mouse, finger, pen: 500 ms
 // without moving), or `z` with the figure focused (a toggle; it opens at the pointer,
 // else at the keyboard probe, else the centre, and follows the probe).  While it is
-// up the pointer moves it, the wheel changes its magnification, orbiting is off;
-// releasing Ctrl or the press, `z` again, Escape or leaving the figure closes it.
+// up the pointer moves it and does not turn or pan the figure; the wheel still zooms
+// (Ctrl+wheel is how an unfocused figure zooms, and Ctrl is held); releasing Ctrl or
+// the press, `z` again, Escape or leaving the figure closes it.
 // A long-press with a finger leaves the value under the finger in the tooltip when
 // it ends, as a long-press did before there was a lens.
 //
@@ -30,7 +31,6 @@ const LABEL_FONT_PX = 11;
 /** A cell smaller than this in the lens (CSS px) gets no label: it could not be told apart. */
 const MIN_LABEL_CELL_PX = 10;
 const MAX_LABELS = 400;
-const WHEEL_STEP = 1.15;
 const MAG_RANGE = [1, 25]; // deco.magnification's (core/spec/sections.py)
 
 export class Lens {
@@ -63,7 +63,7 @@ export class Lens {
     this.rect = null; // lensRect of the last render
     this.pixelSize = [1, 1];
     this.labelCount = 0;
-    this.mag = null; // the reader's magnification (wheel), over deco.magnification
+    this._orbit = null; // the orbit's rotate/pan switches while the lens holds them off
     this._press = null; // {id, x, y, timer, type}
     this._ctrlHeld = false; // Ctrl went down over this figure and the lens is up for it
 
@@ -77,14 +77,12 @@ export class Lens {
     this._onUp = (e) => this.onPointerUp(e);
     this._onKey = (e) => this.onWindowKey(e);
     this._onBlur = () => this.close();
-    this._onWheel = (e) => this.onWheel(e);
     canvas.addEventListener("pointerenter", this._onEnter);
     canvas.addEventListener("pointerleave", this._onLeave);
     canvas.addEventListener("pointerdown", this._onDown);
     canvas.addEventListener("pointermove", this._onMove);
     canvas.addEventListener("pointerup", this._onUp);
     canvas.addEventListener("pointercancel", this._onUp);
-    fig.stage.addEventListener("wheel", this._onWheel, { capture: true, passive: false });
     this._listening = false;
   }
 
@@ -100,8 +98,7 @@ export class Lens {
   }
 
   get magnification() {
-    const m = this.mag !== null ? this.mag : +this.deco.magnification || 7;
-    return Math.min(MAG_RANGE[1], Math.max(MAG_RANGE[0], m));
+    return Math.min(MAG_RANGE[1], Math.max(MAG_RANGE[0], +this.deco.magnification || 7));
   }
 
   // ------------------------------------------------------------------ open, move, close
@@ -113,7 +110,11 @@ export class Lens {
       this.isOpen = true;
       this.mode = mode;
       const orbit = this.fig.controls && this.fig.controls.orbit;
-      if (orbit) orbit.enabled = false; // the pointer moves the lens now, not the camera
+      if (orbit) {
+        // The pointer moves the lens now, not the camera (the wheel still zooms).
+        this._orbit = { rotate: orbit.enableRotate, pan: orbit.enablePan };
+        orbit.enableRotate = orbit.enablePan = false;
+      }
       this.fig.inspector.hide();
     }
     this.moveTo(x, y);
@@ -136,7 +137,11 @@ export class Lens {
     this.rect = null;
     this.labelCount = 0;
     const orbit = this.fig.controls && this.fig.controls.orbit;
-    if (orbit) orbit.enabled = true;
+    if (orbit && this._orbit) {
+      orbit.enableRotate = this._orbit.rotate;
+      orbit.enablePan = this._orbit.pan;
+    }
+    this._orbit = null;
     this.fig.el.dispatchEvent(new CustomEvent("mm:lens", { bubbles: true, detail: { open: false } }));
   }
 
@@ -262,17 +267,6 @@ export class Lens {
   cancelPress() {
     if (this._press && this._press.timer) clearTimeout(this._press.timer);
     this._press = null;
-  }
-
-  /** While the lens is up the wheel changes its magnification (and never zooms the page). */
-  onWheel(e) {
-    if (!this.isOpen) return;
-    e.preventDefault();
-    e.stopPropagation();
-    if (!e.deltaY) return;
-    this.mag = this.magnification * (e.deltaY < 0 ? WHEEL_STEP : 1 / WHEEL_STEP);
-    this.mag = this.magnification; // clamped
-    gpu.markLensDirty(this.fig);
   }
 
   // ------------------------------------------------------------------ drawing (gl/renderer.js)
@@ -428,7 +422,6 @@ export class Lens {
     canvas.removeEventListener("pointermove", this._onMove);
     canvas.removeEventListener("pointerup", this._onUp);
     canvas.removeEventListener("pointercancel", this._onUp);
-    this.fig.stage.removeEventListener("wheel", this._onWheel, { capture: true });
     this.el.remove();
   }
 }
