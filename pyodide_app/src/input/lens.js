@@ -40,17 +40,10 @@ export class Lens {
    */
   constructor(fig) {
     this.fig = fig;
-    this.el = document.createElement("div");
-    this.el.className = "mm-lens";
-    this.el.hidden = true;
-    this.el.setAttribute("aria-hidden", "true"); // the tooltip and the probe speak the values
-    this.canvas = document.createElement("canvas");
-    this.canvas.className = "mm-lens-canvas";
-    this.ctx = this.canvas.getContext("2d", { alpha: false });
-    this.layer = document.createElement("div");
-    this.layer.className = "mm-lens-labels";
-    this.el.append(this.canvas, this.layer);
-    fig.stage.append(this.el);
+    this.el = null; // the lens's elements, made when it first opens (most figures never do)
+    this.canvas = null;
+    this.ctx = null;
+    this.layer = null;
     this.spans = []; // label elements, reused
     this.camera = new THREE.PerspectiveCamera();
     this._ray = new THREE.Raycaster();
@@ -103,9 +96,24 @@ export class Lens {
 
   // ------------------------------------------------------------------ open, move, close
 
+  makeDom() {
+    this.el = document.createElement("div");
+    this.el.className = "mm-lens";
+    this.el.hidden = true;
+    this.el.setAttribute("aria-hidden", "true"); // the tooltip and the probe speak the values
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "mm-lens-canvas";
+    this.ctx = this.canvas.getContext("2d", { alpha: false });
+    this.layer = document.createElement("div");
+    this.layer.className = "mm-lens-labels";
+    this.el.append(this.canvas, this.layer);
+    this.fig.stage.append(this.el);
+  }
+
   /** Open (or move) the lens at stage point (x, y); `mode` says what closes it. */
   openAt(x, y, mode) {
     if (!this.enabled) return false;
+    if (!this.el) this.makeDom();
     if (!this.isOpen) {
       this.isOpen = true;
       this.mode = mode;
@@ -133,7 +141,7 @@ export class Lens {
     this.isOpen = false;
     this.mode = null;
     this._ctrlHeld = false;
-    this.el.hidden = true;
+    if (this.el) this.el.hidden = true;
     this.rect = null;
     this.labelCount = 0;
     const orbit = this.fig.controls && this.fig.controls.orbit;
@@ -422,6 +430,6 @@ export class Lens {
     canvas.removeEventListener("pointermove", this._onMove);
     canvas.removeEventListener("pointerup", this._onUp);
     canvas.removeEventListener("pointercancel", this._onUp);
-    this.el.remove();
+    if (this.el) this.el.remove();
   }
 }
