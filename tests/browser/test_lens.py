@@ -220,6 +220,11 @@ def test_holding_ctrl_shows_a_magnified_lens_with_exact_values(serve, page):
     page.wait_for_function("() => !%s.lens.isOpen" % FIG)
     assert not lens_state(page)["shown"]
     assert page.evaluate("pageKeys") == []
+    # Again, without moving: it opens where it was.
+    page.keyboard.down("Control")
+    page.wait_for_function("() => %s.lens.labelCount > 0 && !%s.lens.el.hidden" % (FIG, FIG))
+    page.keyboard.up("Control")
+    assert page.evaluate("pageKeys") == []
     # A key the figure does not handle still reaches the page.
     page.keyboard.press("n")
     assert page.evaluate("pageKeys") == ["keydown:n", "keydown:n", "keyup:n", "keyup:n"]

@@ -142,6 +142,7 @@ export class Lens {
     this.mode = null;
     this._ctrlHeld = false;
     if (this.el) this.el.hidden = true;
+    this.pos = null; // reopening at the same place draws again
     this.rect = null;
     this.labelCount = 0;
     const orbit = this.fig.controls && this.fig.controls.orbit;
