@@ -30,12 +30,28 @@ test("near the top edge it goes beside the pointer: right, or left near the righ
   assert.equal(left.y, 150 - 105);
 });
 
+test("the lens keeps off the toolbar: the next side that is clear, else as before", () => {
+  const toolbar = [{ x: 480, y: 6, w: 200, h: 28 }];
+  // Above would cover the toolbar; no room on the right: on the left.
+  const r = lensRect(560, 250, 688, 420, 0.5, toolbar);
+  assert.deepEqual(r, { x: 560 - LENS_GAP - 210, y: 250 - 105, size: 210, side: "left" });
+  // Above is clear of it further down.
+  assert.equal(lensRect(560, 300, 688, 420, 0.5, toolbar).side, "above");
+  // Near the top left: on the right, as without a toolbar; below when the right is taken.
+  assert.equal(lensRect(100, 40, 688, 420, 0.5, toolbar).side, "right");
+  assert.equal(lensRect(100, 40, 688, 420, 0.5, [{ x: 116, y: 0, w: 572, h: 50 }]).side, "below");
+  // Nothing clear: above or beside anyway, inside the figure.
+  const everywhere = [{ x: 0, y: 0, w: 688, h: 420 }];
+  assert.equal(lensRect(344, 300, 688, 420, 0.5, everywhere).side, "above");
+  assert.equal(lensRect(100, 40, 688, 420, 0.5, everywhere).side, "right");
+});
+
 test("the lens always stays inside the figure, whatever the pointer and size", () => {
   for (const [w, h] of [[688, 420], [300, 600], [120, 90]]) {
     for (const size of [0.2, 0.5, 1]) {
       for (let px = -20; px <= w + 20; px += 37) {
         for (let py = -20; py <= h + 20; py += 29) {
-          const r = lensRect(px, py, w, h, size);
+          const r = lensRect(px, py, w, h, size, [{ x: w - 200, y: 4, w: 196, h: 30 }]);
           if (r === null) continue;
           assert.ok(inside(r, w, h), JSON.stringify({ w, h, size, px, py, r }));
           assert.ok(r.size <= Math.min(w, h) - 2 * LENS_MARGIN);

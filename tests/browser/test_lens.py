@@ -306,6 +306,19 @@ def test_the_lens_in_both_themes_and_off_with_lens_size_0(serve, page):
         )
         ink, panel = (np.array(c) for c in colours)
         assert abs(ink.mean() - panel.mean()) > 150, scheme
+        # Under the toolbar the lens keeps clear of it (above would cover it).
+        bar = page.locator(".mm-toolbar").first.bounding_box()
+        page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] + 150)
+        page.wait_for_function(
+            "(y) => Math.abs(%s.lens.pos.y - y) < 1.5" % FIG,
+            arg=bar["y"] + bar["height"] + 150 - box["y"],
+        )
+        left, top, right, bottom = lens_state(page)["canvas"]
+        clear = (right <= bar["x"] or bar["x"] + bar["width"] <= left or bottom <= bar["y"]) or bar[
+            "y"
+        ] + bar["height"] <= top
+        assert clear, (left, top, right, bottom, bar)
+        assert box["x"] <= left and right <= box["x"] + box["width"]
         page.keyboard.up("Control")
     # lens_size: 0: Ctrl and `z` do nothing (the tooltip still shows values).
     figs = page.locator("figure.mm-figure")

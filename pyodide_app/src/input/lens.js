@@ -54,6 +54,7 @@ export class Lens {
     this.mode = null; // "ctrl" | "press" | "key"
     this.pos = null; // the pointer (or probe) the lens magnifies around, stage CSS px
     this.rect = null; // lensRect of the last render
+    this._avoid = null; // the toolbar's rectangle while the lens is open (lensRect's `avoid`)
     this.pixelSize = [1, 1];
     this.labelCount = 0;
     this._orbit = null; // the orbit's rotate/pan switches while the lens holds them off
@@ -143,6 +144,7 @@ export class Lens {
     this._ctrlHeld = false;
     if (this.el) this.el.hidden = true;
     this.pos = null; // reopening at the same place draws again
+    this._avoid = null; // measured again on opening (the stage may have been resized)
     this.rect = null;
     this.labelCount = 0;
     const orbit = this.fig.controls && this.fig.controls.orbit;
@@ -288,7 +290,8 @@ export class Lens {
     if (!this.isOpen || !this.pos) return false;
     const fig = this.fig;
     const [w, h] = fig.cssSize;
-    const rect = lensRect(this.pos.x, this.pos.y, w, h, this.deco.lens_size);
+    if (!this._avoid) this._avoid = this.obstacles();
+    const rect = lensRect(this.pos.x, this.pos.y, w, h, this.deco.lens_size, this._avoid);
     if (!rect) {
       this.el.hidden = true;
       return false;
@@ -311,6 +314,15 @@ export class Lens {
     s.transform = `translate(${rect.x}px, ${rect.y}px)`;
     this.el.dataset.side = rect.side;
     return true;
+  }
+
+  /** What the lens keeps off: the toolbar's rectangle in the stage (CSS px). */
+  obstacles() {
+    const controls = this.fig.controls;
+    if (!controls) return [];
+    const s = this.fig.stage.getBoundingClientRect();
+    const t = controls.toolbar.getBoundingClientRect();
+    return t.width ? [{ x: t.left - s.left, y: t.top - s.top, w: t.width, h: t.height }] : [];
   }
 
   /** After the lens's pixels are in its canvas: the value labels. */

@@ -23,31 +23,44 @@ export const LENS_MIN = 48;
 /** At most this many cells per block side are visited around the ray (a grazing view). */
 const MAX_HALF_SPAN = 64;
 
+const SIDES = ["above", "right", "left", "below"];
+
 /**
  * The lens square for a pointer at (px, py) on a w × h figure.
  *
  * The side is `lensSize` × h (mm: × the window height), at most what fits inside the
  * figure.  It sits centred above the pointer, so that the finger or cursor does not hide
- * it; where there is no room above (near the top edge) it goes beside the pointer, on
- * the right, or on the left near the right edge; finally it is clamped inside.
+ * it; where there is no room above (near the top edge), or it would cover one of the
+ * `avoid` rectangles (the toolbar), it goes on the right of the pointer, on its left or
+ * below it, the first that fits (sliding along the pointer's side to stay inside); if
+ * none does, above or beside as room allows, clamped inside.
  *
- * @returns {{x: number, y: number, size: number, side: "above"|"right"|"left"}|null}
+ * @param {Array<{x: number, y: number, w: number, h: number}>} [avoid] stage CSS px
+ * @returns {{x: number, y: number, size: number, side: "above"|"right"|"left"|"below"}|null}
  *   top-left corner and side (CSS px); null when the lens would be under LENS_MIN
  */
-export function lensRect(px, py, w, h, lensSize) {
+export function lensRect(px, py, w, h, lensSize, avoid = []) {
   const room = Math.min(w, h) - 2 * LENS_MARGIN;
   const size = Math.floor(Math.min(Math.max(0, +lensSize || 0) * h, room));
   if (!(size >= LENS_MIN)) return null;
-  let side = "above";
-  let x = px - size / 2;
-  let y = py - LENS_GAP - size;
-  if (y < LENS_MARGIN) {
-    y = py - size / 2;
-    side = px + LENS_GAP + size <= w - LENS_MARGIN || px < w / 2 ? "right" : "left";
-    x = side === "right" ? px + LENS_GAP : px - LENS_GAP - size;
-  }
   const clamp = (v, hi) => Math.round(Math.min(Math.max(v, LENS_MARGIN), hi - LENS_MARGIN - size));
-  return { x: clamp(x, w), y: clamp(y, h), size, side };
+  const place = (side) => {
+    if (side === "above" || side === "below") {
+      const y = side === "above" ? py - LENS_GAP - size : py + LENS_GAP;
+      return { x: clamp(px - size / 2, w), y: Math.round(y), size, side };
+    }
+    const x = side === "right" ? px + LENS_GAP : px - LENS_GAP - size;
+    return { x: Math.round(x), y: clamp(py - size / 2, h), size, side };
+  };
+  const inside = (r) => r.x >= LENS_MARGIN && r.y >= LENS_MARGIN && r.x + size <= w - LENS_MARGIN && r.y + size <= h - LENS_MARGIN;
+  const clear = (r) => avoid.every((a) => r.x >= a.x + a.w || a.x >= r.x + size || r.y >= a.y + a.h || a.y >= r.y + size);
+  for (const side of SIDES) {
+    const r = place(side);
+    if (inside(r) && clear(r)) return r;
+  }
+  // Nowhere clear: above if there is room, else beside, towards the wider half.
+  const r = place(py - LENS_GAP - size >= LENS_MARGIN ? "above" : px < w / 2 ? "right" : "left");
+  return { x: clamp(r.x, w), y: clamp(r.y, h), size, side: r.side };
 }
 
 /**
