@@ -195,8 +195,19 @@ export class Lens {
     window[f]("blur", this._onBlur);
   }
 
-  /** Ctrl down over the figure opens the lens, up closes it; neither reaches the page. */
+  /**
+   * Ctrl down over the figure opens the lens, up closes it; neither reaches the page.
+   * Esc closes it too (a focused figure's Esc is the controls', which also close it).
+   */
   onWindowKey(e) {
+    if (e.key === "Escape" && e.type === "keydown" && this.isOpen && !this.fig.el.contains(document.activeElement)) {
+      const held = this._ctrlHeld;
+      this.close();
+      this._ctrlHeld = held; // Ctrl's keyup is still this figure's
+      e.stopPropagation();
+      e.preventDefault();
+      return;
+    }
     if (e.key !== "Control") return;
     if (e.type === "keydown") {
       const hover = this.fig.inspector.hover;
