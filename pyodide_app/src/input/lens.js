@@ -56,6 +56,7 @@ export class Lens {
     this.rect = null; // lensRect of the last render
     this._avoid = null; // the toolbar's rectangle while the lens is open (lensRect's `avoid`)
     this.pixelSize = [1, 1];
+    this._cssSide = 0; // the side pixelSize was computed for
     this.labelCount = 0;
     this._orbit = null; // the orbit's rotate/pan switches while the lens holds them off
     this._press = null; // {id, x, y, timer, type}
@@ -310,11 +311,15 @@ export class Lens {
     this.rect = rect;
     const view = lensView(this.pos.x, this.pos.y, w, h, rect.size, this.magnification);
     this.view = view;
-    const px = gpu.devicePixels(rect.size, rect.size);
-    if (px[0] !== this.pixelSize[0] || px[1] !== this.pixelSize[1]) {
-      this.pixelSize = px;
-      this.canvas.width = px[0];
-      this.canvas.height = px[1];
+    if (rect.size !== this._cssSide) {
+      // (devicePixels asks the GL context for its limits: not on every pointer move.)
+      this._cssSide = rect.size;
+      const px = gpu.devicePixels(rect.size, rect.size);
+      if (px[0] !== this.pixelSize[0] || px[1] !== this.pixelSize[1]) {
+        this.pixelSize = px;
+        this.canvas.width = px[0];
+        this.canvas.height = px[1];
+      }
     }
     const cam = this.camera;
     cam.copy(fig.camera);
