@@ -2,7 +2,9 @@
 
 Targets (issue 4): first frame <= 500 ms after the scene bytes are available;
 frame time while orbiting <= 100 ms; animation step <= 2 ms of JavaScript;
-JS bundle <= 300 KB gzipped.
+JS bundle <= 300 KB gzipped.  Also measured (issue 11, no target): the lens
+(input/lens.js, 0.5 × 720 px square, magnification 7) — what a pointer move under
+it costs (the lens alone, with its labels), and a figure frame with it open.
 Frames are timed up to a one-pixel readback of the figure's canvas, so the GPU
 work is included (rAF rates would hide it).  An animation step is timed by the
 viewer itself (`fig.stepTiming`): from the seek to just after the uniforms (and the
@@ -46,7 +48,7 @@ def main() -> None:
         write_site(Path(tmp), [SPEC])
         server = start_server(Path(tmp))
         url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
-        firsts, orbit, steps = [], [], []
+        firsts, orbit, steps, lens = [], [], [], {}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             for run in range(RUNS):
@@ -90,6 +92,32 @@ def main() -> None:
                         }""",
                         fig,
                     )
+                    lens = page.evaluate(
+                        """el => {
+                            const fig = mmViewer.figure(el), [w, h] = fig.cssSize, out = {frame: [], move: []};
+                            const read = (ctx) => ctx.getImageData(0, 0, 1, 1);
+                            fig.lens.openAt(w / 2, h * 0.6, 'key');
+                            fig.renderLensNow(); // warm-up: the first draw at a new size
+                            for (let n = 0; n < 20; n++) {
+                                const t0 = performance.now();
+                                fig.controls.orbit.rotateLeft(0.03);
+                                fig.renderNow();
+                                read(fig.ctx); read(fig.lens.ctx);
+                                out.frame.push(performance.now() - t0);
+                            }
+                            for (let n = 0; n < 20; n++) {
+                                const t0 = performance.now();
+                                fig.lens.moveTo(w / 2 + 3 * n, h * 0.6);
+                                fig.renderLensNow();
+                                read(fig.lens.ctx);
+                                out.move.push(performance.now() - t0);
+                            }
+                            out.labels = fig.lens.labelCount;
+                            fig.lens.close();
+                            return out;
+                        }""",
+                        fig,
+                    )
                     steps = page.evaluate(
                         """([el, n]) => {
                             const fig = mmViewer.figure(el), out = [];
@@ -114,6 +142,18 @@ def main() -> None:
     print(
         "orbit frame: median %.1f ms, max %.1f ms (target <= 100 ms) %s"
         % (frame, max(orbit), "OK" if frame <= 100 else "OVER")
+    )
+    with_lens = statistics.median(lens["frame"])
+    print(
+        "lens: pointer move (lens alone, %d labels) median %.1f ms, max %.1f ms;"
+        " figure frame with the lens open median %.1f ms (+%.1f ms over the orbit frame)"
+        % (
+            lens["labels"],
+            statistics.median(lens["move"]),
+            max(lens["move"]),
+            with_lens,
+            with_lens - frame,
+        )
     )
     step = statistics.median(steps)
     print(

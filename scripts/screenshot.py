@@ -1,7 +1,7 @@
 """Screenshots of figures as a reader sees them, for looking and for before/after checks.
 
     python scripts/screenshot.py OUT_DIR [--width 688] [--height 480] [--theme light|dark]
-                                 [--poster] [--step N ...] [SPEC.yaml ...]
+                                 [--poster] [--step N ...] [--lens FX,FY] [SPEC.yaml ...]
 
 Writes a demo page (scripts/demo_site.py) with one figure per spec (the demo gallery
 when none is given), opens it in Debian's headless Chromium at Material's content width
@@ -11,7 +11,9 @@ outside 127.0.0.1 is blocked.  ``--theme`` sets the reader's prefers-color-schem
 demo page has no palette of its own, so figures follow it; default dark); ``--poster``
 blocks the viewer script and saves the posters instead; with ``--step``,
 ``OUT_DIR/figN-stepS.png`` for each animation step S (``fig.seek(S)``: planes, partial
-sums and reveals as the player shows them).
+sums and reveals as the player shows them).  With ``--lens FX,FY`` the pointer rests
+at that fraction of each figure's width and height with Ctrl held: the magnifying lens
+(input/lens.js) and its value labels are in the picture.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def screenshots(
     theme: str = "dark",
     poster: bool = False,
     steps=(),
+    lens=None,
 ) -> list:
     from playwright.sync_api import sync_playwright
 
@@ -99,7 +102,16 @@ def screenshots(
                     name = "fig%d.png" % n if step is None else "fig%d-step%d.png" % (n, step)
                     if step is not None:
                         page.evaluate("([f, s]) => mmViewer.figure(f).seek(s)", [fig, step])
+                    if lens is not None:
+                        box = fig.query_selector(".mm-stage").bounding_box()
+                        page.mouse.move(
+                            box["x"] + lens[0] * box["width"], box["y"] + lens[1] * box["height"]
+                        )
+                        page.keyboard.down("Control")
+                        page.wait_for_timeout(300)
                     fig.screenshot(path=str(out / name))
+                    if lens is not None:
+                        page.keyboard.up("Control")
                     saved.append(out / name)
             browser.close()
     finally:
@@ -116,11 +128,13 @@ def main() -> None:
     ap.add_argument("--theme", choices=("dark", "light"), default="dark")
     ap.add_argument("--poster", action="store_true", help="the posters, viewer blocked")
     ap.add_argument("--step", type=int, action="append", default=[], help="animation step to show")
+    ap.add_argument("--lens", help="FX,FY: hold Ctrl with the pointer there (fractions)")
     args = ap.parse_intermixed_args()
+    lens = tuple(float(v) for v in args.lens.split(",")) if args.lens else None
     texts = [p.read_text("utf-8") for p in args.specs] or GALLERY
     args.out.mkdir(parents=True, exist_ok=True)
     shots = screenshots(
-        args.out, texts, args.width, args.height, args.theme, args.poster, args.step
+        args.out, texts, args.width, args.height, args.theme, args.poster, args.step, lens
     )
     for path in shots:
         print(path)

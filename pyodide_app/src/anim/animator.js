@@ -31,6 +31,7 @@ import { Player } from "./player.js";
 import { maxAlongK, productMax } from "./productrange.js";
 import { BIG, NO_RECT, accumulates, faceBlock, quadLayout, trackBlockSizes, trackUniforms } from "./animstate.js";
 import { cellShown } from "./cellstate.js";
+import { blocksOf, productFaces } from "./planecells.js";
 import { Playbar } from "./playbar.js";
 import { valueTexture } from "../gl/textures.js";
 import { stepUniforms, v3 } from "../figure/scenegraph.js";
@@ -40,13 +41,6 @@ import planeVert from "../gl/shaders/plane.vert";
 
 /** Brightness of an argument face's other elements while a row/column of it is highlighted. */
 const ARG_DIM = 0.55;
-
-/** The blocks between boundaries (0, s, 2s, …, n): {index, start, size}. */
-function blocksOf(bounds) {
-  const out = [];
-  for (let b = 0; b + 1 < bounds.length; b++) out.push({ index: b, start: bounds[b], size: bounds[b + 1] - bounds[b] });
-  return out;
-}
 
 export class Animator {
   /**
@@ -363,6 +357,21 @@ export class Animator {
     if (!t) return null;
     const entry = this.active ? this.player.state().tracks[t.track.node] : null;
     return { shown: cellShown(t.track, entry, i, j, t.nearest), left: t.cube.left, right: t.cube.right };
+  }
+
+  /**
+   * The products the current step shows inside the cubes, as faces the lens searches
+   * (planecells.js), each with its cube's argument views `left` and `right`; none at rest.
+   */
+  productFaces() {
+    const out = [];
+    for (const t of this.tracks) {
+      if (!t.uOn.value) continue;
+      for (const face of productFaces(t.cube, t.layout, t.track.sweep, t.uLocal.value)) {
+        out.push(Object.assign(face, { left: t.cube.left, right: t.cube.right }));
+      }
+    }
+    return out;
   }
 
   /** After a step changed: uniforms, controls, timing; the caller redraws. */

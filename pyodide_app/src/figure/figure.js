@@ -8,7 +8,8 @@
 //   liveedit.js    the editor and scenes computed in the browser (../live/)
 //   labels.js      legends as DOM text
 //   theme.js       light or dark, following the page
-//   ../input/      orbit, keys, toolbar (controls.js); values on hover (inspector.js)
+//   ../input/      orbit, keys, toolbar (controls.js); values on hover (inspector.js);
+//                  the magnifying lens (lens.js)
 //   ../anim/       the animation, when the scene has steps
 //   ../gl/         the page's shared WebGL renderer and on-demand frame loop
 //
@@ -22,6 +23,7 @@ import * as gpu from "../gl/renderer.js";
 import { maxTextureSide } from "../gl/textures.js";
 import { Controls } from "../input/controls.js";
 import { Inspector } from "../input/inspector.js";
+import { Lens } from "../input/lens.js";
 import { Animator } from "../anim/animator.js";
 import { Framing } from "./framing.js";
 import { Labels } from "./labels.js";
@@ -71,6 +73,7 @@ export class Figure {
     this.labels = null;
     this.inspector = null;
     this.controls = null;
+    this.lens = null;
     // Kept across scene rebuilds.
     this.style = new Style();
     this.live = new LiveEdit(this, runtime);
@@ -234,11 +237,12 @@ export class Figure {
   /** Free the current scene (GL objects, controls, overlays); the stage stays. */
   teardown() {
     if (this.anim) this.anim.dispose();
+    if (this.lens) this.lens.dispose();
     if (this.controls) this.controls.dispose();
     if (this.inspector) this.inspector.dispose();
     if (this.labels) this.labels.dispose();
     if (this.graph) this.graph.dispose();
-    this.anim = this.controls = this.inspector = this.labels = this.graph = this.framing = null;
+    this.anim = this.controls = this.lens = this.inspector = this.labels = this.graph = this.framing = null;
     this.built = false;
   }
 
@@ -273,6 +277,7 @@ export class Figure {
     this.labels = new Labels(this.stage, header.legends || []);
     this.inspector = new Inspector(this);
     this.controls = new Controls(this);
+    this.lens = new Lens(this);
     this.framing.attach(this.controls.orbit);
     this.applyColors();
     this.style.applyDeco(graph, this.labels);
@@ -431,6 +436,11 @@ export class Figure {
   /** Draw now, synchronously (benchmarks); returns false if it could not. */
   renderNow() {
     return this.built ? gpu.renderNow(this) : false;
+  }
+
+  /** Draw the open lens alone, now (benchmarks); returns false if it could not. */
+  renderLensNow() {
+    return this.built ? gpu.renderLens(this) : false;
   }
 
   /** Draw once: now if the figure may draw (so a caller can read its pixels), else when it can. */

@@ -9,6 +9,9 @@
 // Frames are on demand: `markDirty(fig)` schedules one requestAnimationFrame;
 // the loop renders the dirty figures that are near the screen and stops when
 // nothing is dirty and no figure asks for more frames (spin, animation).
+// A figure's open lens (input/lens.js) is drawn the same way, through its own
+// camera into its own canvas: after every frame of its figure, and alone when only
+// the pointer moved under it (`markLensDirty`).
 
 import * as THREE from "three";
 
@@ -20,6 +23,7 @@ const MAX_PIXELS = 4096 * 2160; // per figure
 let shared = null; // {renderer, canvas, gl, lost}
 const registered = new Set(); // figures that draw through the shared renderer
 const dirty = new Set();
+const lensDirty = new Set(); // figures whose lens alone needs drawing (input/lens.js)
 let rafId = 0;
 let noWebGL = false;
 
@@ -90,6 +94,7 @@ export function register(fig) {
 export function unregister(fig) {
   registered.delete(fig);
   dirty.delete(fig);
+  lensDirty.delete(fig);
 }
 
 /** Device-pixel size for a CSS size: devicePixelRatio (≤ 2) and caps applied. */
@@ -115,6 +120,12 @@ export function markDirty(fig) {
   schedule();
 }
 
+/** Schedule a frame for `fig`'s lens only (the pointer moved under it; the figure did not change). */
+export function markLensDirty(fig) {
+  lensDirty.add(fig);
+  schedule();
+}
+
 function schedule() {
   if (!rafId) rafId = requestAnimationFrame(loop);
 }
@@ -137,6 +148,10 @@ function loop(now) {
     }
     dirty.delete(fig);
     renderNow(fig);
+  }
+  for (const fig of lensDirty) {
+    lensDirty.delete(fig);
+    if (fig.canRender()) renderLens(fig);
   }
   if (again) schedule();
 }
@@ -165,6 +180,36 @@ export function renderNow(fig) {
   ctx.globalCompositeOperation = "copy";
   ctx.drawImage(canvas, 0, canvas.height - h, w, h, 0, 0, w, h);
   fig.afterRender();
+  // The figure changed (camera, animation step): an open lens shows it too.
+  if (fig.lens && fig.lens.isOpen) renderLens(fig);
+  return true;
+}
+
+/**
+ * Draw `fig`'s lens now: the scene again, through the lens's camera (a sub-frustum of
+ * the figure's), into the lens's own canvas.  The lens is never larger than the
+ * figure, so the shared canvas is already large enough.
+ */
+export function renderLens(fig) {
+  lensDirty.delete(fig);
+  const lens = fig.lens;
+  if (!shared || shared.lost || !lens || !lens.prepare()) return false;
+  const [w, h] = lens.pixelSize;
+  const { renderer, canvas } = shared;
+  if (w > shared.width || h > shared.height) {
+    shared.width = Math.max(shared.width, w);
+    shared.height = Math.max(shared.height, h);
+    renderer.setSize(shared.width, shared.height, false);
+  }
+  renderer.setViewport(0, 0, w, h);
+  renderer.setScissor(0, 0, w, h);
+  renderer.setScissorTest(true);
+  renderer.render(fig.scene, lens.camera);
+  renderer.setScissorTest(false);
+  const ctx = lens.ctx;
+  ctx.globalCompositeOperation = "copy";
+  ctx.drawImage(canvas, 0, canvas.height - h, w, h, 0, 0, w, h);
+  lens.afterRender();
   return true;
 }
 

@@ -32,11 +32,12 @@ export const HELP = [
   ["0 or Home", "reset the view"],
   ["f", "fit the figure in view"],
   ["s", "save the view as PNG"],
-  ["hover · tap · long-press", "show a value"],
+  ["hover · tap", "show a value"],
+  ["hold Ctrl · long-press · z", "magnifying lens with the values under it"],
   ["i / k", "probe: previous / next row"],
   ["j / l", "probe: previous / next column"],
   ["m / Shift+M", "probe: next / previous matrix"],
-  ["Esc", "hide the probe and this help"],
+  ["Esc", "close the lens, hide the probe and this help"],
   ["? or /", "show or hide this help"],
 ];
 
@@ -242,7 +243,8 @@ export class Controls {
         this.toggleHelp();
         break;
       case "Escape":
-        if (this.help.hidden && !probe.probe) handled = false;
+        if (this.help.hidden && !probe.probe && !fig.lens.isOpen) handled = false;
+        fig.lens.close();
         this.toggleHelp(false);
         probe.clearProbe();
         break;
@@ -261,6 +263,10 @@ export class Controls {
       case "l":
       case "L":
         probe.moveProbe(0, 1);
+        break;
+      case "z":
+      case "Z":
+        fig.lens.toggle();
         break;
       case "m":
         probe.nextMatrix(1);

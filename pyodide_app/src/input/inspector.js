@@ -1,4 +1,5 @@
-// Value inspection: hover (tap or long-press on touch: touch.js) shows the matrix
+// Value inspection: hover (a tap on touch: touch.js; a long-press opens the lens,
+// lens.js, which labels many cells at once and reuses `pick` and `reading`) shows the matrix
 // name, the index (i, j) and the value under the pointer in a DOM tooltip; with the figure
 // focused, a keyboard probe moves cell by cell (i/k rows, j/l columns, m next
 // matrix).  Picking is analytic: the pointer's ray meets each block's plane, the
@@ -203,6 +204,10 @@ export class Inspector {
     }
     const [x, y] = this.local(e);
     this.hover = { x, y };
+    if (this.fig.lens && this.fig.lens.isOpen) {
+      this.hide(); // the lens shows the values
+      return;
+    }
     this.probe = null;
     this.marker.hidden = true;
     const hit = this.pick(x, y);
@@ -276,6 +281,7 @@ export class Inspector {
       this.hide();
       return;
     }
+    if (this.fig.lens) this.fig.lens.followProbe(at.x, at.y);
     const size = Math.max(8, Math.min(48, at.cellPx));
     this.marker.style.width = size.toFixed(1) + "px";
     this.marker.style.height = size.toFixed(1) + "px";

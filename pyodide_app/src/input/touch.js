@@ -3,7 +3,7 @@
 // figure.  The tap gives the figure focus (the same "active" as for the wheel and
 // the keys) and shows the value under the finger; from then on one finger turns
 // the figure, two pan and pinch-zoom it, and taps show values (on empty space:
-// hide them).  Tapping elsewhere on the page takes the focus away: the figure is a
+// hide them); a long-press opens the lens (lens.js), which follows the finger.  Tapping elsewhere on the page takes the focus away: the figure is a
 // part of the page again and its tapped value goes.
 //
 // How: while inactive the canvas lets the browser pan vertically and pinch-zoom
@@ -13,8 +13,8 @@
 // start.  Pens tap and long-press like fingers.
 
 import { TOUCH } from "three";
+import { LONG_PRESS_MS } from "./lens.js";
 
-const LONG_PRESS_MS = 500;
 const TAP_SLOP_PX = 8;
 const TOUCH_HINT = "Tap the figure, then drag to turn it";
 const TOUCH_HINT_MS = 1500;
@@ -80,7 +80,9 @@ export class TouchGestures {
     const press = { id: e.pointerId, x, y, t: performance.now(), timer: 0, hinted: false };
     press.timer = setTimeout(() => {
       press.timer = 0;
-      this.inspect(x, y); // a long-press
+      // A long-press: the lens takes it (input/lens.js), and leaves the value shown
+      // when the finger lifts; with the lens off (deco.lens_size: 0), the value now.
+      if (!(this.fig.lens && this.fig.lens.enabled)) this.inspect(x, y);
     }, LONG_PRESS_MS);
     this._press = press;
   }
