@@ -45,7 +45,8 @@ def evaluate(spec: Spec) -> Values:
     for t in spec.tree.post_order():
         if t.kind == "leaf":
             m = matrices[t.matrix]
-            values[id(t)] = m.T if t.transposed else m
+            # An epilog on an input (softmax(S)) applies to this occurrence only.
+            values[id(t)] = ep.apply(t.epilog, m.T if t.transposed else m, 0)
         else:
             product = np.dot(values[id(t.left)], values[id(t.right)])
             values[id(t)] = ep.apply(t.epilog, product, t.depth)
@@ -76,7 +77,7 @@ def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:
         kind=t.kind,
         values=v,
         path=t.path,
-        epilog=ep.epilog_text(t.epilog) if t.kind == "matmul" else None,
+        epilog=ep.epilog_text(t.epilog) if t.kind != "leaf" or t.epilog else None,
         epilog_ops=t.epilog,
         matrix=t.matrix,
         transposed=t.transposed,

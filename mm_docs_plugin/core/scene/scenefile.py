@@ -30,7 +30,12 @@ FORMAT = "mm-docs scene"
 
 
 def _buffer_name(node) -> str:
-    return "m:" + node.matrix if node.kind == "leaf" else "n:" + node.path
+    # An input with an epilog (softmax(S)) shows values of its own: one buffer per node.
+    return "m:" + node.matrix if _plain_input(node) else "n:" + node.path
+
+
+def _plain_input(node) -> bool:
+    return node.kind == "leaf" and not node.epilog_ops
 
 
 def scene_to_bytes(scene) -> bytes:
@@ -111,7 +116,7 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
         root=by_path["root"],
         nodes=nodes,
         inputs={
-            n.matrix: (n.values.T if n.transposed else n.values) for n in nodes if n.kind == "leaf"
+            n.matrix: (n.values.T if n.transposed else n.values) for n in nodes if _plain_input(n)
         },
         warnings=tuple(header["warnings"]),
         matrices=tuple(_view(v) for v in header["matrices"]),

@@ -122,15 +122,16 @@ def _lower(node: ex.Node, path: str, locate: Locate) -> TreeNode:
         what = (
             node.func if isinstance(node, ex.Call) else "scaling by %s" % ex.print_expr(node.factor)
         )
-        if target.kind != "matmul":
+        if target.kind == "leaf" and isinstance(node, ex.Scale) and _uses_depth(node.factor):
             raise _error(
                 locate,
                 node.pos,
-                "%s applies to a product, but '%s' is an input matrix" % (what, target.label),
-                "apply it to a product, e.g. %s"
-                % ex.print_expr(ep.wrap(_op(node), ex.Name("(A @ B)"))),
+                "k is the depth of a product, but '%s' is an input matrix" % target.label,
+                "scale an input by a number, e.g. %s / 8" % target.label,
             )
         target.epilog = target.epilog + _op(node)
+        if target.kind == "leaf":  # an epilog on an input: the face shows e.g. softmax(S)
+            target.label = leaf_label(_base_label(target), target.epilog)
         return target
     # Number, Depth, Sqrt where a matrix belongs
     raise _error(
@@ -141,6 +142,21 @@ def _lower(node: ex.Node, path: str, locate: Locate) -> TreeNode:
     )
 
 
+def leaf_label(base: str, epilog: ep.Epilog) -> str:
+    """The label of an input occurrence: ``S``, ``K.T``, or with its epilog ``softmax(S)``."""
+    return ex.print_expr(ep.wrap(epilog, ex.Name(base))) if epilog else base
+
+
+def _base_label(t: TreeNode) -> str:
+    return t.matrix + (".T" if t.transposed else "")
+
+
+def _uses_depth(factor: ex.Node) -> bool:
+    return isinstance(factor, ex.Depth) or (
+        isinstance(factor, ex.Sqrt) and isinstance(factor.arg, ex.Depth)
+    )
+
+
 def product_label(left: str, right: str) -> str:
     """The name of an unnamed product, as mm writes it: ``A @ B``, ``A @ (B @ C)``."""
     return "%s @ %s" % (left, "(%s)" % right if " " in right else right)
@@ -148,8 +164,10 @@ def product_label(left: str, right: str) -> str:
 
 def label_of(node: ex.Node) -> str:
     """The label `lower` gives the node an AST stands for."""
-    while isinstance(node, (ex.Call, ex.Scale)):
-        node = node.arg if isinstance(node, ex.Call) else node.operand
+    inner, epilog = ep.peel(node)
+    if isinstance(inner, (ex.Name, ex.Transpose)) and epilog:
+        return leaf_label(label_of(inner), epilog)
+    node = inner
     if isinstance(node, ex.Assign):
         return node.name
     if isinstance(node, ex.Name):

@@ -22,7 +22,7 @@ from ..language import schema as sc
 from ..language.fence_yaml import YNode
 from . import inherit, sections
 from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
-from .tree import Given, TreeNode, infer_shapes, lower
+from .tree import Given, TreeNode, infer_shapes, leaf_label, lower
 
 
 class Validator:
@@ -452,7 +452,7 @@ def _show_labels(tree: TreeNode, nodes: Dict[str, NodeSpec]) -> None:
     for t in tree.walk():
         spec = nodes.get(t.matrix) if t.kind == "leaf" else None
         if spec is not None and spec.label is not None:
-            t.label = spec.label + (".T" if t.transposed else "")
+            t.label = leaf_label(spec.label + (".T" if t.transposed else ""), t.epilog)
 
 
 def _content_origin(node: YNode) -> Tuple[Optional[int], Optional[int]]:
