@@ -119,9 +119,6 @@ def _lower(node: ex.Node, path: str, locate: Locate) -> TreeNode:
     if isinstance(node, (ex.Call, ex.Scale)):
         inner = node.arg if isinstance(node, ex.Call) else node.operand
         target = _lower(inner, path, locate)
-        what = (
-            node.func if isinstance(node, ex.Call) else "scaling by %s" % ex.print_expr(node.factor)
-        )
         if target.kind == "leaf" and isinstance(node, ex.Scale) and _uses_depth(node.factor):
             raise _error(
                 locate,
