@@ -76,6 +76,13 @@ def export_mm_params(spec: Spec) -> Dict[str, Any]:
 def _check_exportable(spec: Spec) -> None:
     """mm draws products of plain matrices only: refuse what it cannot show at all."""
     for t in spec.tree.walk():
+        if t.kind == "elementwise":
+            raise SpecError(
+                "mm has no element-wise operations: `%s` in %s" % (t.op, t.label),
+                "export the products alone (e.g. %s) and leave the %s out"
+                % (t.left.label if t.left.kind == "matmul" else "x @ W", t.op),
+                field="expr",
+            )
         if t.kind == "leaf" and t.epilog:
             raise SpecError(
                 "mm cannot apply an epilog to an input matrix: %s" % t.label,

@@ -13,7 +13,8 @@ import math
 from typing import List
 
 from ..spec.spec import Spec
-from .geometry import Legend, MatrixView, add, bbox, neg, scale
+from .geometry import Legend, MatrixView, add, bbox, dot, neg, scale, sub
+from .stacks import GLYPHS
 
 
 def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
@@ -36,10 +37,13 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
         node = by_path.get(v.node)
         shape = deco.shape and node is not None and (node.kind == "leaf" or node.path == "root")
         if shape:
-            letters = _DIM_LETTERS[v.role]
+            stacked = by_path[v.cube].kind == "elementwise"
+            letters = ("I", "J") if stacked else _DIM_LETTERS[v.role]
             for edge in _shape_edges(free, v):
                 axis = 1 if edge[0].startswith("row") else 0  # row edges run along columns
                 splits_ = v.col_splits if axis == 1 else v.row_splits
+                if stacked and splits_[-1] == 1 and v.shape != (1, 1):
+                    continue  # a broadcast row (column): its one row needs no label
                 text = "%s = %d" % (letters[axis], splits_[-1])
                 if len(splits_) > 2:
                     text += " / %d" % (len(splits_) - 1)
@@ -58,7 +62,30 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
         centre = scale(add(c[0], c[2]), 0.5)
         alternatives = tuple((a.anchor, a.direction) for a in around)
         out.append(Legend(v.name, centre, v.axes[1], v.normal, size, "name", n, alternatives))
+    out.extend(_glyph(t, views, deco.legends) for t in spec.tree.walk() if t.kind == "elementwise")
     return out
+
+
+def _glyph(t, views: List[MatrixView], legends: float) -> Legend:
+    """An element-wise node's operator, in the air between the faces it joins.
+
+    Between its two operands when both lie on one side of the result (``x  +  b``,
+    then the sum), else between the result and its left operand.
+    """
+    at = {v.node: n for n, v in enumerate(views)}
+    result, left, right = (views[at[p]] for p in (t.path, t.left.path, t.right.path))
+
+    def centre(v: MatrixView):
+        c = v.corners()
+        return scale(add(c[0], c[2]), 0.5)
+
+    normal = result.normal
+    side = [dot(sub(centre(v), centre(result)), normal) for v in (left, right)]
+    a, b = (left, right) if side[0] * side[1] > 0 else (result, left)
+    mid = scale(add(centre(a), centre(b)), 0.5)
+    h, w = result.shape
+    size = 2.5 * legends * (h * w) ** (1 / 3) / 10
+    return Legend(GLYPHS[t.op], mid, result.axes[1], normal, size, "name", at[t.path])
 
 
 _DIM_LETTERS = {"result": ("I", "J"), "left": ("I", "K"), "right": ("K", "J")}

@@ -38,24 +38,28 @@ def _plain_input(node) -> bool:
     return node.kind == "leaf" and not node.epilog_ops
 
 
+def _node_entry(n) -> Dict[str, Any]:
+    entry = {
+        "path": n.path,
+        "name": n.name,
+        "kind": n.kind,
+        "shape": list(n.shape),
+        "epilog": n.epilog,
+        "matrix": n.matrix,
+        "transposed": n.transposed,
+        "init": n.init,
+        "buffer": _buffer_name(n),
+    }
+    if n.op:  # element-wise only, so the files of figures without any stay as they were
+        entry["op"] = n.op
+    return entry
+
+
 def scene_to_bytes(scene) -> bytes:
     header = {
         "format": FORMAT,
         "spec": scene.spec_dict,
-        "nodes": [
-            {
-                "path": n.path,
-                "name": n.name,
-                "kind": n.kind,
-                "shape": list(n.shape),
-                "epilog": n.epilog,
-                "matrix": n.matrix,
-                "transposed": n.transposed,
-                "init": n.init,
-                "buffer": _buffer_name(n),
-            }
-            for n in scene.nodes
-        ],
+        "nodes": [_node_entry(n) for n in scene.nodes],
         "matrices": [asdict(v) for v in scene.matrices],
         "cubes": [asdict(c) for c in scene.cubes],
         "legends": [asdict(legend) for legend in scene.legends],
@@ -105,11 +109,12 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
             matrix=entry["matrix"],
             transposed=entry["transposed"],
             init=entry["init"],
+            op=entry.get("op", ""),
         )
         nodes.append(node)
         by_path[node.path] = node
     for node in nodes:
-        if node.kind == "matmul":
+        if node.kind != "leaf":
             node.left, node.right = by_path[node.path + ".left"], by_path[node.path + ".right"]
     return dict(
         spec_dict=header["spec"],
