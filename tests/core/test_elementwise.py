@@ -231,13 +231,13 @@ def test_two_computed_operands_put_the_result_between_them():
     assert cubes["root.right"].bbox[0][2] >= z["root.right"] - 1e-9  # in front, away from g
 
 
-def test_the_operator_is_drawn_between_the_faces():
-    scene = build(RESIDUAL)
-    glyph = [g for g in scene.legends if g.text == "+"]
-    assert len(glyph) == 1
-    z = {v.node: v.origin[2] for v in scene.matrices}
-    assert z["root.left"] < glyph[0].anchor[2] < z["root.right"] < z["root"]
-    assert [g.text for g in build(GATING).legends if g.text in "+−⊙"] == ["⊙"]
+def test_the_operator_is_written_before_the_right_operands_name():
+    names = [g.text for g in build(RESIDUAL).legends if g.kind == "name"]
+    assert names == ["out", "x", "+ attn_out"]
+    names = [g.text for g in build(GATING).legends if g.kind == "name"]
+    assert names == ["g", "x @ W", "x", "W", "⊙ x @ V", "x", "V"]
+    d = "expr: d = a - c\nnodes: {c: {shape: [32, 1]}}"
+    assert [g.text for g in build(d).legends if g.kind == "name"] == ["d", "a", "− c"]
 
 
 def test_elementwise_nodes_appear_complete_and_products_under_them_animate_first():

@@ -13,7 +13,7 @@ import math
 from typing import List
 
 from ..spec.spec import Spec
-from .geometry import Legend, MatrixView, add, bbox, dot, neg, scale, sub
+from .geometry import Legend, MatrixView, add, bbox, neg, scale
 from .stacks import GLYPHS
 
 
@@ -23,10 +23,12 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
     if deco.legends <= 0:
         return []
     by_path = {t.path: t for t in spec.tree.walk()}
+    names = _names(spec)
     boxes = [bbox(v.corners()) for v in views]
     out: List[Legend] = []
     for n, v in enumerate(views):
-        h, w = v.shape
+        stacked = by_path[v.cube].kind == "elementwise"
+        h, w = by_path[v.cube].shape if stacked else v.shape  # a bias row: as its sum's names
         size = deco.legends * (h * w) ** (1 / 3) / 10
         if len(v.name) > 8:
             size *= 8 / len(v.name)  # mm shrinks long names
@@ -37,7 +39,6 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
         node = by_path.get(v.node)
         shape = deco.shape and node is not None and (node.kind == "leaf" or node.path == "root")
         if shape:
-            stacked = by_path[v.cube].kind == "elementwise"
             letters = ("I", "J") if stacked else _DIM_LETTERS[v.role]
             for edge in _shape_edges(free, v):
                 axis = 1 if edge[0].startswith("row") else 0  # row edges run along columns
@@ -54,38 +55,35 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
         edges = [name_edge] + [e for e in free if e is not name_edge]
         edges += [e for e in _edges(v) if e[0] not in {f[0] for f in edges}]
         around = [
-            _edge_legend(v.name, e, v, n, size, ring + (1.4 if e in shape_edges else 0), "name")
+            _edge_legend(
+                names.get(v.node, v.name),
+                e,
+                v,
+                n,
+                size,
+                ring + (1.4 if e in shape_edges else 0),
+                "name",
+            )
             for ring in (1.2, 3.2)
             for e in edges
         ]
         c = v.corners()
         centre = scale(add(c[0], c[2]), 0.5)
         alternatives = tuple((a.anchor, a.direction) for a in around)
-        out.append(Legend(v.name, centre, v.axes[1], v.normal, size, "name", n, alternatives))
-    out.extend(_glyph(t, views, deco.legends) for t in spec.tree.walk() if t.kind == "elementwise")
+        text = names.get(v.node, v.name)
+        out.append(Legend(text, centre, v.axes[1], v.normal, size, "name", n, alternatives))
     return out
 
 
-def _glyph(t, views: List[MatrixView], legends: float) -> Legend:
-    """An element-wise node's operator, in the air between the faces it joins.
-
-    Between its two operands when both lie on one side of the result (``x  +  b``,
-    then the sum), else between the result and its left operand.
-    """
-    at = {v.node: n for n, v in enumerate(views)}
-    result, left, right = (views[at[p]] for p in (t.path, t.left.path, t.right.path))
-
-    def centre(v: MatrixView):
-        c = v.corners()
-        return scale(add(c[0], c[2]), 0.5)
-
-    normal = result.normal
-    side = [dot(sub(centre(v), centre(result)), normal) for v in (left, right)]
-    a, b = (left, right) if side[0] * side[1] > 0 else (result, left)
-    mid = scale(add(centre(a), centre(b)), 0.5)
-    h, w = result.shape
-    size = 2.5 * legends * (h * w) ** (1 / 3) / 10
-    return Legend(GLYPHS[t.op], mid, result.axes[1], normal, size, "name", at[t.path])
+def _names(spec: Spec):
+    """The name written on each node's face: its label, and on the right operand of an
+    element-wise node the operator before it (``+ b``, ``⊙ x @ V``), so that reading
+    down the stack reads the sum (the faces themselves leave no room between them)."""
+    out = {}
+    for t in spec.tree.walk():
+        if t.kind == "elementwise":
+            out[t.right.path] = "%s %s" % (GLYPHS[t.op], t.right.label)
+    return out
 
 
 _DIM_LETTERS = {"result": ("I", "J"), "left": ("I", "K"), "right": ("K", "J")}

@@ -26,7 +26,7 @@ from typing import Callable, List, Tuple
 from ..spec.inherit import stack_sides
 from ..spec.tree import TreeNode
 
-GLYPHS = {"+": "+", "-": "−", "*": "⊙"}  # the operator as drawn between the faces
+GLYPHS = {"+": "+", "-": "−", "*": "⊙"}  # the operator, written before the right operand's name
 
 
 def stack_pitch(shape: Tuple[int, int], gap: float) -> float:
