@@ -254,3 +254,12 @@ def test_an_elementwise_scene_file_round_trips():
     assert [(n.kind, n.op) for n in back.nodes] == [(n.kind, n.op) for n in scene.nodes]
     assert back.root.left.left.op == "+" and back.root.right.name == "b2"
     assert back.to_bytes() == Scene.from_bytes(back.to_bytes()).to_bytes()
+
+
+def test_url_state_carries_an_elementwise_fence():
+    from mm_docs_plugin.core import decode_url_state, encode_url_state
+
+    spec = parse_spec(MLP)
+    back = parse_spec(decode_url_state(encode_url_state(spec)))
+    assert back == spec and back.expr == "out = relu(x @ W1 + b1) @ W2 + b2"
+    np.testing.assert_array_equal(build(back).root.values, build(spec).root.values)
