@@ -133,13 +133,13 @@ BAD = [
         "expr: out = x + attn_out\nnodes: {x: {shape: [8, 64]}, attn_out: {shape: [8, 32]}}",
         "x is 8×64 but attn_out is 8×32: `+` needs the same shape, or a 1×64 row or a 8×1 column",
         1,
-        7,
+        15,
     ),
     (
         "expr: y = x * z\nnodes: {x: {shape: [3, 4]}, z: {shape: [2, 4]}}",
         "x is 3×4 but z is 2×4: `*` needs the same shape, or a 1×4 row or a 3×1 column",
         1,
-        7,
+        13,
     ),
     ("expr: y = x + 1", "'+' adds matrices, not a number", 1, 15),
     (
@@ -159,7 +159,7 @@ BAD = [
         "expr: y = x + z\nnodes: {y: {shape: [4, 5]}, x: {shape: [4, 6]}}",
         "`y` is 4×6, but nodes.y.shape (line 2) gives columns 5",
         1,
-        7,
+        13,
     ),
 ]
 

@@ -41,6 +41,7 @@ class TreeNode:
     epilog: ep.Epilog = ()
     named: bool = False  # matmuls, element-wise: labelled with `name = ...` in the expression
     op: str = ""  # element-wise: "+", "-" or "*"
+    op_pos: int = 0  # element-wise: offset of the operator (errors point at it)
     shape: Tuple[int, int] = (0, 0)  # filled in by infer_shapes
 
     def walk(self) -> Iterator[TreeNode]:
@@ -103,7 +104,16 @@ def _lower(node: ex.Node, path: str, locate: Locate) -> TreeNode:
         left = _lower(node.left, path + ".left", locate)
         right = _lower(node.right, path + ".right", locate)
         label = elementwise_label(left.label, node.op, right.label)
-        return TreeNode("elementwise", label, path, node.pos, left=left, right=right, op=node.op)
+        return TreeNode(
+            "elementwise",
+            label,
+            path,
+            node.pos,
+            left=left,
+            right=right,
+            op=node.op,
+            op_pos=node.pos,
+        )
     if isinstance(node, ex.Assign):
         target = _lower(node.value, path, locate)
         if target.kind == "leaf":
@@ -416,7 +426,7 @@ def _unite_elementwise(dims: _Dims, node: TreeNode, var, locate: Locate) -> None
             full = lv[axis]
         clash = dims.union(out[axis], full)
         if clash:
-            line, col = locate(node.pos)
+            line, col = locate(node.op_pos)
             raise SpecError(
                 "`%s` is %s, but %s gives %s %d"
                 % (
@@ -433,7 +443,7 @@ def _unite_elementwise(dims: _Dims, node: TreeNode, var, locate: Locate) -> None
 
 
 def _broadcast_error(dims: _Dims, node: TreeNode, lv, rv, locate: Locate) -> SpecError:
-    line, col = locate(node.pos)
+    line, col = locate(node.op_pos)
     rows, cols = (
         max((g.value for g in (dims.get(lv[a]), dims.get(rv[a])) if g is not None), default=0)
         for a in (0, 1)
