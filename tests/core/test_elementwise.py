@@ -263,3 +263,16 @@ def test_url_state_carries_an_elementwise_fence():
     back = parse_spec(decode_url_state(encode_url_state(spec)))
     assert back == spec and back.expr == "out = relu(x @ W1 + b1) @ W2 + b2"
     np.testing.assert_array_equal(build(back).root.values, build(spec).root.values)
+
+
+def test_an_elementwise_result_takes_settings_as_a_product_does():
+    scene = build(
+        "expr: h = x * x\nnodes: {x: {shape: [3, 4]}, h: {epilog: relu, colors: {sensitivity: local}}}"
+    )
+    x = f64(scene, "x")
+    np.testing.assert_allclose(scene.root.values, np.maximum(x * x, 0), rtol=1e-6)
+    assert (
+        scene.root.epilog == "relu(x)"
+        and scene.settings["node_colors"]["root"]["sensitivity"] == "local"
+    )
+    assert [v.node for v in scene.matrices] == ["root", "root.left", "root.right"]  # x twice
