@@ -26,6 +26,14 @@ GOOD = [
     "layernorm(h @ W)",
     "α @ β",
     "softmax(s = Q @ K.T) @ V",
+    "x + attn_out",
+    "h = x @ W + b",
+    "(x @ W) * (x @ V)",
+    "out = relu(x @ W1 + b1) @ W2 + b2",
+    "a - (b - c)",
+    "(a + b) * c",
+    "2 * (a + b) / 4",
+    "softmax(S) @ V",
 ]
 
 
@@ -51,6 +59,16 @@ def test_scale_binds_like_python():
     )
 
 
+def test_elementwise_binds_like_python():
+    # @ and * (one level, left to right) bind tighter than + and -; * by a number scales.
+    a, b, c = ex.Name("a"), ex.Name("b"), ex.Name("c")
+    assert ex.parse_expr("a + b @ c") == ex.Elementwise("+", a, ex.MatMul(b, c))
+    assert ex.parse_expr("a * b @ c") == ex.MatMul(ex.Elementwise("*", a, b), c)
+    assert ex.parse_expr("a - b - c") == ex.Elementwise("-", ex.Elementwise("-", a, b), c)
+    assert ex.parse_expr("a * 2 + b") == ex.Elementwise("+", ex.Scale(a, ex.Number(2), "*"), b)
+    assert ex.print_expr(ex.parse_expr("(a + b) * (c - a)")) == "(a + b) * (c - a)"
+
+
 def test_k_is_a_matrix_outside_scale_position():
     assert ex.parse_expr("A @ k") == ex.MatMul(ex.Name("A"), ex.Name("k"))
 
@@ -67,12 +85,16 @@ BAD = [
     ("A @", "missing operand after '@'", 3),
     ("@@", "expected a matrix name", 1),
     ("A @@ B", "missing operand after '@'", 3),
-    ("A + B", "unexpected character '+'", 3),
+    ("A + B % C", "unexpected character '%'", 7),
+    ("A + 2", "'+' adds matrices, not a number", 5),
+    ("x @ W +", "missing operand after '+'", 7),
+    ("A - - B", "missing operand after '-'", 3),
     ("A @ (B", "expected ')'", 7),
     ("A @ B)", "unmatched ')'", 6),
     ("A @ B = C", "'=' must follow a name", 7),
     ("softmx(A @ B)", "unknown function 'softmx'", 1),
-    ("A @ B / C", "'/' needs a number or sqrt(k)", 7),
+    ("A @ B / C", "'/' needs a number or sqrt(k) on its right", 7),
+    ("A / B", "'/' needs a number or sqrt(k) on its right", 3),
     ("A.T.T @ B", "X.T.T is just X", 4),
     ("(A @ B).T", ".T applies to a named input matrix", 8),
     ("A @ B / 0", "must be a positive finite number", 9),

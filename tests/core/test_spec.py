@@ -94,7 +94,7 @@ BAD = [
     ("expr: x = A\n", "names an input matrix", 1, 7),
     ("expr: (x = A @ B) @ (x = C @ D)", "the name 'x' is already used for a product", 1, 22),
     ("expr: (A = B @ C) @ A", "the name 'A' is already used", 1, 21),
-    ("expr: relu(A) @ B", "relu applies to a product, but 'A' is an input matrix", 1, 7),
+    ("expr: A / k @ B", "k is the depth of a product, but 'A' is an input matrix", 1, 9),
     ("expr: A @ B\nblocks: {i: 40}", "blocks.i = 40, but A @ B has only 32 along i", 2, 9),
     (
         "expr: out = (h = A @ B) @ C\nblocks: {k: 2}\nnodes: {h: {blocks: {i: 1, j: 3}}}",

@@ -429,3 +429,28 @@ def test_the_checks_catch_an_undocumented_option():
     p = page("deco.md")
     assert any("`halo`" in x for x in schema_problems(p, extra))
     assert "halo" not in section_uses(p, "deco", extra)
+
+
+def test_elementwise_operations():
+    """Each element-wise operator has its row on expr.md and a live figure that uses it;
+    an epilog on an input matrix is shown too."""
+    p = page("expr.md")
+    problems = [
+        "expr.md: no option row names `A %s B`" % op
+        for op in ex.ELEMENTWISE_OPS
+        if not any("A %s B" % op in name for r in p.rows for name in r.names)
+    ]
+    used, input_epilog = set(), False
+    for f in p.mm():
+        for t in parse_spec(f.body, str(REF)).tree.walk():
+            if t.kind == "elementwise":
+                used.add(t.op)
+            input_epilog |= t.kind == "leaf" and bool(t.epilog)
+    problems += [
+        "expr.md: no ```mm fence uses element-wise %s" % op
+        for op in ex.ELEMENTWISE_OPS
+        if op not in used
+    ]
+    if not input_epilog:
+        problems.append("expr.md: no ```mm fence applies an epilog to an input matrix")
+    assert not problems, "\n".join(problems)

@@ -21,7 +21,7 @@ import json
 from typing import Any, Dict, Optional
 from urllib.parse import quote
 
-from ..errors import DEFAULT_LIMITS, Limits
+from ..errors import DEFAULT_LIMITS, Limits, SpecError
 from ..inputs.inits import RANGE_INITS
 from ..language import elemexpr
 from ..language import expr as ex
@@ -53,6 +53,7 @@ def export_mm_params(spec: Spec) -> Dict[str, Any]:
     data files (written as ``url`` with the path), per-row layernorm or
     epilogs outside its menu (exported as the nearest it has, or none).
     """
+    _check_exportable(spec)
     placements = resolve_placements(spec.tree, spec.layout, spec.nodes)
     root = _export_node(spec, spec.tree, placements)
     root.update(
@@ -70,6 +71,24 @@ def export_mm_params(spec: Spec) -> Dict[str, Any]:
         target = spec.camera.target or (0.0, 0.0, 0.0)
         root["cam"] = {"x": pos[0], "y": pos[1], "z": pos[2], "target": dict(zip("xyz", target))}
     return root
+
+
+def _check_exportable(spec: Spec) -> None:
+    """mm draws products of plain matrices only: refuse what it cannot show at all."""
+    for t in spec.tree.walk():
+        if t.kind == "elementwise":
+            raise SpecError(
+                "mm has no element-wise operations: `%s` in %s" % (t.op, t.label),
+                "export the products alone (e.g. %s) and leave the %s out"
+                % (t.left.label if t.left.kind == "matmul" else "x @ W", t.op),
+                field="expr",
+            )
+        if t.kind == "leaf" and t.epilog:
+            raise SpecError(
+                "mm cannot apply an epilog to an input matrix: %s" % t.label,
+                "compute %s outside the figure and give it as data, or drop the epilog" % t.label,
+                field="expr",
+            )
 
 
 def mm_link(spec: Spec, app: str = MM_APP) -> str:

@@ -7,6 +7,8 @@ from typing import Any, List
 
 from ..language import epilog as ep
 
+OP_WORDS = {"+": "plus", "-": "minus", "*": "times element-wise"}
+
 
 def describe(scene: Any) -> str:
     """Every product with its operands and shapes, innermost first::
@@ -16,9 +18,10 @@ def describe(scene: Any) -> str:
     """
     parts = []
     for node in _post_order(scene.root):
-        if node.kind != "matmul":
+        if node.kind == "leaf":
             continue
-        text = "%s @ %s → %s" % (_named(node.left), _named(node.right), _named(node))
+        op = "@" if node.kind == "matmul" else OP_WORDS[node.op]
+        text = "%s %s %s → %s" % (_named(node.left), op, _named(node.right), _named(node))
         words = epilog_words(node.epilog_ops)
         parts.append(text + ", " + words if words else text)
     return "; ".join(parts)
@@ -59,6 +62,6 @@ def _post_order(root: Any) -> List[Any]:
     while stack:
         node = stack.pop()
         out.append(node)
-        if node.kind == "matmul":
+        if node.left is not None:
             stack.extend((node.left, node.right))
     return out[::-1]

@@ -20,6 +20,9 @@ from ..spec.spec import NodeSpec, Spec
 from ..spec.tree import TreeNode
 from .nodes import NodeList, SceneNode
 
+# An element-wise node's operation; numpy broadcasts a 1×n row or an n×1 column.
+ELEMENTWISE = {"+": np.add, "-": np.subtract, "*": np.multiply}
+
 
 class Values(NamedTuple):
     """What evaluation gives a scene."""
@@ -45,14 +48,19 @@ def evaluate(spec: Spec) -> Values:
     for t in spec.tree.post_order():
         if t.kind == "leaf":
             m = matrices[t.matrix]
-            values[id(t)] = m.T if t.transposed else m
+            # An epilog on an input (softmax(S)) applies to this occurrence only.
+            values[id(t)] = ep.apply(t.epilog, m.T if t.transposed else m, 0)
+        elif t.kind == "elementwise":
+            with np.errstate(all="ignore"):  # inf - inf is NaN, and shown as such
+                result = ELEMENTWISE[t.op](values[id(t.left)], values[id(t.right)])
+            values[id(t)] = ep.apply(t.epilog, result, 0)
         else:
             product = np.dot(values[id(t.left)], values[id(t.right)])
             values[id(t)] = ep.apply(t.epilog, product, t.depth)
     nodes = NodeList()
     root = _scene_node(spec.tree, values, inits, nodes)
     for node in nodes:
-        if node.kind == "matmul" and np.isinf(node.values).any():
+        if node.kind != "leaf" and np.isinf(node.values).any():
             exact = values[id(_tree_node(spec.tree, node.path))]
             if np.isfinite(exact).all():
                 warnings.append(
@@ -76,14 +84,15 @@ def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:
         kind=t.kind,
         values=v,
         path=t.path,
-        epilog=ep.epilog_text(t.epilog) if t.kind == "matmul" else None,
+        epilog=ep.epilog_text(t.epilog) if t.kind != "leaf" or t.epilog else None,
         epilog_ops=t.epilog,
         matrix=t.matrix,
         transposed=t.transposed,
         init=inits.get(t.matrix) if t.kind == "leaf" else None,
+        op=t.op,
     )
     out.append(node)
-    if t.kind == "matmul":
+    if t.left is not None:
         node.left = _scene_node(t.left, values, inits, out)
         node.right = _scene_node(t.right, values, inits, out)
     return node

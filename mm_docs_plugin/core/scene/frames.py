@@ -40,6 +40,7 @@ from ..spec.spec import Spec
 from ..spec.tree import TreeNode
 from .geometry import Vec3, add, bbox, scale
 from .partition import resolve_blocks, splits
+from .stacks import stack_slots
 
 Splits = Tuple[int, ...]
 
@@ -122,10 +123,25 @@ def arrange(spec: Spec) -> Tuple[List[Group], List[Face]]:
     gap = float(spec.layout.gap)
     total = _count(spec.tree)
 
-    def frame(t: TreeNode) -> Tuple[Tuple[Splits, Splits, Splits], Vec3]:
+    frames: Dict[str, Tuple[Tuple[Splits, Splits, Splits], Vec3]] = {}
+
+    def depth(t: TreeNode) -> float:
+        return frames[t.path][1][2] if t.kind != "leaf" else 0.0
+
+    for t in spec.tree.post_order():  # children first: a stack's depth is its operands'
+        if t.kind == "leaf":
+            continue
         b = blocks[t.path]
-        s = (splits(t.shape[0], b[0]), splits(t.shape[1], b[1]), splits(t.depth, b[2]))
-        return s, (_span(s[1], gap), _span(s[0], gap), _span(s[2], gap))
+        si, sj = splits(t.shape[0], b[0]), splits(t.shape[1], b[1])
+        if t.kind == "elementwise":
+            ez = stack_slots(t, gap, depth, placements[t.path].result)[0]
+            frames[t.path] = (si, sj, (0,)), (_span(sj, gap), _span(si, gap), ez)
+        else:
+            sk = splits(t.depth, b[2])
+            frames[t.path] = (si, sj, sk), (_span(sj, gap), _span(si, gap), _span(sk, gap))
+
+    def frame(t: TreeNode) -> Tuple[Tuple[Splits, Splits, Splits], Vec3]:
+        return frames[t.path]
 
     groups: Dict[str, Group] = {}
     faces: Dict[str, Face] = {}  # by the path of the node whose values it shows
@@ -134,12 +150,14 @@ def arrange(spec: Spec) -> Tuple[List[Group], List[Face]]:
         t, pose = pending.pop()
         (si, sj, sk), extent = frame(t)
         g = groups[t.path] = Group(t, pose, extent, (si, sj, sk), placements[t.path], gap)
+        if t.kind == "elementwise":
+            faces.update(_stack_faces(g, blocks[t.path], depth, placements, pending))
+            continue
         back = extent[2] if g.placement.result == "back" else 0.0
         faces[t.path] = Face(t, "result", t.path, pose.moved(pose.turn((0.0, 0.0, back))), si, sj)
         for role, child, rows, cols in (("left", t.left, si, sk), ("right", t.right, sk, sj)):
-            depth = frame(child)[1][2] if child.kind == "matmul" else 0.0
-            local = _argument_pose(g, role, depth, _scatter(spec, child, total))
-            if child.kind == "matmul":
+            local = _argument_pose(g, role, depth(child), _scatter(spec, child, total))
+            if child.kind != "leaf":
                 pending.append((child, pose.then(local)))
             else:
                 faces[child.path] = Face(child, role, t.path, pose.then(local), rows, cols)
@@ -147,9 +165,27 @@ def arrange(spec: Spec) -> Tuple[List[Group], List[Face]]:
     shift = scale(add(lo, hi), -0.5)
     nodes = list(spec.tree.walk())
     return (
-        [_moved_group(groups[t.path], shift) for t in nodes if t.kind == "matmul"],
+        [_moved_group(groups[t.path], shift) for t in nodes if t.kind != "leaf"],
         [_moved_face(faces[t.path], shift) for t in nodes],
     )
+
+
+def _stack_faces(g: Group, b, depth, placements, pending) -> Dict[str, Face]:
+    """An element-wise node's result and leaf operands at their places in the stack
+    (`stacks`); a computed operand's frame goes to ``pending``, its face on the slot."""
+    t, pose = g.node, g.pose
+    _, res, slots = stack_slots(t, g.gap, depth, g.placement.result)
+    out = {t.path: Face(t, "result", t.path, pose.moved(pose.turn((0.0, 0.0, res))), *g.splits[:2])}
+    for role, (child, z) in zip(("left", "right"), slots):
+        if child.kind == "leaf":
+            rows, cols = splits(child.shape[0], b[0]), splits(child.shape[1], b[1])
+            out[child.path] = Face(
+                child, role, t.path, pose.moved(pose.turn((0.0, 0.0, z))), rows, cols
+            )
+        else:  # its own result face lands on the slot
+            own = depth(child) if placements[child.path].result == "back" else 0.0
+            pending.append((child, pose.moved(pose.turn((0.0, 0.0, z - own)))))
+    return out
 
 
 def _moved_group(g: Group, d: Vec3) -> Group:

@@ -43,7 +43,7 @@ def layout(spec: Spec) -> Layout:
     for g in groups:  # an argument computed by a child matmul is drawn as that child's result
         for role, child in (("left", g.node.left), ("right", g.node.right)):
             index.setdefault((g.node.path, role), index.get((child.path, "result")))
-    cubes = [_cube(g, index, views, spec.deco.flow_guides) for g in groups]
+    cubes = [_cube(g, index, views, spec.deco.flow_guides) for g in groups if g.node.depth]
     legends = place_legends(spec, views)
     warnings = tuple(
         "layout: %s and %s overlap (scheme %s); try layout.scatter, or scheme blocks"

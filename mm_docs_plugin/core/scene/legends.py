@@ -16,6 +16,7 @@ import numpy as np
 
 from ..spec.spec import Spec
 from .geometry import Legend, MatrixView, add, bbox, neg, scale
+from .stacks import GLYPHS
 
 
 def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
@@ -24,10 +25,12 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
     if deco.legends <= 0:
         return []
     by_path = {t.path: t for t in spec.tree.walk()}
+    names = _names(spec)
     boxes = _BoxIndex([bbox(v.corners()) for v in views])
     out: List[Legend] = []
     for n, v in enumerate(views):
-        h, w = v.shape
+        stacked = by_path[v.cube].kind == "elementwise"
+        h, w = by_path[v.cube].shape if stacked else v.shape  # a bias row: as its sum's names
         size = deco.legends * (h * w) ** (1 / 3) / 10
         if len(v.name) > 8:
             size *= 8 / len(v.name)  # mm shrinks long names
@@ -38,10 +41,12 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
         node = by_path.get(v.node)
         shape = deco.shape and node is not None and (node.kind == "leaf" or node.path == "root")
         if shape:
-            letters = _DIM_LETTERS[v.role]
+            letters = ("I", "J") if stacked else _DIM_LETTERS[v.role]
             for edge in _shape_edges(free, v):
                 axis = 1 if edge[0].startswith("row") else 0  # row edges run along columns
                 splits_ = v.col_splits if axis == 1 else v.row_splits
+                if stacked and splits_[-1] == 1 and v.shape != (1, 1):
+                    continue  # a broadcast row (column): its one row needs no label
                 text = "%s = %d" % (letters[axis], splits_[-1])
                 if len(splits_) > 2:
                     text += " / %d" % (len(splits_) - 1)
@@ -52,14 +57,34 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
         edges = [name_edge] + [e for e in free if e is not name_edge]
         edges += [e for e in _edges(v) if e[0] not in {f[0] for f in edges}]
         around = [
-            _edge_legend(v.name, e, v, n, size, ring + (1.4 if e in shape_edges else 0), "name")
+            _edge_legend(
+                names.get(v.node, v.name),
+                e,
+                v,
+                n,
+                size,
+                ring + (1.4 if e in shape_edges else 0),
+                "name",
+            )
             for ring in (1.2, 3.2)
             for e in edges
         ]
         c = v.corners()
         centre = scale(add(c[0], c[2]), 0.5)
         alternatives = tuple((a.anchor, a.direction) for a in around)
-        out.append(Legend(v.name, centre, v.axes[1], v.normal, size, "name", n, alternatives))
+        text = names.get(v.node, v.name)
+        out.append(Legend(text, centre, v.axes[1], v.normal, size, "name", n, alternatives))
+    return out
+
+
+def _names(spec: Spec):
+    """The name written on each node's face: its label, and on the right operand of an
+    element-wise node the operator before it (``+ b``, ``⊙ x @ V``), so that reading
+    down the stack reads the sum (the faces themselves leave no room between them)."""
+    out = {}
+    for t in spec.tree.walk():
+        if t.kind == "elementwise":
+            out[t.right.path] = "%s %s" % (GLYPHS[t.op], t.right.label)
     return out
 
 

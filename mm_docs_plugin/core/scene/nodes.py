@@ -20,7 +20,7 @@ class SceneNode:
 
     name: str
     shape: Tuple[int, int]
-    kind: str  # "leaf" | "matmul"
+    kind: str  # "leaf" | "matmul" | "elementwise"
     values: np.ndarray  # float32, ``shape``
     path: str  # "root", "root.left", ...
     left: Optional[SceneNode] = None
@@ -30,6 +30,7 @@ class SceneNode:
     matrix: Optional[str] = None  # leaves: the matrix shown (K for K.T)
     transposed: bool = False
     init: Optional[str] = None  # leaves: how the values were made
+    op: str = ""  # element-wise: "+", "-" or "*"
 
     @property
     def depth(self) -> int:

@@ -33,9 +33,11 @@ def resolve_algs(spec: Spec) -> Dict[str, str]:
     """The animation algorithm of every matmul, by tree path (``none`` when still)."""
     out: Dict[str, str] = {}
     for t in spec.tree.walk():  # pre-order: parents before children
-        if t.kind != "matmul":
+        if t.kind == "leaf":
             continue
-        settings = spec.nodes.get(t.label)
+        # an element-wise node has no sweep of its own (it appears complete) but
+        # passes its parent's algorithm down to the products it adds or multiplies
+        settings = spec.nodes.get(t.label) if t.kind == "matmul" else None
         own = settings.anim if settings is not None and settings.anim else "inherit"
         if t is spec.tree:  # the root's own setting, if any, wins over anim.alg
             out[t.path] = spec.anim.alg if own == "inherit" else own

@@ -30,27 +30,36 @@ FORMAT = "mm-docs scene"
 
 
 def _buffer_name(node) -> str:
-    return "m:" + node.matrix if node.kind == "leaf" else "n:" + node.path
+    # An input with an epilog (softmax(S)) shows values of its own: one buffer per node.
+    return "m:" + node.matrix if _plain_input(node) else "n:" + node.path
+
+
+def _plain_input(node) -> bool:
+    return node.kind == "leaf" and not node.epilog_ops
+
+
+def _node_entry(n) -> Dict[str, Any]:
+    entry = {
+        "path": n.path,
+        "name": n.name,
+        "kind": n.kind,
+        "shape": list(n.shape),
+        "epilog": n.epilog,
+        "matrix": n.matrix,
+        "transposed": n.transposed,
+        "init": n.init,
+        "buffer": _buffer_name(n),
+    }
+    if n.op:  # element-wise only, so the files of figures without any stay as they were
+        entry["op"] = n.op
+    return entry
 
 
 def scene_to_bytes(scene) -> bytes:
     header = {
         "format": FORMAT,
         "spec": scene.spec_dict,
-        "nodes": [
-            {
-                "path": n.path,
-                "name": n.name,
-                "kind": n.kind,
-                "shape": list(n.shape),
-                "epilog": n.epilog,
-                "matrix": n.matrix,
-                "transposed": n.transposed,
-                "init": n.init,
-                "buffer": _buffer_name(n),
-            }
-            for n in scene.nodes
-        ],
+        "nodes": [_node_entry(n) for n in scene.nodes],
         "matrices": [asdict(v) for v in scene.matrices],
         "cubes": [asdict(c) for c in scene.cubes],
         "legends": [asdict(legend) for legend in scene.legends],
@@ -100,18 +109,19 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
             matrix=entry["matrix"],
             transposed=entry["transposed"],
             init=entry["init"],
+            op=entry.get("op", ""),
         )
         nodes.append(node)
         by_path[node.path] = node
     for node in nodes:
-        if node.kind == "matmul":
+        if node.kind != "leaf":
             node.left, node.right = by_path[node.path + ".left"], by_path[node.path + ".right"]
     return dict(
         spec_dict=header["spec"],
         root=by_path["root"],
         nodes=nodes,
         inputs={
-            n.matrix: (n.values.T if n.transposed else n.values) for n in nodes if n.kind == "leaf"
+            n.matrix: (n.values.T if n.transposed else n.values) for n in nodes if _plain_input(n)
         },
         warnings=tuple(header["warnings"]),
         matrices=tuple(_view(v) for v in header["matrices"]),

@@ -62,9 +62,9 @@ def whole_arguments(root: Any, algs: Dict[str, str], inherits: Dict[str, bool]) 
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.kind != "matmul" or node.path in still:
+        if node.kind == "leaf" or node.path in still:
             continue
-        side = READS_WHOLE.get(algs.get(node.path, "none"))
+        side = READS_WHOLE.get(algs.get(node.path, "none")) if node.kind == "matmul" else None
         arg = getattr(node, side) if side else None
         if arg is not None and arg.kind == "matmul" and inherits.get(arg.path, True):
             still.update(_subtree(arg))
@@ -87,6 +87,18 @@ def schedule(
         for n in order
         if n.path in algs
     }
+    # Element-wise arguments have no sweep: a product waits for every sweep under them.
+    waits = {
+        n.path: [
+            p
+            for c in (n.left, n.right)
+            if c.kind == "elementwise"
+            for p in _subtree(c)
+            if p in algs
+        ]
+        for n in order
+        if n.path in algs
+    }
     start: Dict[str, int] = {}
     t = 0
     while len(start) < len(algs):
@@ -95,6 +107,7 @@ def schedule(
             p
             for p in algs
             if p not in start
+            and all(state.done(w) for w in waits[p])
             and (
                 all(a is None or state.done(a) for a in sides[p])
                 or (fuse != "none" and _join(p, state, algs, steps, sides, fuse) != _MIXED)

@@ -21,7 +21,7 @@ mm passes both down the tree of products (mm-geometry.md §2-3):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Mapping, Tuple
 
 from ..language import schema as sc
@@ -87,18 +87,52 @@ def child_placement(scheme: str, parent: Placement, is_left: bool) -> Placement:
     )
 
 
+def stack_sides(t: TreeNode, result: str) -> Tuple[str, str]:
+    """Where the left and right operands of an element-wise node keep their own results.
+
+    An element-wise node stacks its operands' faces and its result along its depth
+    (its ``result`` side, as a product's, is the face nearest its parent, or the
+    viewer at the root).  An operand computed by a product or another element-wise
+    node keeps its whole structure on the far side of its face, away from the
+    result: its result is on its ``front`` side when the node's is (the same frame
+    direction).  With two such operands only one fits behind; the right one then
+    turns to the other side of the result (mirror-image: its result on the other
+    side), so the result sits between them.
+    """
+    other = "back" if result == "front" else "front"
+    both = t.left.kind != "leaf" and t.right.kind != "leaf"
+    return result, other if both else result
+
+
 def resolve_placements(
     tree: TreeNode, layout: sc.Settings, nodes: Mapping[str, object]
 ) -> Dict[str, Placement]:
-    """The placement of every product, by tree path (``nodes`` maps names to NodeSpecs)."""
+    """The placement of every product and element-wise node, by tree path.
+
+    ``nodes`` maps names to NodeSpecs.  An element-wise node's ``result`` is the
+    side of its box its result face is on (`stack_sides`); its other fields pass
+    through to the products under it.
+    """
     out = {tree.path: Placement.of(layout).over(_own(nodes, tree, "layout"))}
     for t in tree.walk():  # pre-order: a parent is placed before its children
-        if t.kind != "matmul":
+        if t.kind == "leaf":
+            continue
+        parent = out[t.path]
+        if t.kind == "elementwise":
+            for child, side in zip((t.left, t.right), stack_sides(t, parent.result)):
+                if child.kind != "leaf":
+                    derived = replace(parent, result=side)
+                    out[child.path] = derived.over(_own(nodes, child, "layout"))
             continue
         for child, is_left in ((t.left, True), (t.right, False)):
-            if child.kind == "matmul":
-                derived = child_placement(layout.scheme, out[t.path], is_left)
-                out[child.path] = derived.over(_own(nodes, child, "layout"))
+            if child.kind == "leaf":
+                continue
+            derived = child_placement(layout.scheme, parent, is_left)
+            if child.kind == "elementwise":  # its result on the side that lands on the face
+                far = parent.left == "right" if is_left else parent.right == "bottom"
+                near = "back" if (parent.polarity == "positive") == far else "front"
+                derived = replace(derived, result=near)
+            out[child.path] = derived.over(_own(nodes, child, "layout"))
     return out
 
 
@@ -110,11 +144,16 @@ def resolve_blocks(
     given = own.given if own is not None else ()
     out = {tree.path: tuple((own if axis in given else blocks)[axis] for axis in "ijk")}
     for t in tree.walk():
-        if t.kind != "matmul":
+        if t.kind == "leaf":
             continue
         for child, is_left in ((t.left, True), (t.right, False)):
-            if child.kind == "matmul":
-                i, j = inherited_blocks(out[t.path], is_left)
+            if child.kind != "leaf":
+                # an element-wise node's operands split as its result does
+                i, j = (
+                    out[t.path][:2]
+                    if t.kind == "elementwise"
+                    else inherited_blocks(out[t.path], is_left)
+                )
                 own = _own(nodes, child, "blocks")
                 k = own.k if own is not None and "k" in own.given else 1
                 out[child.path] = (i, j, k)

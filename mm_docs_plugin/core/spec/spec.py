@@ -23,6 +23,7 @@ TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", 
 TOP_KEYS += tuple(sections.SECTIONS)
 LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors", "label")
 MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors")
+ELEMENTWISE_KEYS = ("shape", "epilog", "colors")  # `x + b`: no depth, so no anim, blocks, layout
 DATA_KEYS = ("path", "url", "key", "slice", "transpose", "format")
 
 FIGURE = sc.Schema(

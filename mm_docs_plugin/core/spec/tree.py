@@ -27,9 +27,10 @@ Locate = Callable[[int], Tuple[int, int]]  # expr offset -> (line, column) in th
 
 @dataclass(eq=False)
 class TreeNode:
-    """One node of the figure's tree: a matmul or a leaf occurrence of a matrix."""
+    """One node of the figure's tree: a matmul, an element-wise operation, or a leaf
+    occurrence of a matrix."""
 
-    kind: str  # "leaf" | "matmul"
+    kind: str  # "leaf" | "matmul" | "elementwise"
     label: str  # display name: "Q", "K.T", "attn", or the text of an unnamed product
     path: str  # address in the tree: "root", "root.left", "root.left.right", ...
     pos: int  # offset in the expression text (the name, or the '@')
@@ -38,7 +39,9 @@ class TreeNode:
     left: Optional[TreeNode] = None
     right: Optional[TreeNode] = None
     epilog: ep.Epilog = ()
-    named: bool = False  # matmuls: labelled with `name = ...` in the expression
+    named: bool = False  # matmuls, element-wise: labelled with `name = ...` in the expression
+    op: str = ""  # element-wise: "+", "-" or "*"
+    op_pos: int = 0  # element-wise: offset of the operator (errors point at it)
     shape: Tuple[int, int] = (0, 0)  # filled in by infer_shapes
 
     def walk(self) -> Iterator[TreeNode]:
@@ -62,7 +65,7 @@ def _pre_order(root: TreeNode, left_first: bool) -> Iterator[TreeNode]:
     while stack:
         node = stack.pop()
         yield node
-        if node.kind == "matmul":
+        if node.left is not None:
             first, second = (node.left, node.right) if left_first else (node.right, node.left)
             stack.append(second)
             stack.append(first)
@@ -74,11 +77,11 @@ def _pre_order(root: TreeNode, left_first: bool) -> Iterator[TreeNode]:
 def lower(ast: ex.Node, locate: Locate) -> TreeNode:
     """Build the node tree of a parsed expression; misuse is a SpecError."""
     root = _lower(ast, "root", locate)
-    if root.kind != "matmul":
+    if root.kind == "leaf":
         line, col = locate(getattr(ast, "pos", 0))
         raise SpecError(
-            "the expression has no matrix multiplication",
-            "a figure shows at least one product, e.g. `A @ B`",
+            "the expression has no matrix multiplication or element-wise operation",
+            "a figure shows at least one, e.g. `A @ B` or `x + y`",
             line,
             col,
         )
@@ -97,9 +100,23 @@ def _lower(node: ex.Node, path: str, locate: Locate) -> TreeNode:
         right = _lower(node.right, path + ".right", locate)
         label = product_label(left.label, right.label)
         return TreeNode("matmul", label, path, node.pos, left=left, right=right)
+    if isinstance(node, ex.Elementwise):
+        left = _lower(node.left, path + ".left", locate)
+        right = _lower(node.right, path + ".right", locate)
+        label = elementwise_label(left.label, node.op, right.label)
+        return TreeNode(
+            "elementwise",
+            label,
+            path,
+            node.pos,
+            left=left,
+            right=right,
+            op=node.op,
+            op_pos=node.pos,
+        )
     if isinstance(node, ex.Assign):
         target = _lower(node.value, path, locate)
-        if target.kind != "matmul":
+        if target.kind == "leaf":
             raise _error(
                 locate,
                 node.pos,
@@ -119,18 +136,19 @@ def _lower(node: ex.Node, path: str, locate: Locate) -> TreeNode:
     if isinstance(node, (ex.Call, ex.Scale)):
         inner = node.arg if isinstance(node, ex.Call) else node.operand
         target = _lower(inner, path, locate)
-        what = (
-            node.func if isinstance(node, ex.Call) else "scaling by %s" % ex.print_expr(node.factor)
-        )
-        if target.kind != "matmul":
+        if target.kind != "matmul" and isinstance(node, ex.Scale) and _uses_depth(node.factor):
+            what = "an input matrix" if target.kind == "leaf" else "element-wise"
+            shown = "(%s)" % target.label if " " in target.label else target.label
             raise _error(
                 locate,
                 node.pos,
-                "%s applies to a product, but '%s' is an input matrix" % (what, target.label),
-                "apply it to a product, e.g. %s"
-                % ex.print_expr(ep.wrap(_op(node), ex.Name("(A @ B)"))),
+                "k is the depth of a product, but '%s' is %s" % (target.label, what),
+                "scale %s by a number, e.g. %s / 8"
+                % ("an input" if target.kind == "leaf" else "it", shown),
             )
         target.epilog = target.epilog + _op(node)
+        if target.kind == "leaf":  # an epilog on an input: the face shows e.g. softmax(S)
+            target.label = leaf_label(_base_label(target), target.epilog)
         return target
     # Number, Depth, Sqrt where a matrix belongs
     raise _error(
@@ -141,15 +159,44 @@ def _lower(node: ex.Node, path: str, locate: Locate) -> TreeNode:
     )
 
 
+def leaf_label(base: str, epilog: ep.Epilog) -> str:
+    """The label of an input occurrence: ``S``, ``K.T``, or with its epilog ``softmax(S)``."""
+    return ex.print_expr(ep.wrap(epilog, ex.Name(base))) if epilog else base
+
+
+def _base_label(t: TreeNode) -> str:
+    return t.matrix + (".T" if t.transposed else "")
+
+
+def _uses_depth(factor: ex.Node) -> bool:
+    return isinstance(factor, ex.Depth) or (
+        isinstance(factor, ex.Sqrt) and isinstance(factor.arg, ex.Depth)
+    )
+
+
+def elementwise_label(left: str, op: str, right: str) -> str:
+    """The name of an unnamed element-wise result: ``x + b``, ``(x @ W) * (x @ V)``."""
+
+    def side(text: str, is_right: bool) -> str:
+        loose = op == "*" or (is_right and (" + " in text or " - " in text))
+        return "(%s)" % text if " " in text and loose else text
+
+    return "%s %s %s" % (side(left, False), op, side(right, True))
+
+
 def product_label(left: str, right: str) -> str:
     """The name of an unnamed product, as mm writes it: ``A @ B``, ``A @ (B @ C)``."""
+    if any(op in left for op in (" + ", " - ", " * ")):  # element-wise binds looser than @
+        left = "(%s)" % left
     return "%s @ %s" % (left, "(%s)" % right if " " in right else right)
 
 
 def label_of(node: ex.Node) -> str:
     """The label `lower` gives the node an AST stands for."""
-    while isinstance(node, (ex.Call, ex.Scale)):
-        node = node.arg if isinstance(node, ex.Call) else node.operand
+    inner, epilog = ep.peel(node)
+    if isinstance(inner, (ex.Name, ex.Transpose)) and epilog:
+        return leaf_label(label_of(inner), epilog)
+    node = inner
     if isinstance(node, ex.Assign):
         return node.name
     if isinstance(node, ex.Name):
@@ -158,6 +205,8 @@ def label_of(node: ex.Node) -> str:
         return node.operand.name + ".T"
     if isinstance(node, ex.MatMul):
         return product_label(label_of(node.left), label_of(node.right))
+    if isinstance(node, ex.Elementwise):
+        return elementwise_label(label_of(node.left), node.op, label_of(node.right))
     return ex.print_expr(node)
 
 
@@ -172,7 +221,7 @@ def _check_names(root: TreeNode, locate: Locate) -> None:
     products: Dict[str, TreeNode] = {}
     matrices: Dict[str, TreeNode] = {}
     for node in root.walk():
-        if node.kind == "matmul" and node.named:
+        if node.kind != "leaf" and node.named:
             first = products.get(node.label) or matrices.get(node.label)
             if first is not None:
                 raise _duplicate(locate, node, first)
@@ -185,7 +234,7 @@ def _check_names(root: TreeNode, locate: Locate) -> None:
 
 
 def _duplicate(locate: Locate, node: TreeNode, first: TreeNode) -> SpecError:
-    name = node.label if node.kind == "matmul" else node.matrix
+    name = node.matrix if node.kind == "leaf" else node.label
     line, col = locate(first.pos)
     # Without positions (a spec given as a mapping): where it is inside the expression.
     there = (
@@ -195,7 +244,7 @@ def _duplicate(locate: Locate, node: TreeNode, first: TreeNode) -> SpecError:
         locate,
         node.pos,
         "the name '%s' is already used for %s at %s"
-        % (name, "a product" if first.kind == "matmul" else "an input matrix", there),
+        % (name, "an input matrix" if first.kind == "leaf" else "a product", there),
         "give each product its own name; a name used again as an operand must be an input matrix",
     )
 
@@ -277,6 +326,8 @@ def infer_shapes(
         if node.kind == "leaf":
             rc = (("m", node.matrix, 0), ("m", node.matrix, 1))
             var[id(node)] = rc[::-1] if node.transposed else rc
+        elif node.kind == "elementwise":  # its own, tied to the full-shape operand below
+            var[id(node)] = (("e", node.path, 0), ("e", node.path, 1))
         else:
             var[id(node)] = (var[id(node.left)][0], var[id(node.right)][1])
 
@@ -306,6 +357,8 @@ def infer_shapes(
                 )
 
     for node in nodes:
+        if node.kind == "elementwise":
+            _unite_elementwise(dims, node, var, locate)
         if node.kind != "matmul":
             continue
         left_k = var[id(node.left)][1]
@@ -354,6 +407,66 @@ def infer_shapes(
             ),
             *locate(root.pos),
         )
+
+
+def _unite_elementwise(dims: _Dims, node: TreeNode, var, locate: Locate) -> None:
+    """Tie an element-wise result to its operands: the same shape, or a 1×n / n×1 broadcast.
+
+    An operand side known to be 1 while the other is not (or is not known yet)
+    is broadcast along that axis; otherwise both sides are one dimension.
+    """
+    lv, rv, out = var[id(node.left)], var[id(node.right)], var[id(node)]
+    for axis in (0, 1):
+        a, b = dims.get(lv[axis]), dims.get(rv[axis])
+        va, vb = (a.value if a else None), (b.value if b else None)
+        if va == 1 and vb != 1:
+            full = rv[axis]
+        elif vb == 1 and va != 1:
+            full = lv[axis]
+        elif va is not None and vb is not None and va != vb:
+            raise _broadcast_error(dims, node, lv, rv, locate)
+        else:
+            dims.union(lv[axis], rv[axis])  # cannot clash: one side is unknown or they agree
+            full = lv[axis]
+        clash = dims.union(out[axis], full)
+        if clash:
+            line, col = locate(node.op_pos)
+            raise SpecError(
+                "`%s` is %s, but %s gives %s %d"
+                % (
+                    node.label,
+                    _shape_text(dims, (lv[0] if dims.get(lv[0]) else rv[0], full)),
+                    clash[0].where,
+                    ("rows", "columns")[axis],
+                    clash[0].value,
+                ),
+                "make them agree, or leave one out to have it inferred",
+                line,
+                col,
+            )
+
+
+def _broadcast_error(dims: _Dims, node: TreeNode, lv, rv, locate: Locate) -> SpecError:
+    line, col = locate(node.op_pos)
+    rows, cols = (
+        max((g.value for g in (dims.get(lv[a]), dims.get(rv[a])) if g is not None), default=0)
+        for a in (0, 1)
+    )
+    return SpecError(
+        "%s is %s but %s is %s: `%s` needs the same shape, or a 1×%d row or a %d×1 column"
+        % (
+            node.left.label,
+            _shape_text(dims, lv),
+            node.right.label,
+            _shape_text(dims, rv),
+            node.op,
+            cols,
+            rows,
+        ),
+        "give both operands one shape, or make one of them a 1×n row (a bias) or an n×1 column",
+        line,
+        col,
+    )
 
 
 def _value(dims: _Dims, v: object, default: int) -> int:

@@ -21,8 +21,17 @@ from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
 from . import inherit, sections
-from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
-from .tree import Given, TreeNode, infer_shapes, lower
+from .spec import (
+    DATA_KEYS,
+    ELEMENTWISE_KEYS,
+    FIGURE,
+    LEAF_KEYS,
+    MATMUL_KEYS,
+    TOP_KEYS,
+    NodeSpec,
+    Spec,
+)
+from .tree import Given, TreeNode, infer_shapes, leaf_label, lower
 
 
 class Validator:
@@ -137,6 +146,9 @@ class Validator:
                 raise sc.type_error(settings, path, "a mapping", "e.g. %s: {shape: [4, 8]}" % name)
             if t.kind == "leaf":
                 spec, shape = self._leaf(name, settings, path)
+            elif t.kind == "elementwise":
+                self._keys(settings, path, ELEMENTWISE_KEYS, MATMUL_KEYS + LEAF_KEYS, "")
+                spec, shape = self._matmul(name, settings, path, t)
             else:
                 spec, shape = self._matmul(name, settings, path, t)
             nodes[name] = spec
@@ -147,6 +159,16 @@ class Validator:
         for key in settings.value:
             if key in allowed:
                 continue
+            if key in other and not what:
+                line, col = sc.key_where(settings, key)
+                raise SpecError(
+                    "%s is an element-wise result; %s does not apply to it" % (path[6:], key),
+                    "settings for an element-wise result: " + ", ".join(allowed),
+                    line,
+                    col,
+                    len(key),
+                    path + "." + key,
+                )
             if key in other:
                 line, col = sc.key_where(settings, key)
                 raise SpecError(
@@ -409,6 +431,8 @@ class Validator:
                 checks.append((t, n.blocks, None, "nodes.%s.blocks" % t.label))
         for t, b, node, path in checks:
             for axis, size in (("i", t.shape[0]), ("j", t.shape[1]), ("k", t.depth)):
+                if axis == "k" and t.kind != "matmul":
+                    continue  # an element-wise root has no depth to split
                 if b[axis] > size:
                     raise SpecError(
                         "%s.%s = %d, but %s has only %d along %s"
@@ -452,7 +476,7 @@ def _show_labels(tree: TreeNode, nodes: Dict[str, NodeSpec]) -> None:
     for t in tree.walk():
         spec = nodes.get(t.matrix) if t.kind == "leaf" else None
         if spec is not None and spec.label is not None:
-            t.label = spec.label + (".T" if t.transposed else "")
+            t.label = leaf_label(spec.label + (".T" if t.transposed else ""), t.epilog)
 
 
 def _content_origin(node: YNode) -> Tuple[Optional[int], Optional[int]]:

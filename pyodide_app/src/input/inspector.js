@@ -12,6 +12,9 @@ import * as THREE from "three";
 import { valueAt } from "../format/scenefile.js";
 import { kRangesText } from "../anim/cellstate.js";
 
+// An element-wise operator as the tooltip writes it (the figure's glyphs: stacks.py GLYPHS).
+const OP_SIGNS = { "+": "+", "-": "−", "*": "×" };
+
 /** `x` with about 5 significant digits: 0.12346, 1234.6, 1.2346e-7, NaN, ∞. */
 export function formatValue(x) {
   if (Number.isNaN(x)) return "NaN";
@@ -118,7 +121,7 @@ export class Inspector {
   reading(vi, i, j) {
     const at = this.fig.anim ? this.fig.anim.cellAt(vi, i, j) : null;
     const shown = at ? at.shown : { state: "final" };
-    if (shown.state === "final") return { state: "final", value: this.valueOf(vi, i, j), note: "" };
+    if (shown.state === "final") return { state: "final", value: this.valueOf(vi, i, j), note: this.operandsNote(vi, i, j) };
     if (shown.state === "empty") return { state: "empty", value: null, note: "" };
     let sum = 0;
     for (const [k0, k1] of shown.ranges) {
@@ -126,6 +129,31 @@ export class Inspector {
     }
     const note = shown.complete ? "(before the epilog)" : `(partial: ${kRangesText(shown.ranges)})`;
     return { state: "sum", value: sum, note };
+  }
+
+  /**
+   * What an element-wise result's cell (i, j) is made of, in words:
+   * "x[2, 5] + b[0, 5] = 0.5 + 0.25" (a broadcast row or column reads its one row or column),
+   * and the epilog when one follows; "" for any other cell.
+   */
+  operandsNote(vi, i, j) {
+    const views = this.fig.views;
+    const node = views[vi].node;
+    if (node.kind !== "elementwise" || views[vi].data.role !== "result") return "";
+    const parts = [];
+    for (const path of [node.path + ".left", node.path + ".right"]) {
+      const k = views.findIndex((v) => v.data.node === path);
+      if (k < 0) return "";
+      const [rows, cols] = views[k].data.shape;
+      const r = rows === 1 ? 0 : i;
+      const c = cols === 1 ? 0 : j;
+      parts.push({ name: views[k].data.name, r, c, value: this.valueOf(k, r, c) });
+    }
+    const op = OP_SIGNS[node.op] || node.op;
+    const [a, b] = parts;
+    const then = node.epilog && node.epilog !== "none" ? `, then ${node.epilog}` : "";
+    return `${a.name}[${a.r}, ${a.c}] ${op} ${b.name}[${b.r}, ${b.c}] = ` +
+      `${formatValue(a.value)} ${op} ${formatValue(b.value)}${then}`;
   }
 
   /** CSS position in the stage of the centre of cell (i, j) of view `vi`, or null if behind. */

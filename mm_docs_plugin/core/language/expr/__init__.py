@@ -4,7 +4,8 @@
 
 Grammar (whitespace is free; positions are kept for every node)::
 
-    expr     := NAME '=' expr | chain                 -- a name may label any matmul
+    expr     := NAME '=' expr | sum                   -- a name may label any product or sum
+    sum      := chain (('+' | '-') chain)*            -- element-wise, left-assoc (as Python)
     chain    := postfix (('@' | '*' | '/') postfix)*  -- one precedence level, left-assoc (as Python)
     postfix  := atom ('.T')*                          -- transpose of a named matrix
     atom     := NAME | NUMBER | 'k'
@@ -12,10 +13,11 @@ Grammar (whitespace is free; positions are kept for every node)::
               | 'sqrt' '(' NUMBER | 'k' ')'           -- only as a scale factor
               | '(' expr ')'
 
-``@`` multiplies matrices; ``* NUMBER``, ``/ NUMBER``, ``/ sqrt(k)`` and ``/ k``
+``@`` multiplies matrices; ``+``, ``-`` and ``*`` between two matrices are
+element-wise (same shape, or a 1×n row or n×1 column broadcast); ``* NUMBER``, ``/ NUMBER``, ``/ sqrt(k)`` and ``/ k``
 scale a matmul's result, where ``k`` is that matmul's depth (the shared inner
 dimension).  Functions are epilogs applied to a matmul's result (see
-`epilog.EPILOG_FUNCTIONS`).  ``tril``/``triu`` are causal masks: masked entries
+`epilog.EPILOG_FUNCTIONS`), or to an input matrix's values.  ``tril``/``triu`` are causal masks: masked entries
 are left out of a following softmax or layernorm and shown as 0.
 
 This package only parses (`parse`) and prints (`nodes`): `parse_expr` gives an
@@ -27,12 +29,14 @@ job.  Nothing here is ever evaluated as code.
 
 from .nodes import (
     DEPTH,
+    ELEMENTWISE_OPS,
     EPILOG_NAMES,
     MAX_HEIGHT,
     SCALE_FUNCTIONS,
     Assign,
     Call,
     Depth,
+    Elementwise,
     MatMul,
     Name,
     Node,
@@ -41,6 +45,7 @@ from .nodes import (
     Sqrt,
     Transpose,
     children,
+    count_elementwise,
     count_matmuls,
     format_number,
     height,
@@ -50,12 +55,14 @@ from .parse import parse_expr, parse_fragment, tokenize
 
 __all__ = [
     "DEPTH",
+    "ELEMENTWISE_OPS",
     "EPILOG_NAMES",
     "MAX_HEIGHT",
     "SCALE_FUNCTIONS",
     "Assign",
     "Call",
     "Depth",
+    "Elementwise",
     "MatMul",
     "Name",
     "Node",
@@ -64,6 +71,7 @@ __all__ = [
     "Sqrt",
     "Transpose",
     "children",
+    "count_elementwise",
     "count_matmuls",
     "format_number",
     "height",

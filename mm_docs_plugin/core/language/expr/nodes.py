@@ -24,6 +24,7 @@ EPILOG_NAMES = (
     "square",
 )
 SCALE_FUNCTIONS = ("sqrt",)
+ELEMENTWISE_OPS = ("+", "-", "*")  # element-wise; "*" between two matrices (by a number it scales)
 DEPTH = "k"  # in a scale factor, the depth of the matmul being scaled
 # Trees are walked recursively by the printer and the lowering; this keeps them
 # far from Python's recursion limit whatever the text (a long left-assoc chain
@@ -50,6 +51,16 @@ class Transpose:
 
 @dataclass(frozen=True)
 class MatMul:
+    left: Node
+    right: Node
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Elementwise:
+    """``left + right``, ``left - right`` or ``left * right`` between two matrices."""
+
+    op: str  # one of ELEMENTWISE_OPS
     left: Node
     right: Node
     pos: int = field(default=0, compare=False)
@@ -99,22 +110,31 @@ class Assign:
     pos: int = field(default=0, compare=False)
 
 
-Node = Union[Name, Transpose, MatMul, Number, Depth, Sqrt, Scale, Call, Assign]
+Node = Union[Name, Transpose, MatMul, Elementwise, Number, Depth, Sqrt, Scale, Call, Assign]
 
 
 def count_matmuls(node: Node) -> int:
     """How many ``@`` the tree holds (iteratively: trees can be long chains)."""
+    return _count(node, MatMul)
+
+
+def count_elementwise(node: Node) -> int:
+    """How many element-wise ``+``, ``-`` and ``*`` the tree holds."""
+    return _count(node, Elementwise)
+
+
+def _count(node: Node, kind: type) -> int:
     count, stack = 0, [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, MatMul):
+        if isinstance(n, kind):
             count += 1
         stack.extend(children(n))
     return count
 
 
 def children(node: Node) -> Tuple[Node, ...]:
-    if isinstance(node, MatMul):
+    if isinstance(node, (MatMul, Elementwise)):
         return (node.left, node.right)
     if isinstance(node, Scale):
         return (node.operand, node.factor)
@@ -139,13 +159,15 @@ def height(node: Node) -> int:
 
 # ---------------------------------------------------------------- printer
 
-# Binding strength: higher binds tighter.
-_ASSIGN, _CHAIN, _POSTFIX = 0, 1, 2
+# Binding strength: higher binds tighter (as Python: @ and * above + and -).
+_ASSIGN, _SUM, _CHAIN, _POSTFIX = 0, 1, 2, 3
 
 
 def _strength(node: Node) -> int:
     if isinstance(node, Assign):
         return _ASSIGN
+    if isinstance(node, Elementwise):
+        return _CHAIN if node.op == "*" else _SUM
     if isinstance(node, (MatMul, Scale)):
         return _CHAIN
     return _POSTFIX
@@ -176,6 +198,9 @@ def print_expr(node: Node) -> str:
         return "%s = %s" % (node.name, print_expr(node.value))
     if isinstance(node, MatMul):
         return "%s @ %s" % (_left(node.left), _right(node.right))
+    if isinstance(node, Elementwise):
+        level = _strength(node)
+        return "%s %s %s" % (_left(node.left, level), node.op, _right(node.right, level))
     if isinstance(node, Scale):
         if node.factor_first:
             return "%s * %s" % (print_expr(node.factor), _right(node.operand))
@@ -183,11 +208,11 @@ def print_expr(node: Node) -> str:
     raise TypeError("not an expression node: %r" % (node,))
 
 
-def _left(node: Node) -> str:
+def _left(node: Node, level: int = _CHAIN) -> str:
     text = print_expr(node)
-    return "(%s)" % text if _strength(node) < _CHAIN else text
+    return "(%s)" % text if _strength(node) < level else text
 
 
-def _right(node: Node) -> str:
+def _right(node: Node, level: int = _CHAIN) -> str:
     text = print_expr(node)
-    return "(%s)" % text if _strength(node) <= _CHAIN else text
+    return "(%s)" % text if _strength(node) <= level else text

@@ -19,6 +19,7 @@ from .nodes import (
     Assign,
     Call,
     Depth,
+    Elementwise,
     MatMul,
     Name,
     Node,
@@ -26,6 +27,7 @@ from .nodes import (
     Scale,
     Sqrt,
     Transpose,
+    count_elementwise,
     count_matmuls,
     height,
     print_expr,
@@ -39,7 +41,7 @@ _TOKEN = re.compile(
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
   | (?P<dot_t>\.T\b)
   | (?P<name>[^\W\d]\w*)
-  | (?P<op>[@*/=(),])
+  | (?P<op>[@*/=(),+\-])
     """,
     re.VERBOSE | re.UNICODE,
 )
@@ -91,8 +93,6 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> List[Token]:
 
 
 _HINTS = {
-    "+": "mm-docs expressions multiply matrices with @ only; to add, name the parts in separate figures",
-    "-": "only @ (matmul), * and / by a number or sqrt(k) are allowed",
     "[": "use parentheses ( ) for grouping",
     ".": "the only attribute is .T (transpose), as in K.T",
 }
@@ -103,7 +103,9 @@ def _bad_char(text: str, pos: int) -> SpecError:
     shown = "'%s'" % ch if ch.isprintable() else "U+%04X" % ord(ch)
     return SpecError(
         "unexpected character %s in the expression" % shown,
-        _HINTS.get(ch, "names are letters, digits and _; operators are @, * and /, e.g. A @ B / 8"),
+        _HINTS.get(
+            ch, "names are letters, digits and _; operators are @, +, -, * and /, e.g. A @ B + C"
+        ),
         1,
         pos + 1,
     )
@@ -177,18 +179,38 @@ class _Parser:
                     "write the product being named, e.g. `%s = A @ B`" % tok.text,
                 )
             return Assign(tok.text, self.expr(), tok.pos)
-        return self.chain()
+        return self.sum()
+
+    def sum(self) -> Node:
+        node = self.chain()
+        while self.tok.text in ("+", "-"):
+            op = self.take()
+            self._operand_follows(op)
+            right = self.chain()
+            for side in (node, right):
+                if _is_factor(side):
+                    raise SpecError(
+                        "%r adds matrices, not a number" % op.text,
+                        "add a matrix of the same shape or a 1×n row, e.g. x @ W + b",
+                        1,
+                        getattr(side, "pos", op.pos) + 1,
+                    )
+            node = Elementwise(op.text, node, right, op.pos)
+        return node
+
+    def _operand_follows(self, op: Token) -> None:
+        if self.tok.kind == "end" or self.tok.text in ("@", "*", "/", "+", "-", ")", ",", "="):
+            raise self.error(
+                "missing operand after %r" % op.text,
+                "an operator needs a matrix (or, for * and /, a number) on both sides",
+                op,
+            )
 
     def chain(self) -> Node:
         node = self.postfix()
         while self.tok.text in ("@", "*", "/"):
             op = self.take()
-            if self.tok.kind == "end" or self.tok.text in ("@", "*", "/", ")", ",", "="):
-                raise self.error(
-                    "missing operand after %r" % op.text,
-                    "an operator needs a matrix (or, for * and /, a number) on both sides",
-                    op,
-                )
+            self._operand_follows(op)
             right = self.postfix()
             if op.text == "@":
                 node = MatMul(node, right, op.pos)
@@ -196,10 +218,12 @@ class _Parser:
                 node = Scale(node, right, op.text, False, op.pos)
             elif op.text == "*" and _is_factor(node):
                 node = Scale(right, node, "*", True, op.pos)
+            elif op.text == "*":  # between two matrices: element-wise, as numpy's *
+                node = Elementwise("*", node, right, op.pos)
             else:
                 raise SpecError(
-                    "%r needs a number or sqrt(k) on one side" % op.text,
-                    "matrices are multiplied with @; scale a product with `/ 8`, `* 0.5` or `/ sqrt(k)`",
+                    "'/' needs a number or sqrt(k) on its right",
+                    "matrices are multiplied with @ (or * element-wise); scale with `/ 8` or `/ sqrt(k)`",
                     1,
                     op.pos + 1,
                 )
@@ -323,7 +347,7 @@ class _Parser:
                 "to name a product used as an operand, parenthesise it: (x = A @ B) @ C",
             )
         return self.error(
-            "expected an operator (@, * or /) before %s" % _describe(tok),
+            "expected an operator (@, +, -, * or /) before %s" % _describe(tok),
             "matrices are multiplied with @, e.g. A @ B",
         )
 
@@ -362,6 +386,16 @@ def parse_expr(text: str, limits: Limits = DEFAULT_LIMITS) -> Node:
             1,
             1,
         )
+    sums = count_elementwise(node)
+    if sums > limits.max_matmuls:
+        raise SpecError(
+            "the expression has %d element-wise operations; the limit is %d"
+            % (sums, limits.max_matmuls),
+            "split it into several figures, or raise the limit (max_matmuls)",
+            1,
+            1,
+        )
+    count += sums
     if count == 0 and isinstance(node, Assign):
         raise SpecError(
             "'%s = %s' names an input matrix; names label products"
@@ -372,8 +406,8 @@ def parse_expr(text: str, limits: Limits = DEFAULT_LIMITS) -> Node:
         )
     if count == 0:
         raise SpecError(
-            "the expression has no matrix multiplication",
-            "a figure shows at least one product, e.g. `A @ B`",
+            "the expression has no matrix multiplication or element-wise operation",
+            "a figure shows at least one, e.g. `A @ B` or `x + y`",
             1,
             1,
             len(text),
