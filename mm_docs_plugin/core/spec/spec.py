@@ -16,10 +16,11 @@ from ..inputs.data import DataSource
 from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
+from . import readouts as ro
 from . import sections
 from .tree import TreeNode
 
-TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes")
+TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes", "readouts")
 TOP_KEYS += tuple(sections.SECTIONS)
 LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors", "label")
 MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors")
@@ -137,6 +138,7 @@ class Spec:
     limits: Limits = DEFAULT_LIMITS
     warnings: Tuple[str, ...] = ()
     text: Optional[str] = field(default=None, repr=False)  # the fence text, for rendering errors
+    readouts: Tuple[ro.NodeReadouts, ...] = ()  # numbers computed about nodes (spec.readouts)
 
     @property
     def expr(self) -> str:
@@ -153,6 +155,8 @@ class Spec:
         nodes = {name: n.to_dict() for name, n in self.nodes.items() if n.to_dict()}
         if nodes:
             out["nodes"] = nodes
+        if self.readouts:
+            out["readouts"] = ro.to_dict(self.readouts)
         for name in sections.SECTIONS:
             d = getattr(self, name).to_dict()
             if d:

@@ -21,6 +21,7 @@ from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
 from . import inherit, sections
+from .readouts import read_readouts
 from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
 from .tree import Given, TreeNode, infer_shapes, lower
 
@@ -61,6 +62,7 @@ class Validator:
         infer_shapes(tree, given, locate, self.limits)
         self._check_blocks(tree, settings["blocks"], nodes, top)
         _show_labels(tree, nodes)
+        readouts = read_readouts(top.get("readouts"), tree, self.limits)
         return Spec(
             ast=ast,
             tree=tree,
@@ -70,6 +72,7 @@ class Validator:
             limits=self.limits,
             warnings=tuple(self.warnings),
             text=self.text,
+            readouts=readouts,
             **settings,
         )
 
