@@ -17,7 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import fence, siteassets
+from . import citations, fence, siteassets
 from .buildcache import BuildCache
 from .core import Limits
 from .fence import log
@@ -58,6 +58,7 @@ class MmPlugin(BasePlugin[MmConfig]):
         self.memory = BuildCache()  # survives `mkdocs serve` rebuilds (on_startup below)
         self.pages: Set[str] = set()
         self.everywhere = False
+        self.cites = []  # the current page's citations of read-outs (citations.mark)
 
     def on_startup(self, *, command, dirty) -> None:
         """Present so MkDocs keeps this instance (and its cache) across serve rebuilds."""
@@ -92,6 +93,7 @@ class MmPlugin(BasePlugin[MmConfig]):
             problem = fence.unread_header(f.opening)
             if problem:
                 log.warning("%s:%d: %s", page.file.src_uri, f.line, problem)
+        markdown, self.cites = citations.mark(markdown, raw, page.file.src_uri)
         data_dir = self.config.data_dir or (os.path.dirname(src) if src else None)
         fence.set_context(
             fence.Context(
@@ -113,7 +115,22 @@ class MmPlugin(BasePlugin[MmConfig]):
         ctx = fence._current
         if ctx is not None and (ctx.figures or ctx.errors):
             self.pages.add(page.file.src_uri)
+        if self.cites:
+            html = self._cite(html, page, ctx)
         fence.set_context(None)
+        return html
+
+    def _cite(self, html, page, ctx):
+        """Numbers for the page's citations; a bad one warns at page:line:column."""
+        html, errors = citations.fill(html, self.cites, ctx.readouts if ctx else {})
+        self.cites = []
+        for cite, err in errors:
+            message = "%s:%d:%d: %s" % (page.file.src_uri, cite.line, cite.column, err.message)
+            if err.hint:
+                message += " — hint: " + err.hint
+            if self.config.on_error == "fail":
+                raise PluginError(message)
+            log.warning(message)
         return html
 
     def on_post_page(self, output, page, config):

@@ -69,8 +69,10 @@ def compute_readouts(spec: Spec, exact: Dict[str, np.ndarray], nodes: NodeList) 
         if node.kind == "leaf" and node.transposed:
             values = values.T  # the read-outs are of the matrix named, K for K.T
             rows, cols = cols, rows
-        out.append(node_readouts(request, np.asarray(values, dtype=np.float64), rows, cols))
-        out[-1]["path"] = t.path
+        readout = node_readouts(request, np.asarray(values, dtype=np.float64), rows, cols)
+        readout["path"] = t.path
+        readout["rows"] = table_rows(readout)
+        out.append(readout)
     return out
 
 
@@ -156,3 +158,49 @@ def _strongest(w: np.ndarray, labels, axis: str) -> List[dict]:
         weight = _num(w[i])
         out.append({"index": i, "name": name, "weight": weight, "text": "%+.2f" % weight})
     return out
+
+
+# ---------------------------------------------------------------- the table
+
+
+def table_rows(readout: dict) -> List[dict]:
+    """The rows of the read-out table for one node: ``{"label", "ref", "text"}``, where
+    ``ref`` is how prose cites the number (``QK.sv[1]`` cites the first of ``QK.sv``).
+
+    Shipped in the scene header, so the page's table and the viewer's (after a live
+    edit) are made from the same words and digits."""
+    node = readout["node"]
+    rows = []
+    for item in readout["items"]:
+        kind = item["kind"]
+        ref = "%s.%s" % (node, kind)
+        if kind == "sv":
+            k = len(item["texts"])
+            label = "singular values σ1" + ("…σ%d" % k if k > 1 else "")
+            rows.append({"label": label, "ref": ref, "text": ", ".join(item["texts"])})
+        elif kind == "dirs":
+            for i, pair in enumerate(item["pairs"], 1):
+                for side, word in (("rows", "rows"), ("cols", "columns")):
+                    vec = "u" if side == "rows" else "v"
+                    rows.append(
+                        {
+                            "label": "%s%d (σ%d = %s): strongest %s"
+                            % (vec, i, i, pair["sv_text"], word),
+                            "ref": "%s[%d].%s" % (ref, i, side),
+                            "text": ", ".join("%s %s" % (e["name"], e["text"]) for e in pair[side]),
+                        }
+                    )
+            if not item["pairs"]:
+                rows.append({"label": "singular directions", "ref": ref, "text": NOT_FINITE})
+        else:
+            rows.append({"label": LABELS[kind], "ref": ref, "text": item["text"]})
+    return rows
+
+
+LABELS = {
+    "min": "smallest value",
+    "max": "largest value",
+    "mean": "mean",
+    "norm": "Frobenius norm",
+    "rank": "effective rank",
+}
