@@ -6,7 +6,8 @@
 Grammar: ``{mm FIGURE:NODE.READOUT}``, where FIGURE is the id a fence header gives
 (```` ```{.mm #qk-circuit} ````), NODE a name under the fence's ``readouts:``, and
 READOUT one of ``min``, ``max``, ``mean``, ``norm``, ``rank``, ``sv[N]`` (σN, from 1),
-``dirs[N].rows`` / ``dirs[N].cols`` (the labels u_N / v_N weigh most) or ``dirs[N].sv``;
+``dirs[N].rows`` / ``dirs[N].cols`` (the labels u_N / v_N weigh most), ``dirs[N].row`` /
+``dirs[N].col`` (the strongest alone) or ``dirs[N].sv``;
 an optional ``:FORMAT`` (``.2f``, ``.3g``, ``.1e``, ``.0%``) formats a number, else it is
 written as in the table (4 significant digits).  No Markdown extension gives ``{mm `` a
 meaning (attr_list wants ``{:``, ``{#`` or ``{.``), and citations inside code spans and
@@ -205,8 +206,12 @@ def _pick(text, kind, item, index, part, node):
         pair = many[i - 1]
         if part == "sv":
             return pair["sv"], pair["sv_text"]
+        if part in ("row", "col"):  # the strongest one alone
+            return None, pair[part + "s"][0]["name"]
         if part not in ("rows", "cols"):
-            raise CiteError("%s: dirs[%d] needs .rows, .cols or .sv" % (text, i), "e.g. " + example)
+            raise CiteError(
+                "%s: dirs[%d] needs .rows, .cols, .row, .col or .sv" % (text, i), "e.g. " + example
+            )
         return None, ", ".join(e["name"] for e in pair[part])
     if index is not None or part is not None:
         raise CiteError("%s: %s is one number" % (text, kind), "write %s.%s" % (node, kind))

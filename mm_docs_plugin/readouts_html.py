@@ -1,7 +1,7 @@
 """The read-out table of a figure: a real ``<table>`` beside it, not in the canvas.
 
     <div class="mm-readouts" id="<figure id>-readouts" data-mm-for="<figure id>">
-      <table>
+      <table class="mm-readouts-table">
         <caption>Read-outs of the figure above, computed from its values</caption>
         <thead><tr><th scope="col">matrix</th><th scope="col">read-out</th>
                    <th scope="col">value</th></tr></thead>
@@ -32,7 +32,7 @@ def readouts_html(readouts: List[dict], figure_id: str) -> str:
     out = [
         '<div class="mm-readouts" id="%s-readouts" data-mm-for="%s">'
         % (escape(figure_id), escape(figure_id)),
-        "<table>",
+        '<table class="mm-readouts-table">',  # a class: themes style only bare tables
         "<caption>%s</caption>" % CAPTION,
         "<thead><tr>%s</tr></thead>" % "".join('<th scope="col">%s</th>' % h for h in HEAD),
         "<tbody>",

@@ -135,6 +135,7 @@ def test_resolve_formats_and_parts():
     assert citations.resolve("{mm f:A.max}", items) == "0.1235"
     assert citations.resolve("{mm f:A.max:.1%}", items) == "12.3%"
     assert citations.resolve("{mm f:A.dirs[1].rows}", items) == "milk"
+    assert citations.resolve("{mm f:A.dirs[1].row}", items) == "milk"
     assert citations.resolve("{mm f:A.dirs[1].sv:.2f}", items) == "2.50"
     with pytest.raises(citations.CiteError) as e:
         citations.resolve("{mm f:A.dirs[1].rows:.2f}", items)

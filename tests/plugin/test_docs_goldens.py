@@ -38,6 +38,7 @@ PARTS = (
     "settings",
     "warnings",
     "description",
+    "readouts",  # only in figures that ask for read-outs
 )
 
 

@@ -32,6 +32,7 @@ from mm_docs_plugin.core.inputs import inits
 from mm_docs_plugin.core.language import epilog as ep
 from mm_docs_plugin.core.language import expr as ex
 from mm_docs_plugin.core.language import schema as sc
+from mm_docs_plugin.core.spec import readouts as ro
 from mm_docs_plugin.core.spec import sections
 from mm_docs_plugin.core.spec import spec as sp
 from mm_docs_plugin.fence import HEADER_OPTIONS
@@ -90,7 +91,8 @@ def read_page(path: Path) -> Page:
     n = 0
     while n < len(lines):
         line = lines[n]
-        opening = re.match(r"^(`{3,})\s*([\w-]*)", line)
+        # ```mm, ```yaml, and ```{.mm #id} (a figure with an id, as citations need)
+        opening = re.match(r"^(`{3,})\s*\{?\s*\.?([\w-]*)", line)
         if opening:
             ticks, lang = opening.groups()
             end = n + 1
@@ -429,3 +431,21 @@ def test_the_checks_catch_an_undocumented_option():
     p = page("deco.md")
     assert any("`halo`" in x for x in schema_problems(p, extra))
     assert "halo" not in section_uses(p, "deco", extra)
+
+
+def test_readouts():
+    """Every read-out kind has a row on readouts.md (with its count's range and default)
+    and is read out by a live fence there."""
+    p = page("readouts.md")
+    problems = []
+    for kind, (_, default, most) in ro.KINDS.items():
+        f = sc.Field(kind, "int", default, "", lo=1, hi=most) if most else None
+        problems += row_problems(p, kind, f, default)
+    used = set()
+    for _, spec in p.specs():
+        for items in (spec.get("readouts") or {}).values():
+            used |= {next(iter(i)) if isinstance(i, dict) else i for i in items}
+    problems += [
+        "readouts.md: no ```mm fence reads out %s" % k for k in ro.KINDS if k not in used
+    ]
+    assert not problems, "\n".join(problems)

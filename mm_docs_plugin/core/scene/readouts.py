@@ -155,7 +155,7 @@ def _strongest(w: np.ndarray, labels, axis: str) -> List[dict]:
     for i in order:
         i = int(i)
         name = str(labels[i]) if labels is not None and i < len(labels) else "%s %d" % (axis, i)
-        weight = _num(w[i])
+        weight = _num(w[i]) if abs(w[i]) > 1e-12 else 0.0  # no "-0.00" from rounding noise
         out.append({"index": i, "name": name, "weight": weight, "text": "%+.2f" % weight})
     return out
 

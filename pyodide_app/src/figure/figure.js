@@ -8,6 +8,7 @@
 //   liveedit.js    the editor and scenes computed in the browser (../live/)
 //   labels.js      legends as DOM text
 //   theme.js       light or dark, following the page
+//   readouts.js    the read-out table beside the figure (rows from the header)
 //   ../input/      orbit, keys, toolbar (controls.js); values on hover (inspector.js)
 //   ../anim/       the animation, when the scene has steps
 //   ../gl/         the page's shared WebGL renderer and on-demand frame loop
@@ -26,6 +27,7 @@ import { Animator } from "../anim/animator.js";
 import { Framing } from "./framing.js";
 import { Labels } from "./labels.js";
 import { LiveEdit } from "./liveedit.js";
+import { showReadouts } from "./readouts.js";
 import { SceneGraph } from "./scenegraph.js";
 import { copyText, downloadPng, fullViewHref } from "./share.js";
 import { Style } from "./style.js";
@@ -254,6 +256,8 @@ export class Figure {
     this.header = header;
     this.buffers = buffers;
     this.describe(header.description);
+    // The page's table was written at build time; an edited scene brings its own rows.
+    showReadouts(this.el, header.readouts);
     this.style.update(header);
     const graph = new SceneGraph(header, buffers, {
       maxSide: maxTextureSide(this.shared.renderer),
