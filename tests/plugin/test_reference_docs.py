@@ -445,7 +445,5 @@ def test_readouts():
     for _, spec in p.specs():
         for items in (spec.get("readouts") or {}).values():
             used |= {next(iter(i)) if isinstance(i, dict) else i for i in items}
-    problems += [
-        "readouts.md: no ```mm fence reads out %s" % k for k in ro.KINDS if k not in used
-    ]
+    problems += ["readouts.md: no ```mm fence reads out %s" % k for k in ro.KINDS if k not in used]
     assert not problems, "\n".join(problems)

@@ -13,6 +13,7 @@ from .layout import layout
 from .nodes import NodeList
 from .readouts import compute_readouts
 from .scene import Scene
+from .views import view_cameras
 
 
 def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene:
@@ -34,6 +35,7 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
         bbox=geo.bbox,
         settings=_settings(spec, values.nodes),
         readouts=compute_readouts(spec, values.exact, values.nodes),
+        views=view_cameras(spec, geo.camera, geo.matrices),
     )
     scene.animation = build_animation(scene)
     scene.color_ranges = ranges_by_sensitivity(scene)

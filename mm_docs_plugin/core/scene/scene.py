@@ -39,6 +39,8 @@ class Scene:
     )  # fully defaulted sections, for the viewer
     # Numbers about nodes that the spec's readouts: asks for (scene.readouts), plain data.
     readouts: List[Dict[str, Any]] = field(default_factory=list)
+    # Named views with their cameras resolved (scene.views), plain data.
+    views: List[Dict[str, Any]] = field(default_factory=list)
     _spec_dict: Optional[Dict[str, Any]] = field(default=None, repr=False)
 
     @property

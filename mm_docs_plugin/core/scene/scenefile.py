@@ -70,6 +70,8 @@ def scene_to_bytes(scene) -> bytes:
     }
     if scene.readouts:  # only figures that ask: other scene files keep their bytes
         header["readouts"] = scene.readouts
+    if scene.views:
+        header["views"] = scene.views
     buffers: Dict[str, np.ndarray] = {}
     for n in scene.nodes:
         name = _buffer_name(n)
@@ -129,6 +131,7 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
         },
         settings=header["settings"],
         readouts=header.get("readouts", []),
+        views=header.get("views", []),
     )
 
 

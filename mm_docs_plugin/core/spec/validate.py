@@ -24,6 +24,7 @@ from . import inherit, sections
 from .readouts import read_readouts
 from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
 from .tree import Given, TreeNode, infer_shapes, lower
+from .views import read_views
 
 
 class Validator:
@@ -63,6 +64,10 @@ class Validator:
         self._check_blocks(tree, settings["blocks"], nodes, top)
         _show_labels(tree, nodes)
         readouts = read_readouts(top.get("readouts"), tree, self.limits)
+        animated = settings["anim"].alg != "none" or any(
+            n.anim not in (None, "inherit", "none") for n in nodes.values()
+        )
+        views = read_views(top.get("views"), tree, animated)
         return Spec(
             ast=ast,
             tree=tree,
@@ -73,6 +78,7 @@ class Validator:
             warnings=tuple(self.warnings),
             text=self.text,
             readouts=readouts,
+            views=views,
             **settings,
         )
 
