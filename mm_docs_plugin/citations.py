@@ -57,8 +57,9 @@ class Citation:
     placeholder: str
 
 
-def find(markdown: str) -> List[Tuple[int, int, int, str]]:
-    """(line, column, offset, text) of every citation outside code, in page order."""
+def find(markdown: str, pattern: re.Pattern = CITE) -> List[Tuple[int, int, int, str]]:
+    """(line, column, offset, text) of every match of ``pattern`` (citations) outside
+    code, in page order."""
     out = []
     offset = 0
     fence = None
@@ -72,7 +73,7 @@ def find(markdown: str) -> List[Tuple[int, int, int, str]]:
             fence = m.group(1)
         else:
             for start, end in _outside_code(line):
-                for c in CITE.finditer(line, start, end):
+                for c in pattern.finditer(line, start, end):
                     out.append((n, c.start() + 1, offset + c.start(), c.group(0)))
         offset += len(line)
     return out

@@ -89,6 +89,7 @@ class Context:
     seen: Dict[str, int] = field(default_factory=dict)  # fence body -> fences so far
     # figure id -> its scene's read-outs ([] without), for the prose's citations
     readouts: Dict[str, List[dict]] = field(default_factory=dict)
+    views: Dict[str, List[str]] = field(default_factory=dict)  # figure id -> its views' names
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,9 @@ def render(source: str, ctx: Context, header: Header = Header(), occurrence: int
             ctx.cache.put(key, entry)
     scene_bytes, dark, light, template = entry
     fig_id = header.id or figure_id(ctx.page, source, occurrence)
-    ctx.readouts[fig_id] = unpack(scene_bytes)[0].get("readouts", []) if spec.readouts else []
+    scene_header = unpack(scene_bytes)[0] if spec.readouts or spec.views else {}
+    ctx.readouts[fig_id] = scene_header.get("readouts", [])
+    ctx.views[fig_id] = [v["name"] for v in scene_header.get("views", [])]
     template = template.replace(ID_SLOT, escape(fig_id))
     for slot, svg in ((POSTER_SLOT, dark), (LIGHT_POSTER_SLOT, light)):
         data = svg.encode("utf-8")

@@ -9,6 +9,7 @@
 //   labels.js      legends as DOM text
 //   theme.js       light or dark, following the page
 //   readouts.js    the read-out table beside the figure (rows from the header)
+//   views.js       named views: links in the prose move the camera, set the step
 //   ../input/      orbit, keys, toolbar (controls.js); values on hover (inspector.js)
 //   ../anim/       the animation, when the scene has steps
 //   ../gl/         the page's shared WebGL renderer and on-demand frame loop
@@ -28,6 +29,7 @@ import { Framing } from "./framing.js";
 import { Labels } from "./labels.js";
 import { LiveEdit } from "./liveedit.js";
 import { showReadouts } from "./readouts.js";
+import { VIEW_MS, moveCamera } from "./views.js";
 import { SceneGraph } from "./scenegraph.js";
 import { copyText, downloadPng, fullViewHref } from "./share.js";
 import { Style } from "./style.js";
@@ -310,6 +312,29 @@ export class Figure {
   resetView() {
     this.framing.goHome();
     this.markDirty();
+  }
+
+  /** The scene's named views (header `views`: name, label, camera, step); [] without. */
+  get namedViews() {
+    return (this.header && this.header.views) || [];
+  }
+
+  /**
+   * Switch to the named view `name`: its animation step (paused there), and its camera,
+   * moved in VIEW_MS (at once under reduced motion).  Resolves true when there, false
+   * for a view the scene does not have.
+   */
+  async showView(name) {
+    const view = this.namedViews.find((v) => v.name === name);
+    if (!view || !this.built) return false;
+    if (view.step !== null && view.step !== undefined && this.anim) {
+      this.anim.pause();
+      this.anim.seek(view.step);
+    }
+    this.el.setAttribute("data-mm-view", name);
+    await moveCamera(this, view, this.reducedMotion ? 0 : VIEW_MS);
+    this.el.dispatchEvent(new CustomEvent("mm:view", { bubbles: true, detail: { id: this.id, view: name } }));
+    return true;
   }
 
   /** Keep the view direction; aim at the scene and move so it (and its legends) fill the view. */
