@@ -39,6 +39,7 @@ PARTS = (
     "warnings",
     "description",
     "readouts",  # only in figures that ask for read-outs
+    "views",  # only in figures with named views
 )
 
 

@@ -34,6 +34,7 @@ from mm_docs_plugin.core.language import expr as ex
 from mm_docs_plugin.core.language import schema as sc
 from mm_docs_plugin.core.spec import readouts as ro
 from mm_docs_plugin.core.spec import sections
+from mm_docs_plugin.core.spec import views as vw
 from mm_docs_plugin.core.spec import spec as sp
 from mm_docs_plugin.fence import HEADER_OPTIONS
 
@@ -446,4 +447,18 @@ def test_readouts():
         for items in (spec.get("readouts") or {}).values():
             used |= {next(iter(i)) if isinstance(i, dict) else i for i in items}
     problems += ["readouts.md: no ```mm fence reads out %s" % k for k in ro.KINDS if k not in used]
+    assert not problems, "\n".join(problems)
+
+
+def test_views():
+    """Every view field has a row on views.md and is set by a live fence there."""
+    p = page("views.md")
+    problems = [x for name, f in vw.FIELDS.items() for x in row_problems(p, name, f)]
+    used = set()
+    for _, spec in p.specs():
+        for settings in (spec.get("views") or {}).values():
+            used |= set(settings or {})
+    problems += [
+        "views.md: no ```mm fence sets %s in a view" % k for k in vw.FIELDS if k not in used
+    ]
     assert not problems, "\n".join(problems)
