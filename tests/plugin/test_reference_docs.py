@@ -34,8 +34,8 @@ from mm_docs_plugin.core.language import expr as ex
 from mm_docs_plugin.core.language import schema as sc
 from mm_docs_plugin.core.spec import readouts as ro
 from mm_docs_plugin.core.spec import sections
-from mm_docs_plugin.core.spec import views as vw
 from mm_docs_plugin.core.spec import spec as sp
+from mm_docs_plugin.core.spec import views as vw
 from mm_docs_plugin.fence import HEADER_OPTIONS
 
 from .conftest import ROOT
