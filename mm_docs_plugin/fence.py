@@ -244,6 +244,13 @@ def _build(spec, ctx: Context, height: Optional[int], classes: Tuple[str, ...]) 
         classes=classes,
         light_poster_url=LIGHT_POSTER_SLOT,
     )
+    # An empty anchor per named view: links to #ID:VIEW point at something, so MkDocs'
+    # anchor validation accepts them, and a page opened at one starts at the figure.
+    for view in scene.views:
+        html += '\n<span class="mm-view-anchor" id="%s:%s"></span>' % (
+            ID_SLOT,
+            escape(view["name"]),
+        )
     table = readouts_html(scene.readouts, ID_SLOT)
     html += "\n" + table if table else ""
     posters = render_posters(scene)

@@ -119,6 +119,11 @@ class MmPlugin(BasePlugin[MmConfig]):
             self.pages.add(page.file.src_uri)
         if self.cites:
             html = self._cite(html, page, ctx)
+        anchors = getattr(page, "present_anchor_ids", None)
+        if ctx is not None and isinstance(anchors, set):
+            # The fence writes an anchor per view (#ID:VIEW), but after MkDocs collected
+            # the page's raw HTML ids: tell its anchor validation about them.
+            anchors.update("%s:%s" % (f, v) for f, names in ctx.views.items() for v in names)
         for link in self.view_links:
             problem = viewlinks.check(link, ctx.views if ctx else {})
             if problem:

@@ -20,11 +20,14 @@ FENCE = (
 
 def test_good_links_pass_strict_and_the_scene_has_the_views(site):
     page = FENCE + "\nSee [the scores](#att:scores), then [back](#att:start).\n\n`[x](#att:nope)`\n"
-    root = site({"index.md": page})
+    # MkDocs checks anchors too: each view has one, so even `anchors: warn` passes --strict.
+    root = site({"index.md": page}, validation={"anchors": "warn"})
     r = mkdocs_build(root, "--strict")
     assert r.returncode == 0, r.stderr
     html = (root / "site" / "index.html").read_text("utf-8")
     assert '<a href="#att:scores">the scores</a>' in html
+    assert '<span class="mm-view-anchor" id="att:scores"></span>' in html
+    assert "no such anchor" not in r.stderr
     scene = re.search(r'id="att" data-mm-scene="([^"]+)"', html).group(1)
     header, _ = unpack((root / "site" / scene).read_bytes())
     assert [(v["name"], v["step"]) for v in header["views"]] == [("scores", 3), ("start", None)]
