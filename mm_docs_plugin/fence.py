@@ -44,7 +44,7 @@ from .core.scene.pack import unpack
 from .core.spec.spec import FIGURE
 from .figure_html import figure_html, figure_id
 from .poster import render_themes as render_posters
-from .readouts_html import readouts_html
+from .readouts_html import readouts_html, views_html
 from .sourcemap import fence_start
 
 try:  # MkDocs ≥ 1.5 prefixes messages with "mm: "
@@ -251,8 +251,8 @@ def _build(spec, ctx: Context, height: Optional[int], classes: Tuple[str, ...]) 
             ID_SLOT,
             escape(view["name"]),
         )
-    table = readouts_html(scene.readouts, ID_SLOT)
-    html += "\n" + table if table else ""
+    for part in (views_html(scene.views, ID_SLOT), readouts_html(scene.readouts, ID_SLOT)):
+        html += "\n" + part if part else ""
     posters = render_posters(scene)
     return scene.to_bytes(), posters["dark"], posters["light"], html
 

@@ -1,4 +1,5 @@
-"""The read-out table of a figure: a real ``<table>`` beside it, not in the canvas.
+"""What a figure has beside it: the read-out table (a real ``<table>``, not in the
+canvas) and the links to its named views (`views_html`).
 
     <div class="mm-readouts" id="<figure id>-readouts" data-mm-for="<figure id>">
       <table class="mm-readouts-table">
@@ -45,3 +46,21 @@ def readouts_html(readouts: List[dict], figure_id: str) -> str:
             )
     out += ["</tbody>", "</table>", "</div>"]
     return "\n".join(out)
+
+
+def views_html(views: List[dict], figure_id: str) -> str:
+    """Links to a figure's named views, under it: the same links the prose can hold
+    (``#ID:VIEW``), so a reader can switch views without the text (empty without views)."""
+    if not views:
+        return ""
+    links = " ".join(
+        '<a href="#%s:%s">%s</a>' % (escape(figure_id), escape(v["name"]), escape(v["label"]))
+        for v in views
+    )
+    return (
+        '<nav class="mm-views" aria-label="Views of the figure" data-mm-for="%s">Views: %s</nav>'
+        % (
+            escape(figure_id),
+            links,
+        )
+    )

@@ -81,6 +81,17 @@ def test_view_links_move_the_camera_and_record_the_view(serve, motion_page):
     assert now["step"] == 4
     assert page.evaluate("location.hash") == "#%s:scores" % fig_id
     assert el.evaluate(PIXELS) != pixels
+    # The figure's own list of views links the same states; the one shown is marked.
+    nav = page.evaluate(
+        """id => [...document.querySelectorAll(`nav.mm-views[data-mm-for="${id}"] a`)].map(
+             a => [a.getAttribute('href'), a.textContent, a.getAttribute('aria-current')])""",
+        fig_id,
+    )
+    assert nav == [
+        ["#%s:scores" % fig_id, "scores", "true"],
+        ["#%s:top" % fig_id, "top", None],
+    ]
+    assert "&view=scores" in el.evaluate("el => window.mmViewer.figure(el).linkHref()")
     # The keyboard: focus the other link, press Enter.
     page.focus("#to-top")
     page.keyboard.press("Enter")
@@ -105,3 +116,18 @@ def test_a_page_opened_at_a_view_shows_it(serve, page):
     el = page.query_selector("figure.mm-figure")
     wait_view(page, el, "top")
     assert el.evaluate(CAMERA)["position"] == pytest.approx([0, 80, 1], abs=1e-3)
+
+
+def test_the_full_view_link_opens_at_the_view_shown(serve, page):
+    page.goto(serve([SPEC]))
+    wait_ready(page)
+    el = page.query_selector("figure.mm-figure")
+    el.evaluate("el => window.mmViewer.figure(el).showView('top')")
+    wait_view(page, el, "top")
+    href = el.evaluate("el => window.mmViewer.figure(el).linkHref()")
+    assert href.endswith("&view=top")
+    page.goto(href)
+    app = page.wait_for_selector("#mm-app-figure")
+    wait_view(page, app, "top")
+    assert app.evaluate(CAMERA)["position"] == pytest.approx([0, 80, 1], abs=1e-3)
+    assert page.errors == []

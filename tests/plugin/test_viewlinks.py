@@ -27,6 +27,10 @@ def test_good_links_pass_strict_and_the_scene_has_the_views(site):
     html = (root / "site" / "index.html").read_text("utf-8")
     assert '<a href="#att:scores">the scores</a>' in html
     assert '<span class="mm-view-anchor" id="att:scores"></span>' in html
+    assert (
+        '<nav class="mm-views" aria-label="Views of the figure" data-mm-for="att">Views: '
+        '<a href="#att:scores">scores</a> <a href="#att:start">start</a></nav>'
+    ) in html
     assert "no such anchor" not in r.stderr
     scene = re.search(r'id="att" data-mm-scene="([^"]+)"', html).group(1)
     header, _ = unpack((root / "site" / scene).read_bytes())

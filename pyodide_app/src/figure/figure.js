@@ -29,7 +29,7 @@ import { Framing } from "./framing.js";
 import { Labels } from "./labels.js";
 import { LiveEdit } from "./liveedit.js";
 import { showReadouts } from "./readouts.js";
-import { VIEW_MS, moveCamera } from "./views.js";
+import { VIEW_MS, moveCamera, showViewLinks } from "./views.js";
 import { SceneGraph } from "./scenegraph.js";
 import { copyText, downloadPng, fullViewHref } from "./share.js";
 import { Style } from "./style.js";
@@ -260,6 +260,8 @@ export class Figure {
     this.describe(header.description);
     // The page's table was written at build time; an edited scene brings its own rows.
     showReadouts(this.el, header.readouts);
+    this.el.removeAttribute("data-mm-view");
+    showViewLinks(this.el, header.views);
     this.style.update(header);
     const graph = new SceneGraph(header, buffers, {
       maxSide: maxTextureSide(this.shared.renderer),
@@ -332,6 +334,7 @@ export class Figure {
       this.anim.seek(view.step);
     }
     this.el.setAttribute("data-mm-view", name);
+    showViewLinks(this.el, this.namedViews, name);
     await moveCamera(this, view, this.reducedMotion ? 0 : VIEW_MS);
     this.el.dispatchEvent(new CustomEvent("mm:view", { bubbles: true, detail: { id: this.id, view: name } }));
     return true;
@@ -488,7 +491,9 @@ export class Figure {
 
   /** The full view's link for this figure as it is now (share.js `fullViewHref`). */
   linkHref() {
-    return fullViewHref(this.el, this.assetsBase, this.live.edited);
+    const href = fullViewHref(this.el, this.assetsBase, this.live.edited);
+    const view = this.el.getAttribute("data-mm-view");
+    return view ? href + "&view=" + encodeURIComponent(view) : href; // app.js opens it
   }
 
   /** Download the current view, legends included, as `<figure id>.png`. */

@@ -83,3 +83,39 @@ export function moveCamera(fig, view, ms) {
     });
   });
 }
+
+/**
+ * The links to `views` under the figure (readouts_html.py `views_html` writes the
+ * page's): rebuilt after a live edit, hidden when a scene has none; the link of the
+ * view shown carries aria-current.
+ * @param {HTMLElement} figureEl
+ * @param {Array<{name: string, label: string}>|undefined} views the header's `views`
+ * @param {string|null} current the view shown, if any
+ */
+export function showViewLinks(figureEl, views, current = null) {
+  const list = views || [];
+  let nav = figureEl.parentNode ? figureEl.parentNode.querySelector(`nav.mm-views[data-mm-for="${CSS.escape(figureEl.id)}"]`) : null;
+  if (!nav) {
+    const next = figureEl.nextElementSibling;
+    nav = next && next.matches("nav.mm-views") ? next : null;
+  }
+  if (!nav) {
+    if (!list.length || !figureEl.id) return null;
+    nav = document.createElement("nav");
+    nav.className = "mm-views";
+    nav.setAttribute("aria-label", "Views of the figure");
+    figureEl.after(nav);
+  }
+  nav.setAttribute("data-mm-for", figureEl.id);
+  nav.hidden = list.length === 0;
+  const parts = [document.createTextNode("Views: ")];
+  for (const v of list) {
+    const a = document.createElement("a");
+    a.href = `#${figureEl.id}:${v.name}`;
+    a.textContent = v.label;
+    if (v.name === current) a.setAttribute("aria-current", "true");
+    parts.push(a, document.createTextNode(" "));
+  }
+  nav.replaceChildren(...parts);
+  return nav;
+}
