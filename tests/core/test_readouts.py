@@ -204,14 +204,24 @@ def test_svd_is_capped_before_it_starts():
     with pytest.raises(SpecError) as e:
         parse_spec(text, limits=Limits(max_svd_elements=1000))
     assert e.value.message == (
-        "readouts.A[1]: rank needs a singular value decomposition of A, 30×40 = 1,200 "
-        "elements; the limit is 1,000"
+        "readouts.A[1]: rank needs the singular values of A, 30×40 = 1,200 elements; "
+        "the limit is 1,000"
+    )
+    assert e.value.hint == (
+        "sv and rank take up to 1,000 elements, dirs up to 250; min, max, mean and norm any size"
     )
     assert (e.value.line, e.value.column) == (3, 21)
     # min/max/mean/norm are not capped by it.
     parse_spec(text.replace(", rank", ""), limits=Limits(max_svd_elements=1000))
-    # The default cap admits the docs' largest figures (1024×768).
-    parse_spec("expr: A @ B\nnodes: {A: {shape: [1024, 768]}}\nreadouts: {A: [rank]}")
+    # The default cap admits a 1024×768 attention matrix's values, and dirs up to 512×512.
+    parse_spec("expr: A @ B\nnodes: {A: {shape: [1024, 768]}}\nreadouts: {A: [sv, rank]}")
+    parse_spec("expr: A @ B\nnodes: {A: {shape: [512, 512]}}\nreadouts: {A: [dirs]}")
+    with pytest.raises(SpecError) as e:
+        parse_spec("expr: A @ B\nnodes: {A: {shape: [513, 512]}}\nreadouts: {A: [dirs]}")
+    assert e.value.message == (
+        "readouts.A[0]: dirs needs the singular vectors of A, 513×512 = 262,656 elements; "
+        "the limit is 262,144"
+    )
 
 
 def test_a_mapping_spec_errors_name_the_field():
