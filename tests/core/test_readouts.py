@@ -229,3 +229,34 @@ def test_a_mapping_spec_errors_name_the_field():
         parse_spec({"expr": "A @ B", "readouts": {"A": ["sv", "nope"]}})
     assert e.value.field == "readouts.A[1]"
     assert e.value.line is None
+
+
+def test_compute_readouts_reads_labels_off_scene_nodes():
+    """With the vocabulary's SceneNode.row_labels/col_labels (set here by hand), directions
+    name them; a matrix shown transposed (K.T) is read as K, its labels swapped back."""
+    from mm_docs_plugin.core.scene.evaluate import evaluate
+    from mm_docs_plugin.core.scene.readouts import compute_readouts
+
+    spec = parse_spec(
+        "expr: QK = Q @ K.T\nnodes: {Q: {shape: [4, 3]}, K: {shape: [5, 3]}}\n"
+        "readouts: {QK: [dirs], K: [dirs]}"
+    )
+    values = evaluate(spec)
+    words = ("a", "b", "c", "d", "e")
+    for node in values.nodes:
+        if node.name == "QK":
+            node.row_labels, node.col_labels = ("w", "x", "y", "z"), words
+        if node.name == "K.T":  # as drawn: 3 rows (features), 5 columns (the words)
+            node.row_labels, node.col_labels = ("f0", "f1", "f2"), words
+    got = compute_readouts(spec, values.exact, values.nodes)
+    qk_pair = got[0]["items"][0]["pairs"][0]
+    assert {e["name"] for e in qk_pair["rows"]} <= {"w", "x", "y", "z"}
+    assert {e["name"] for e in qk_pair["cols"]} <= set(words)
+    k_pair = got[1]["items"][0]["pairs"][0]
+    assert got[1]["shape"] == [5, 3]
+    assert {e["name"] for e in k_pair["rows"]} <= set(words)  # K's rows are the words
+    assert {e["name"] for e in k_pair["cols"]} <= {"f0", "f1", "f2"}
+    u = np.linalg.svd(values.exact["root.right"].T)[0]
+    assert [e["name"] for e in k_pair["rows"]] == [
+        words[i] for i in np.argsort(-np.abs(u[:, 0]), kind="mergesort")[:3]
+    ]
