@@ -96,6 +96,7 @@ export function mount(el) {
   startIf("visible", ASSETS_BASE); // the site asked for Python once a figure is near
   figures.set(el, fig);
   watched.add(el);
+  followViewLinks();
   if (nearObserver) {
     nearObserver.observe(el); // no-op if already observed; its first report sets `near`
     screenObserver.observe(el);
@@ -116,9 +117,13 @@ export function unmount(el) {
     screenObserver.unobserve(el);
   }
   const fig = figures.get(el);
-  if (!fig) return false;
+  if (!fig) {
+    followViewLinks();
+    return false;
+  }
   figures.delete(el);
   fig.dispose();
+  followViewLinks();
   return true;
 }
 
@@ -145,6 +150,7 @@ function scan(root, explicit) {
     if (nearObserver) nearObserver.observe(el);
     else mount(el);
   }
+  followViewLinks();
   return found.length;
 }
 
@@ -187,10 +193,7 @@ function autoStart() {
   const start = () => {
     startIf("eager", ASSETS_BASE);
     mountAll(document);
-    // Links to named views (#FIGURE-ID:VIEW), and Back/Forward between them.
-    window.addEventListener("click", onViewLink, true);
-    window.addEventListener("popstate", () => openView(location.hash));
-    if (location.hash) openView(location.hash);
+    if (location.hash) openView(location.hash); // a page opened at a named view
     if (typeof MutationObserver === "function" && document.body) {
       // Pages that swap content without document$ (other themes, htmx…).
       new MutationObserver((records) => {
@@ -230,6 +233,25 @@ export function openView(hash) {
   if (fig.built) fig.showView(target.view);
   else el.addEventListener("mm:ready", () => fig.showView(target.view), { once: true });
   return true;
+}
+
+function onPopState() {
+  openView(location.hash);
+}
+
+let linksFollowed = false;
+
+/**
+ * Follow links to named views (#FIGURE-ID:VIEW) and Back/Forward between them while
+ * the page has figures; a page without any keeps none of the viewer's listeners.
+ */
+function followViewLinks() {
+  const want = figures.size + watched.size > 0 && typeof window !== "undefined";
+  if (want === linksFollowed) return;
+  linksFollowed = want;
+  const change = want ? "addEventListener" : "removeEventListener";
+  window[change]("click", onViewLink, true);
+  window[change]("popstate", onPopState);
 }
 
 /** A click on a link to a view of a figure on this page: switch, and record it in the URL. */
