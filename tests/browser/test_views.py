@@ -36,6 +36,7 @@ PIXELS = """el => {
 @pytest.fixture(params=["reduce", "no-preference"])
 def motion_page(browser, request):
     pg = open_page(browser, viewport={"width": 1000, "height": 700}, reduced_motion=request.param)
+    pg.motion = request.param
     yield pg
     pg.context.close()
 
@@ -55,7 +56,7 @@ def add_links(page, fig_id):
 
 def wait_view(page, el, name):
     page.wait_for_function(
-        """([el, name]) => el.dataset.mmView === name && !window.mmViewer.figure(el)._stopView""",
+        """([el, name]) => el.dataset.mmView === name && !window.mmViewer.figure(el).viewMoving""",
         arg=[el, name],
         timeout=10_000,
     )
@@ -71,8 +72,31 @@ def test_view_links_move_the_camera_and_record_the_view(serve, motion_page):
     views = {v["name"]: v for v in build(SPEC).views}
     before = el.evaluate(CAMERA)
     pixels = el.evaluate(PIXELS)
+    # Record the camera every frame until the view is reached.
+    el.evaluate(
+        """el => {
+          const f = window.mmViewer.figure(el);
+          window.__path = [];
+          let done = false;
+          el.addEventListener('mm:view', () => { done = true; }, {once: true});
+          const sample = () => {
+            window.__path.push(f.camera.position.toArray());
+            if (!done) requestAnimationFrame(sample);
+          };
+          requestAnimationFrame(sample);
+        }"""
+    )
     page.click("#to-scores")
     wait_view(page, el, "scores")
+    # A short move through points between, or a jump when the reader prefers reduced motion.
+    end = views["scores"]["position"]
+    path = page.evaluate("window.__path")
+    between = [
+        p
+        for p in path
+        if p != pytest.approx(before["position"], abs=1e-3) and p != pytest.approx(end, abs=1e-3)
+    ]
+    assert bool(between) == (page.motion == "no-preference"), path
     page.wait_for_timeout(100)
     now = el.evaluate(CAMERA)
     assert now["position"] == pytest.approx(views["scores"]["position"], abs=1e-3)

@@ -316,6 +316,11 @@ export class Figure {
     this.markDirty();
   }
 
+  /** Whether the camera is on its way to a named view (views.js `moveCamera`). */
+  get viewMoving() {
+    return Boolean(this._stopView);
+  }
+
   /** The scene's named views (header `views`: name, label, camera, step); [] without. */
   get namedViews() {
     return (this.header && this.header.views) || [];
