@@ -13,6 +13,7 @@ from typing import List
 
 from ..spec.readouts import named_nodes
 from ..spec.spec import Spec
+from ..spec.views import CAMERA_FIELDS, FIELDS
 from .geometry import Camera, MatrixView, Vec3, add, cross, dot, scale, sub, unit
 
 FILL = 0.8  # a focused face fills this much of the (16:9) view: room for its legends
@@ -35,17 +36,16 @@ def view_cameras(spec: Spec, home: Camera, matrices) -> List[dict]:
             cam = Camera(tuple(position), tuple(target), home.up, home.fov)
         else:
             cam = home
-        out.append(
-            {
-                "name": v.name,
-                "label": v.label if v.label is not None else v.name,
-                "position": [_r(x) for x in cam.position],
-                "target": [_r(x) for x in cam.target],
-                "up": list(cam.up),
-                "fov": cam.fov,
-                "step": v.step,
-            }
+        entry = {key: getattr(v, key) for key in FIELDS if key not in CAMERA_FIELDS}
+        entry.update(
+            name=v.name,
+            label=v.label if v.label is not None else v.name,
+            position=[_r(x) for x in cam.position],
+            target=[_r(x) for x in cam.target],
+            up=list(cam.up),
+            fov=cam.fov,
         )
+        out.append(entry)
     return out
 
 

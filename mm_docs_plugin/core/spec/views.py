@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from ..errors import SpecError, did_you_mean
 from ..language import schema as sc
@@ -35,6 +35,13 @@ FIELDS = {
     "target": sc.Field("target", "vec3", None, "point looked at [x, y, z]"),
     "step": sc.Field("step", "int", None, "animation step shown", lo=0, hi=MAX_STEP),
 }
+# A field whose value needs more than a Field kind (a highlight: rows, columns, cells)
+# names its check here: check(node, path, names of the expression's nodes) -> value.
+# A new field is then its FIELDS entry, its check, and a View attribute; the scene
+# ships it (scene.views) and the viewer applies it in Figure.showView.
+CHECKS: Dict[str, Callable[[YNode, str, Dict[str, TreeNode]], Any]] = {}
+# Fields that place the camera: scene.views turns them into a camera; the others ship as written.
+CAMERA_FIELDS = ("focus", "position", "target")
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,9 @@ def _view(name: str, node: YNode, path: str, names, animated: bool) -> View:
         f = FIELDS.get(key)
         if f is None:
             raise sc.unknown_key(node, key, path, list(FIELDS))
-        kw[key] = sc.check_value(f, child, path + "." + key)
+        check = CHECKS.get(key)
+        where = path + "." + key
+        kw[key] = check(child, where, names) if check else sc.check_value(f, child, where)
     if "focus" in kw and kw["focus"] not in names:
         child = node.value["focus"]
         raise SpecError(
