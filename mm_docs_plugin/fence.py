@@ -40,9 +40,11 @@ from .core import DEFAULT_LIMITS, Limits, SpecError, build, parse_spec
 from .core.errors import did_you_mean
 from .core.language.fence_yaml import from_python
 from .core.language.schema import check_value
+from .core.scene.pack import unpack
 from .core.spec.spec import FIGURE
 from .figure_html import figure_html, figure_id
 from .poster import render_themes as render_posters
+from .readouts_html import readouts_html, views_html
 from .sourcemap import body_key, fence_indents, fence_lines, fence_start
 
 try:  # MkDocs ≥ 1.5 prefixes messages with "mm: "
@@ -86,6 +88,9 @@ class Context:
     figures: int = 0
     errors: int = 0
     seen: Dict[str, int] = field(default_factory=dict)  # fence body -> fences so far
+    # figure id -> its scene's read-outs ([] without), for the prose's citations
+    readouts: Dict[str, List[dict]] = field(default_factory=dict)
+    views: Dict[str, List[str]] = field(default_factory=dict)  # figure id -> its views' names
 
 
 @dataclass(frozen=True)
@@ -225,9 +230,11 @@ def render(source: str, ctx: Context, header: Header = Header(), occurrence: int
         if ctx.cache is not None:
             ctx.cache.put(key, entry)
     scene_bytes, dark, light, template = entry
-    template = template.replace(
-        ID_SLOT, escape(header.id or figure_id(ctx.page, source, occurrence))
-    )
+    fig_id = header.id or figure_id(ctx.page, source, occurrence)
+    scene_header = unpack(scene_bytes)[0] if spec.readouts or spec.views else {}
+    ctx.readouts[fig_id] = scene_header.get("readouts", [])
+    ctx.views[fig_id] = [v["name"] for v in scene_header.get("views", [])]
+    template = template.replace(ID_SLOT, escape(fig_id))
     for slot, svg in ((POSTER_SLOT, dark), (LIGHT_POSTER_SLOT, light)):
         data = svg.encode("utf-8")
         if ctx.out_dir is None:
@@ -259,6 +266,15 @@ def _build(spec, ctx: Context, height: Optional[int], classes: Tuple[str, ...]) 
         classes=classes,
         light_poster_url=LIGHT_POSTER_SLOT,
     )
+    # An empty anchor per named view: links to #ID:VIEW point at something, so MkDocs'
+    # anchor validation accepts them, and a page opened at one starts at the figure.
+    for view in scene.views:
+        html += '\n<span class="mm-view-anchor" id="%s:%s"></span>' % (
+            ID_SLOT,
+            escape(view["name"]),
+        )
+    for part in (views_html(scene.views, ID_SLOT), readouts_html(scene.readouts, ID_SLOT)):
+        html += "\n" + part if part else ""
     posters = render_posters(scene)
     return scene.to_bytes(), posters["dark"], posters["light"], html
 

@@ -17,7 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import fence, siteassets
+from . import citations, fence, siteassets, viewlinks
 from .buildcache import BuildCache
 from .core import Limits
 from .fence import log
@@ -58,6 +58,8 @@ class MmPlugin(BasePlugin[MmConfig]):
         self.memory = BuildCache()  # survives `mkdocs serve` rebuilds (on_startup below)
         self.pages: Set[str] = set()
         self.everywhere = False
+        self.cites = []  # the current page's citations of read-outs (citations.mark)
+        self.view_links = []  # the current page's links to named views (viewlinks)
 
     def on_startup(self, *, command, dirty) -> None:
         """Present so MkDocs keeps this instance (and its cache) across serve rebuilds."""
@@ -92,6 +94,8 @@ class MmPlugin(BasePlugin[MmConfig]):
             problem = fence.unread_header(f.opening)
             if problem:
                 log.warning("%s:%d: %s", page.file.src_uri, f.line, problem)
+        markdown, self.cites = citations.mark(markdown, raw, page.file.src_uri)
+        self.view_links = viewlinks.view_links(raw)
         data_dir = self.config.data_dir or (os.path.dirname(src) if src else None)
         fence.set_context(
             fence.Context(
@@ -114,8 +118,37 @@ class MmPlugin(BasePlugin[MmConfig]):
         ctx = fence._current
         if ctx is not None and (ctx.figures or ctx.errors):
             self.pages.add(page.file.src_uri)
+        if self.cites:
+            html = self._cite(html, page, ctx)
+        anchors = getattr(page, "present_anchor_ids", None)
+        if ctx is not None and isinstance(anchors, set):
+            # The fence writes an anchor per view (#ID:VIEW), but after MkDocs collected
+            # the page's raw HTML ids: tell its anchor validation about them.
+            anchors.update("%s:%s" % (f, v) for f, names in ctx.views.items() for v in names)
+        for link in self.view_links:
+            problem = viewlinks.check(link, ctx.views if ctx else {})
+            if problem:
+                self._warn(page, link.line, link.column, *problem)
+        self.view_links = []
         fence.set_context(None)
         return html
+
+    def _cite(self, html, page, ctx):
+        """Numbers for the page's citations; a bad one warns at page:line:column."""
+        html, errors = citations.fill(html, self.cites, ctx.readouts if ctx else {})
+        self.cites = []
+        for cite, err in errors:
+            self._warn(page, cite.line, cite.column, err.message, err.hint)
+        return html
+
+    def _warn(self, page, line, column, message, hint=None):
+        """A bad citation or view link: a warning at page:line:column (fatal if strict)."""
+        text = "%s:%d:%d: %s" % (page.file.src_uri, line, column, message)
+        if hint:
+            text += " — hint: " + hint
+        if self.config.on_error == "fail":
+            raise PluginError(text)
+        log.warning(text)
 
     def on_post_page(self, output, page, config):
         if not self.pages or (page.file.src_uri not in self.pages and not self.everywhere):

@@ -16,6 +16,7 @@ from pathlib import Path
 from mm_docs_plugin.core import build, parse_spec
 from mm_docs_plugin.figure_html import figure_html, figure_id
 from mm_docs_plugin.poster import render_themes
+from mm_docs_plugin.readouts_html import readouts_html, views_html
 
 ASSETS = Path(__file__).resolve().parents[1] / "mm_docs_plugin" / "assets"
 GALLERY = [
@@ -44,7 +45,8 @@ def write_site(out: Path, specs, base_dir=None) -> Path:
             figure_id=fid,
             light_poster_url="fig%d.light.svg" % n,
         )
-        figures.append(html)
+        extras = (views_html(scene.views, fid), readouts_html(scene.readouts, fid))
+        figures.append("\n".join((html,) + extras))
     if ASSETS.exists():
         for item in ASSETS.iterdir():
             if item.is_file():

@@ -130,6 +130,7 @@ class Limits:
     max_name: int = 64  # characters of one node name
     max_depth: int = 64  # nesting of parentheses / calls in any expression
     max_url: int = 65_536  # characters of an encoded URL fragment or mm link
+    max_svd_elements: int = 1_048_576  # a matrix whose singular values are read out
 
 
 DEFAULT_LIMITS = Limits()

@@ -11,6 +11,7 @@
 //   stats()              {figures, contexts, geometries, textures, programs}
 //   theme()              the page's palette as figures show it: "dark" | "light"
 //                        (figure/theme.js; each figure also carries data-mm-theme)
+//   openView(hash)       switch the figure `#FIGURE-ID:VIEW` names to that view (figure/views.js)
 //   runtime()            the tab's Python worker client (live/pageruntime.js,
 //                        live/runtime.js), or null where the site set `runtime: never`
 //
@@ -22,6 +23,7 @@ import { Figure } from "./figure/figure.js";
 import { pageRuntime, startIf } from "./live/pageruntime.js";
 import { liveContexts as contexts, rendererInfo } from "./gl/renderer.js";
 import { pageTheme } from "./figure/theme.js";
+import { parseViewHash } from "./figure/views.js";
 
 const SELECTOR = "figure.mm-figure";
 const figures = new Map(); // element -> Figure
@@ -94,6 +96,7 @@ export function mount(el) {
   startIf("visible", ASSETS_BASE); // the site asked for Python once a figure is near
   figures.set(el, fig);
   watched.add(el);
+  followViewLinks();
   if (nearObserver) {
     nearObserver.observe(el); // no-op if already observed; its first report sets `near`
     screenObserver.observe(el);
@@ -114,9 +117,13 @@ export function unmount(el) {
     screenObserver.unobserve(el);
   }
   const fig = figures.get(el);
-  if (!fig) return false;
+  if (!fig) {
+    followViewLinks();
+    return false;
+  }
   figures.delete(el);
   fig.dispose();
+  followViewLinks();
   return true;
 }
 
@@ -143,6 +150,7 @@ function scan(root, explicit) {
     if (nearObserver) nearObserver.observe(el);
     else mount(el);
   }
+  followViewLinks();
   return found.length;
 }
 
@@ -185,6 +193,7 @@ function autoStart() {
   const start = () => {
     startIf("eager", ASSETS_BASE);
     mountAll(document);
+    if (location.hash) openView(location.hash); // a page opened at a named view
     if (typeof MutationObserver === "function" && document.body) {
       // Pages that swap content without document$ (other themes, htmx…).
       new MutationObserver((records) => {
@@ -198,10 +207,64 @@ function autoStart() {
     }
     // mkdocs-material instant navigation: an RxJS subject emitting after each page swap.
     const doc$ = window.document$;
-    if (doc$ && typeof doc$.subscribe === "function") doc$.subscribe(() => scan(document, false));
+    if (doc$ && typeof doc$.subscribe === "function") {
+      doc$.subscribe(() => {
+        scan(document, false);
+        if (location.hash) openView(location.hash); // a view link from another page
+      });
+    }
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
   else start();
+}
+
+/**
+ * Switch the figure a fragment names to its view (`#FIGURE-ID:VIEW`): scroll it into
+ * view, mount it if needed, and move once it is drawn.  Returns false when the
+ * fragment names no figure on the page.
+ */
+export function openView(hash) {
+  const target = parseViewHash(hash);
+  const el = target && document.getElementById(target.figure);
+  if (!isFigure(el)) return false;
+  el.scrollIntoView({ behavior: prefersReducedMotion() ? "auto" : "smooth", block: "center" });
+  el.focus({ preventScroll: true }); // keys now orbit this figure; it announces its label
+  const fig = mount(el);
+  if (fig.built) fig.showView(target.view);
+  else el.addEventListener("mm:ready", () => fig.showView(target.view), { once: true });
+  return true;
+}
+
+function onPopState() {
+  openView(location.hash);
+}
+
+let linksFollowed = false;
+
+/**
+ * Follow links to named views (#FIGURE-ID:VIEW) and Back/Forward between them while
+ * the page has figures; a page without any keeps none of the viewer's listeners.
+ */
+function followViewLinks() {
+  const want = figures.size + watched.size > 0 && typeof window !== "undefined";
+  if (want === linksFollowed) return;
+  linksFollowed = want;
+  const change = want ? "addEventListener" : "removeEventListener";
+  window[change]("click", onViewLink, true);
+  window[change]("popstate", onPopState);
+}
+
+/** A click on a link to a view of a figure on this page: switch, and record it in the URL. */
+function onViewLink(event) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const a = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+  if (!a || a.origin !== location.origin || a.pathname !== location.pathname) return;
+  const target = parseViewHash(a.hash);
+  if (!target || !isFigure(document.getElementById(target.figure))) return;
+  event.preventDefault();
+  event.stopPropagation(); // instant navigation would look for an element with this id
+  if (location.hash !== a.hash) history.pushState(history.state, "", a.hash);
+  openView(a.hash);
 }
 
 /** The tab's Python runtime (live editing), or null where the site turned editing off. */
@@ -209,6 +272,6 @@ export function runtime() {
   return pageRuntime(ASSETS_BASE);
 }
 
-export const api = { mount, unmount, mountAll, liveContexts, figure, stats, runtime, theme: pageTheme, autoStarted: true };
+export const api = { mount, unmount, mountAll, liveContexts, figure, stats, runtime, openView, theme: pageTheme, autoStarted: true };
 
 autoStart();

@@ -38,6 +38,8 @@ PARTS = (
     "settings",
     "warnings",
     "description",
+    "readouts",  # only in figures that ask for read-outs
+    "views",  # only in figures with named views
 )
 
 

@@ -32,8 +32,10 @@ from mm_docs_plugin.core.inputs import inits
 from mm_docs_plugin.core.language import epilog as ep
 from mm_docs_plugin.core.language import expr as ex
 from mm_docs_plugin.core.language import schema as sc
+from mm_docs_plugin.core.spec import readouts as ro
 from mm_docs_plugin.core.spec import sections
 from mm_docs_plugin.core.spec import spec as sp
+from mm_docs_plugin.core.spec import views as vw
 from mm_docs_plugin.fence import HEADER_OPTIONS
 
 from .conftest import ROOT
@@ -90,7 +92,8 @@ def read_page(path: Path) -> Page:
     n = 0
     while n < len(lines):
         line = lines[n]
-        opening = re.match(r"^(`{3,})\s*([\w-]*)", line)
+        # ```mm, ```yaml, and ```{.mm #id} (a figure with an id, as citations need)
+        opening = re.match(r"^(`{3,})\s*\{?\s*\.?([\w-]*)", line)
         if opening:
             ticks, lang = opening.groups()
             end = n + 1
@@ -453,4 +456,34 @@ def test_elementwise_operations():
     ]
     if not input_epilog:
         problems.append("expr.md: no ```mm fence applies an epilog to an input matrix")
+    assert not problems, "\n".join(problems)
+
+
+def test_readouts():
+    """Every read-out kind has a row on readouts.md (with its count's range and default)
+    and is read out by a live fence there."""
+    p = page("readouts.md")
+    problems = []
+    for kind, (_, default, most) in ro.KINDS.items():
+        f = sc.Field(kind, "int", default, "", lo=1, hi=most) if most else None
+        problems += row_problems(p, kind, f, default)
+    used = set()
+    for _, spec in p.specs():
+        for items in (spec.get("readouts") or {}).values():
+            used |= {next(iter(i)) if isinstance(i, dict) else i for i in items}
+    problems += ["readouts.md: no ```mm fence reads out %s" % k for k in ro.KINDS if k not in used]
+    assert not problems, "\n".join(problems)
+
+
+def test_views():
+    """Every view field has a row on views.md and is set by a live fence there."""
+    p = page("views.md")
+    problems = [x for name, f in vw.FIELDS.items() for x in row_problems(p, name, f)]
+    used = set()
+    for _, spec in p.specs():
+        for settings in (spec.get("views") or {}).values():
+            used |= set(settings or {})
+    problems += [
+        "views.md: no ```mm fence sets %s in a view" % k for k in vw.FIELDS if k not in used
+    ]
     assert not problems, "\n".join(problems)

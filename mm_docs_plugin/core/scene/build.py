@@ -11,7 +11,9 @@ from .colors import node_colors, ranges_by_sensitivity, value_ranges
 from .evaluate import evaluate
 from .layout import layout
 from .nodes import NodeList
+from .readouts import compute_readouts
 from .scene import Scene
+from .views import view_cameras
 
 
 def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene:
@@ -32,6 +34,8 @@ def build(spec: Union[Spec, str, dict], base_dir: Optional[str] = None) -> Scene
         camera=geo.camera,
         bbox=geo.bbox,
         settings=_settings(spec, values.nodes),
+        readouts=compute_readouts(spec, values.exact, values.nodes),
+        views=view_cameras(spec, geo.camera, geo.matrices),
     )
     scene.animation = build_animation(scene)
     scene.color_ranges = ranges_by_sensitivity(scene)

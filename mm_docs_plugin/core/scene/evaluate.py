@@ -31,6 +31,7 @@ class Values(NamedTuple):
     nodes: NodeList  # pre-order
     inputs: Dict[str, np.ndarray]  # input matrices by name, float32, read-only
     warnings: Tuple[str, ...]
+    exact: Dict[str, np.ndarray]  # tree path -> float64 values as computed (for read-outs)
 
 
 def evaluate(spec: Spec) -> Values:
@@ -70,7 +71,8 @@ def evaluate(spec: Spec) -> Values:
     frozen = {}
     for name, m in matrices.items():
         frozen[name] = m.astype(np.float32)
-    return Values(root, nodes, frozen, tuple(warnings))
+    exact = {t.path: values[id(t)] for t in spec.tree.walk()}
+    return Values(root, nodes, frozen, tuple(warnings), exact)
 
 
 def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:

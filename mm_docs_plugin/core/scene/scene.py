@@ -4,7 +4,7 @@ colour ranges — and the scene file it reads from and writes to."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -37,6 +37,10 @@ class Scene:
     settings: Dict[str, Any] = field(
         default_factory=dict
     )  # fully defaulted sections, for the viewer
+    # Numbers about nodes that the spec's readouts: asks for (scene.readouts), plain data.
+    readouts: List[Dict[str, Any]] = field(default_factory=list)
+    # Named views with their cameras resolved (scene.views), plain data.
+    views: List[Dict[str, Any]] = field(default_factory=list)
     _spec_dict: Optional[Dict[str, Any]] = field(default=None, repr=False)
 
     @property

@@ -77,6 +77,10 @@ def scene_to_bytes(scene) -> bytes:
         # after a live edit, so the page and the edited figure say the same thing.
         "description": figure_alt(scene),
     }
+    if scene.readouts:  # only figures that ask: other scene files keep their bytes
+        header["readouts"] = scene.readouts
+    if scene.views:
+        header["views"] = scene.views
     buffers: Dict[str, np.ndarray] = {}
     for n in scene.nodes:
         name = _buffer_name(n)
@@ -136,6 +140,8 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
             for mode, ranges in header["color_ranges"].items()
         },
         settings=header["settings"],
+        readouts=header.get("readouts", []),
+        views=header.get("views", []),
     )
 
 

@@ -16,10 +16,23 @@ from ..inputs.data import DataSource
 from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
+from . import readouts as ro
 from . import sections
+from . import views as vw
 from .tree import TreeNode
 
-TOP_KEYS = ("expr", "from_mm", "seed", "height", "caption", "alt", "precision", "nodes")
+TOP_KEYS = (
+    "expr",
+    "from_mm",
+    "seed",
+    "height",
+    "caption",
+    "alt",
+    "precision",
+    "nodes",
+    "readouts",
+    "views",
+)
 TOP_KEYS += tuple(sections.SECTIONS)
 LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors", "label")
 MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors")
@@ -138,6 +151,8 @@ class Spec:
     limits: Limits = DEFAULT_LIMITS
     warnings: Tuple[str, ...] = ()
     text: Optional[str] = field(default=None, repr=False)  # the fence text, for rendering errors
+    readouts: Tuple[ro.NodeReadouts, ...] = ()  # numbers computed about nodes (spec.readouts)
+    views: Tuple[vw.View, ...] = ()  # named states the prose links to (spec.views)
 
     @property
     def expr(self) -> str:
@@ -154,6 +169,10 @@ class Spec:
         nodes = {name: n.to_dict() for name, n in self.nodes.items() if n.to_dict()}
         if nodes:
             out["nodes"] = nodes
+        if self.readouts:
+            out["readouts"] = ro.to_dict(self.readouts)
+        if self.views:
+            out["views"] = vw.to_dict(self.views)
         for name in sections.SECTIONS:
             d = getattr(self, name).to_dict()
             if d:

@@ -21,6 +21,7 @@ from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
 from . import inherit, sections
+from .readouts import read_readouts
 from .spec import (
     DATA_KEYS,
     ELEMENTWISE_KEYS,
@@ -32,6 +33,7 @@ from .spec import (
     Spec,
 )
 from .tree import Given, TreeNode, infer_shapes, leaf_label, lower
+from .views import read_views
 
 
 class Validator:
@@ -70,6 +72,11 @@ class Validator:
         infer_shapes(tree, given, locate, self.limits)
         self._check_blocks(tree, settings["blocks"], nodes, top)
         _show_labels(tree, nodes)
+        readouts = read_readouts(top.get("readouts"), tree, self.limits)
+        animated = settings["anim"].alg != "none" or any(
+            n.anim not in (None, "inherit", "none") for n in nodes.values()
+        )
+        views = read_views(top.get("views"), tree, animated)
         return Spec(
             ast=ast,
             tree=tree,
@@ -79,6 +86,8 @@ class Validator:
             limits=self.limits,
             warnings=tuple(self.warnings),
             text=self.text,
+            readouts=readouts,
+            views=views,
             **settings,
         )
 

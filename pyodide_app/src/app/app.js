@@ -1,7 +1,7 @@
 // The full-page view (app.html): one figure filling the window, its whole state in
 // the URL fragment so a link reproduces exactly what its author saw:
 //
-//   app.html#scene=<scene file URL>&mm=<spec state>&cam=x,y,z,tx,ty,tz&step=n
+//   app.html#scene=<scene file URL>&mm=<spec state>&cam=x,y,z,tx,ty,tz&step=n&view=name
 //
 // `scene` is a precomputed scene file on this site (other origins are refused:
 // a link must never make the page fetch from elsewhere); `mm` is the spec
@@ -134,6 +134,7 @@ function follow(el, state) {
     orbit.update();
     fig.markDirty();
   }
+  if (!cam && state.get("view")) fig.showView(state.get("view")); // a named view, if no camera
   const step = Number(state.get("step"));
   if (Number.isInteger(step) && step >= 0 && typeof fig.seek === "function") fig.seek(step);
   if (!orbit) return;

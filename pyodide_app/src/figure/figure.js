@@ -8,6 +8,8 @@
 //   liveedit.js    the editor and scenes computed in the browser (../live/)
 //   labels.js      legends as DOM text
 //   theme.js       light or dark, following the page
+//   readouts.js    the read-out table beside the figure (rows from the header)
+//   views.js       named views: links in the prose move the camera, set the step
 //   ../input/      orbit, keys, toolbar (controls.js); values on hover (inspector.js);
 //                  the magnifying lens (lens.js)
 //   ../anim/       the animation, when the scene has steps
@@ -28,6 +30,8 @@ import { Animator } from "../anim/animator.js";
 import { Framing } from "./framing.js";
 import { Labels } from "./labels.js";
 import { LiveEdit } from "./liveedit.js";
+import { showReadouts } from "./readouts.js";
+import { VIEW_MS, moveCamera, showViewLinks } from "./views.js";
 import { SceneGraph } from "./scenegraph.js";
 import { copyText, downloadPng, fullViewHref } from "./share.js";
 import { Style } from "./style.js";
@@ -258,6 +262,10 @@ export class Figure {
     this.header = header;
     this.buffers = buffers;
     this.describe(header.description);
+    // The page's table was written at build time; an edited scene brings its own rows.
+    showReadouts(this.el, header.readouts);
+    this.el.removeAttribute("data-mm-view");
+    showViewLinks(this.el, header.views);
     this.style.update(header);
     const graph = new SceneGraph(header, buffers, {
       maxSide: maxTextureSide(this.shared.renderer),
@@ -311,6 +319,35 @@ export class Figure {
   resetView() {
     this.framing.goHome();
     this.markDirty();
+  }
+
+  /** Whether the camera is on its way to a named view (views.js `moveCamera`). */
+  get viewMoving() {
+    return Boolean(this._stopView);
+  }
+
+  /** The scene's named views (header `views`: name, label, camera, step); [] without. */
+  get namedViews() {
+    return (this.header && this.header.views) || [];
+  }
+
+  /**
+   * Switch to the named view `name`: its animation step (paused there), and its camera,
+   * moved in VIEW_MS (at once under reduced motion).  Resolves true when there, false
+   * for a view the scene does not have.
+   */
+  async showView(name) {
+    const view = this.namedViews.find((v) => v.name === name);
+    if (!view || !this.built) return false;
+    if (view.step !== null && view.step !== undefined && this.anim) {
+      this.anim.pause();
+      this.anim.seek(view.step);
+    }
+    this.el.setAttribute("data-mm-view", name);
+    showViewLinks(this.el, this.namedViews, name);
+    await moveCamera(this, view, this.reducedMotion ? 0 : VIEW_MS);
+    this.el.dispatchEvent(new CustomEvent("mm:view", { bubbles: true, detail: { id: this.id, view: name } }));
+    return true;
   }
 
   /** Keep the view direction; aim at the scene and move so it (and its legends) fill the view. */
@@ -469,7 +506,9 @@ export class Figure {
 
   /** The full view's link for this figure as it is now (share.js `fullViewHref`). */
   linkHref() {
-    return fullViewHref(this.el, this.assetsBase, this.live.edited);
+    const href = fullViewHref(this.el, this.assetsBase, this.live.edited);
+    const view = this.el.getAttribute("data-mm-view");
+    return view ? href + "&view=" + encodeURIComponent(view) : href; // app.js opens it
   }
 
   /** Download the current view, legends included, as `<figure id>.png`. */
