@@ -40,6 +40,11 @@ class TreeNode:
     epilog: ep.Epilog = ()
     named: bool = False  # matmuls: labelled with `name = ...` in the expression
     shape: Tuple[int, int] = (0, 0)  # filled in by infer_shapes
+    # Filled in by vocab.resolve_tree: labels (a product's from its operands) and the
+    # vocab.Highlight shown (its own and what its operands carry), or None.
+    row_labels: Optional[Tuple[str, ...]] = None
+    col_labels: Optional[Tuple[str, ...]] = None
+    highlight: Optional[tuple] = None
 
     def walk(self) -> Iterator[TreeNode]:
         """Nodes in pre-order (root first, left before right)."""

@@ -20,7 +20,7 @@ from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
-from . import inherit, sections
+from . import inherit, sections, vocab
 from .spec import DATA_KEYS, FIGURE, LEAF_KEYS, MATMUL_KEYS, TOP_KEYS, NodeSpec, Spec
 from .tree import Given, TreeNode, infer_shapes, lower
 
@@ -34,6 +34,8 @@ class Validator:
         self.text = text
         self.warnings = []
         self.node_blocks: Dict[str, YNode] = {}  # product name -> its `blocks:` mapping
+        self.node_settings: Dict[str, YNode] = {}  # node name -> its settings mapping
+        self.named: Dict[str, vocab.Labels] = {}  # the top-level labels: lists
 
     def build(self) -> Spec:
         top = self.root.value
@@ -57,8 +59,11 @@ class Validator:
             name: schema.validate(top[name], name) if name in top else schema.defaults()
             for name, schema in sections.SECTIONS.items()
         }
+        if "labels" in top:
+            self.named = vocab.read_named_labels(top["labels"])
         nodes, given = self._nodes(top.get("nodes"), tree)
         infer_shapes(tree, given, locate, self.limits)
+        vocab.resolve_tree(tree, nodes, self.named, self.node_settings)
         self._check_blocks(tree, settings["blocks"], nodes, top)
         _show_labels(tree, nodes)
         return Spec(
@@ -70,6 +75,7 @@ class Validator:
             limits=self.limits,
             warnings=tuple(self.warnings),
             text=self.text,
+            labels=self.named,
             **settings,
         )
 
@@ -135,6 +141,7 @@ class Validator:
                 continue
             if not settings.is_map():
                 raise sc.type_error(settings, path, "a mapping", "e.g. %s: {shape: [4, 8]}" % name)
+            self.node_settings[name] = settings
             if t.kind == "leaf":
                 spec, shape = self._leaf(name, settings, path)
             else:
@@ -200,16 +207,19 @@ class Validator:
             )
             if not kw["label"].strip():
                 raise sc.type_error(s["label"], path + ".label", "a name", "e.g. label: x")
+        kw.update(vocab.read_node(s, path, self.named, leaf=True))
         spec = NodeSpec(name, "leaf", tuple(g.value if g else None for g in shape), **kw)
         self._check_init(spec, settings, path)
         if spec.data is not None:
             shape = self._data_shape(spec, shape, s["data"], path + ".data")
-        return spec, shape
+        return spec, vocab.merge_given(shape, vocab.given_sizes(settings, path, spec, self.named))
 
     def _check_init(self, spec: NodeSpec, settings: YNode, path: str) -> None:
         init = spec.effective_init
-        needs = {"expr": "expr", "data": "data", "constant": "value"}
-        for key, owner in (("expr", "expr"), ("data", "data"), ("value", "constant")):
+        owners = (("expr", "expr"), ("data", "data"), ("value", "constant"))
+        owners += (("values", "values"), ("onehot", "onehot"))
+        needs = {owner: key for key, owner in owners}
+        for key, owner in owners:
             if getattr(spec, key) is not None and init != owner:
                 raise self._misplaced(
                     settings,
@@ -275,6 +285,7 @@ class Validator:
             kw["layout"] = sections.NODE_LAYOUT.validate(s["layout"], path + ".layout")
         if "colors" in s:
             kw["colors"] = self._colors(s["colors"], path + ".colors")
+        kw.update(vocab.read_node(s, path, self.named, leaf=False))
         return NodeSpec(name, "matmul", tuple(g.value if g else None for g in shape), **kw), shape
 
     def _colors(self, node: YNode, path: str) -> Dict[str, Any]:
