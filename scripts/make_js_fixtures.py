@@ -74,6 +74,10 @@ SCENES = {
     # no animation; element expressions with large values
     "still": "expr: out = A @ B\n"
     "nodes:\n  A: {shape: [3, 40], expr: 'i * 1000 + j'}\n  B: {shape: [40, 2]}\n",
+    # labels through a product and a transpose, one-hot rows, a carried highlight
+    "vocab": "expr: next = X @ T.T\nlabels: {v: [the, cat, 'say \"hi\"', <b>]}\n"
+    "nodes:\n  X: {onehot: [cat, <b>], labels: {cols: v}, highlight: {rows: [cat]}}\n"
+    "  T: {labels: {cols: v}, shape: [3, 4], highlight: {rows: [2]}}\n",
 }
 
 # Specs for URL state (as fences); include non-ASCII text and floats.
