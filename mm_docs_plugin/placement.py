@@ -1,7 +1,8 @@
 """Where the poster's legends go: the twin of the viewer's rules (pyodide_app/src/figure/
 labels.js and placement.js), so the first paint reads like the live figure.
 
-Names are placed before dimension labels; each goes to the first of its places that
+Names are placed before row and column labels, and those before dimension labels
+(a row or column label may also be left out by the level of detail); each goes to the first of its places that
 lies inside the picture and clear of every label placed before it; a dimension label
 that fits nowhere is dropped; a name that fits nowhere goes where it collides least,
 pulled inside the picture.  A label is an oriented box around its text.
@@ -80,7 +81,8 @@ def place(
 ) -> List[Optional[Pose]]:
     """The pose chosen for each (text, kind, places) label, or None where it is dropped;
     a name that fits nowhere at its size is tried again at ``smallest``."""
-    order = sorted(range(len(labels)), key=lambda n: labels[n][1] != "name")
+    rank = {"name": 0, "row": 1, "col": 1}  # then dimension labels
+    order = sorted(range(len(labels)), key=lambda n: rank.get(labels[n][1], 2))
     placed: List[Tuple[str, Pose, Quad]] = []
     chosen: List[Optional[Pose]] = [None] * len(labels)
     for n in order:

@@ -56,6 +56,7 @@ MARGIN = 24.0
 MAX_PIXELS = 240_000  # raster budget over all blocks: bounds the size of any poster
 LEVELS = 32  # palette levels of vol per sign
 MIN_FONT, MAX_FONT = 11.0, 26.0
+MAX_EDGE_FONT, EDGE_FILL = 14.0, 0.8  # row and column labels, as figure/labels.js
 TEXT_EM = 0.6  # a sans-serif character's width, in em (legend boxes are estimated)
 CHIP_EM = 0.3  # the padding of a name's chip, each side
 DISC_PX = 3  # cells at least this many px wide are drawn as discs
@@ -133,8 +134,12 @@ def render_themes(scene, width: int = WIDTH, height: int = HEIGHT, themes=THEMES
                 items[t].append((cam.depth(centre), len(blocks) + len(items[t]), svg))
     # Names on their faces (or elsewhere when taken), dimension labels where they fit:
     # the viewer's rules (placement.py), for this camera and picture.
+    edge = _edge_detail(legends, cam, fit)
     places = [
-        (lg.text, lg.kind, [_pose(lg, a, d, cam, fit) for a, d in _places(lg)]) for lg in legends
+        (lg.text, lg.kind, [_pose(lg, a, d, cam, fit, edge.get(n)) for a, d in _places(lg)])
+        if edge.get(n, True)
+        else (lg.text, lg.kind, [])  # left out by the level of detail
+        for n, lg in enumerate(legends)
     ]
     poses = place(places, width, height, MIN_FONT)
     shown = [(lg, pose) for lg, pose in zip(legends, poses) if pose is not None]
@@ -307,11 +312,46 @@ def _places(lg):
     return [(lg.anchor, lg.direction), *lg.alternatives]
 
 
-def _pose(lg, anchor, direction, cam, fit) -> Pose:
+def _pose(lg, anchor, direction, cam, fit, edge_size=None) -> Pose:
     x, y = fit.point(cam.project(anchor))
     size, angle = _legend_style(lg, cam, fit, direction)
     chip = CHIP_EM if lg.kind == "name" else 0.0
-    return Pose(x, y, size, angle, size * (TEXT_EM * len(lg.text) + 2 * chip), size * 1.2)
+    width = size * (TEXT_EM * len(lg.text) + 2 * chip)
+    if edge_size:  # a row or column label: its side's size, reaching outward from the anchor
+        size, width = edge_size, edge_size * TEXT_EM * len(lg.text)
+        dx, dy = fit.linear(cam.linear(direction))
+        length = math.hypot(dx, dy)
+        if length > 0.3 * fit.s:
+            x, y = x + dx / length * width / 2, y + dy / length * width / 2
+    return Pose(x, y, size, angle, width, size * 1.2)
+
+
+def _edge_detail(legends, cam, fit) -> dict:
+    """{legend index: font size, or None when left out} for row and column labels: the
+    viewer's level of detail (figure/labels.js): the labels' spacing on the poster sets
+    their size, and under MIN_FONT every n-th is shown at MIN_FONT."""
+    groups: dict = {}
+    for n, lg in enumerate(legends):
+        if lg.kind in ("row", "col"):
+            groups.setdefault((lg.view, lg.kind), []).append(n)
+    out = {}
+    for members in groups.values():
+        pitch = math.inf
+        if len(members) > 1:
+            # The step between labels on the poster, across the text's direction.
+            (x0, y0), (x1, y1) = (
+                fit.point(cam.project(legends[m].anchor)) for m in (members[0], members[-1])
+            )
+            sx, sy = (x1 - x0) / (len(members) - 1), (y1 - y0) / (len(members) - 1)
+            tx, ty = fit.linear(cam.linear(legends[members[0]].direction))
+            t = math.hypot(tx, ty)
+            pitch = abs(sx * ty - sy * tx) / t if t > 1e-6 else math.hypot(sx, sy)
+        size = EDGE_FILL * pitch
+        stride = 1 if size >= MIN_FONT else math.ceil(MIN_FONT / max(size, 1e-6))
+        size = min(MAX_EDGE_FONT, max(MIN_FONT, size))
+        for k, m in enumerate(members):
+            out[m] = size if k % stride == 0 else None
+    return out
 
 
 def _legend(lg, pose: Pose, theme: str) -> str:

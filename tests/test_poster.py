@@ -258,3 +258,33 @@ def test_nan_and_inf_are_drawn_white():
     bad = ~np.isfinite(a)
     assert (palette[cells[bad]] == 255).all()
     assert (palette[cells[np.isfinite(a) & (a != 0)]] != 255).any(axis=1).all()
+
+
+LABELLED = """
+expr: out = X @ W
+labels: {words: [the, cat, '<b>x</b>', milk]}
+nodes:
+  X: {onehot: [cat, milk, the], labels: {cols: words}}
+  W: {shape: [4, 6], labels: {rows: words, cols: [a, b, c, d, e, f]}}
+camera: {position: [-20, 18, 28], target: [0, 0, 0]}
+"""
+
+
+def test_row_and_column_labels_are_escaped_text_beside_their_rows():
+    scene = build(parse_spec(LABELLED))
+    texts = [el.text for el in parse(poster.render(scene)).iter("{%s}text" % NS["svg"])]
+    # W's rows (the words: X's columns are the same axis, labelled once) and columns,
+    # X's rows (the words it picks); the label with markup is text, not an element.
+    for word in ("the", "cat", "<b>x</b>", "milk", "a", "f"):
+        assert word in texts, (word, texts)
+    assert "&lt;b&gt;" in poster.render(scene)
+
+
+def test_too_many_labels_for_the_space_show_every_nth():
+    words = ["w%d" % n for n in range(64)]
+    scene = build(parse_spec({"expr": "A @ B", "nodes": {"A": {"labels": {"rows": words}}}}))
+    shown = [el.text for el in parse(poster.render(scene)).iter("{%s}text" % NS["svg"])]
+    rows = sorted(int(t[1:]) for t in shown if t.startswith("w"))
+    assert 2 <= len(rows) < 64
+    steps = {b - a for a, b in zip(rows, rows[1:])}
+    assert min(steps) > 1  # thinned by a stride, never two neighbours squeezed together

@@ -219,6 +219,9 @@ def test_caps_come_before_the_work():
         parse_spec({"expr": "A @ B", "labels": {"v": ["x" * 41]}})
     with pytest.raises(SpecError, match="has 4097 labels; the limit is 4096"):
         parse_spec({"expr": "A @ B", "labels": {"v": ["x"] * 4097}})
+    cells = [[0, 0]] * 33
+    with pytest.raises(SpecError, match=r"highlight\.cells has 33 cells; the limit is 32"):
+        parse_spec({"expr": "A @ B", "nodes": {"A": {"highlight": {"cells": cells}}}})
     with pytest.raises(SpecError, match="labels has 65 named lists; the limit is 64"):
         parse_spec({"expr": "A @ B", "labels": {"v%d" % n: ["x"] for n in range(65)}})
 
@@ -226,3 +229,40 @@ def test_caps_come_before_the_work():
 def test_labels_are_kept_as_text():
     scene = build({"expr": "A @ B", "nodes": {"A": {"labels": {"rows": ["<b>x</b>", 7]}}}})
     assert scene.nodes["A"].row_labels == ("<b>x</b>", "7")
+
+
+def edge_legends(scene, kind):
+    return [(scene.matrices[lg.view].name, lg.text) for lg in scene.legends if lg.kind == kind]
+
+
+def test_edge_labels_label_each_axis_once_beside_its_rows():
+    scene = build(LOOKUP)
+    # i on X, k and j on T; the product's rows and columns are X's and T's, not repeated.
+    assert edge_legends(scene, "row") == [("X", w) for w in ("cat", "drank", "milk")] + [
+        ("T", w) for w in VOCAB
+    ]
+    assert edge_legends(scene, "col") == [("T", w) for w in VOCAB]
+    for lg in scene.legends:
+        if lg.kind not in ("row", "col"):
+            continue
+        view = scene.matrices[lg.view]
+        k = (["cat", "drank", "milk"] if view.name == "X" else VOCAB).index(lg.text)
+        # The anchor is outside the edge, level with its row (column) centre.
+        rows_along, cols_along = view.axes
+        axis = rows_along if lg.kind == "row" else cols_along
+        centre = view.element_center(k, 0) if lg.kind == "row" else view.element_center(0, k)
+        along = sum((a - c) * x for a, c, x in zip(lg.anchor, centre, axis))
+        assert abs(along) < 1e-9
+        # ... and beyond the face across the other axis (outside an edge, not on the face).
+        other = cols_along if lg.kind == "row" else rows_along
+        extent = view.extent()[1 if lg.kind == "row" else 0]
+        across = sum((a - o) * x for a, o, x in zip(lg.anchor, view.origin, other))
+        assert across < 0 or across > extent
+        assert abs(sum(d * d for d in lg.direction) - 1) < 1e-9
+
+
+def test_long_label_lists_are_thinned_to_256_per_side():
+    words = ["w%d" % n for n in range(1000)]
+    scene = build({"expr": "A @ B", "nodes": {"A": {"labels": {"rows": words}}}})
+    shown = [t for _, t in edge_legends(scene, "row")]
+    assert len(shown) == 250 and shown[:3] == ["w0", "w4", "w8"]

@@ -37,6 +37,7 @@ MAX_LABEL = 40  # characters of one label
 MAX_LABELS = 4096  # entries of one label list, onehot list or highlight list
 MAX_NAMED = 64  # named lists under the top-level labels:
 MAX_VALUES = 64  # rows or columns of a values: matrix
+MAX_CELLS = 32  # cells of one highlight (the viewer's shader holds them in a list)
 AXES = ("rows", "cols")
 HIGHLIGHT_KEYS = ("rows", "cols", "cells")
 
@@ -211,6 +212,12 @@ def read_highlight(node: YNode, path: str) -> Dict[str, Tuple[Any, ...]]:
         if key == "cells":
             if not child.is_seq():
                 raise sc.type_error(child, where, "a list of [row, column] pairs", example)
+            if len(items) > MAX_CELLS:
+                raise SpecError(
+                    "%s has %d cells; the limit is %d" % (where, len(items), MAX_CELLS),
+                    "highlight whole rows or columns instead",
+                    **sc.where(child, where),
+                )
             pairs = []
             for n, pair in enumerate(items):
                 w = "%s[%d]" % (where, n)
