@@ -50,6 +50,7 @@ from .core.scene.colors import (
 from .core.scene.describe import figure_alt
 from .core.scene.geometry import add, cross, dot, scale, sub
 from .placement import Pose, place
+from .poster_highlight import block_svg, highlight_mask
 
 WIDTH, HEIGHT = 960, 540
 MARGIN = 24.0
@@ -116,10 +117,18 @@ def render_themes(scene, width: int = WIDTH, height: int = HEIGHT, themes=THEMES
         ox, oy = fit.point(cam.project(b.origin))
         m = (a1[0] * nc / tw, a1[1] * nc / tw, a0[0] * nr / th, a0[1] * nr / th, ox, oy)
         centre = add(b.origin, add(scale(v.axes[0], nr / 2), scale(v.axes[1], nc / 2)))
+        marked = None
+        if node.highlight:  # the spec's highlight: veil and frame over the block
+            mask = highlight_mask(node.highlight, node.values.shape)
+            marked = mask[b.rows[0] : b.rows[1], b.cols[0] : b.cols[1]]
+            affine = " ".join(_f(x, 4) for x in (a1[0], a1[1], a0[0], a0[1], ox, oy))
+            cell_px = min(math.hypot(*a0), math.hypot(*a1))
         for t in themes:
             png = _png((th, tw), _palette(colors, discs, t), idat)
             data = base64.b64encode(png).decode("ascii")
             svg = IMAGE % (_text(v.node), tw, th, " ".join(_f(x, 4) for x in m), data)
+            if marked is not None:
+                svg += block_svg(marked, affine, cell_px, t)
             items[t].append((cam.depth(centre), order, svg))
     flow = float(scene.spec.deco.flow_guides)
     alpha = _f(0.3 + 0.5 * flow)

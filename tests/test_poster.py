@@ -288,3 +288,39 @@ def test_too_many_labels_for_the_space_show_every_nth():
     assert 2 <= len(rows) < 64
     steps = {b - a for a, b in zip(rows, rows[1:])}
     assert min(steps) > 1  # thinned by a stride, never two neighbours squeezed together
+
+
+def test_highlight_veil_covers_exactly_what_is_not_highlighted():
+    from mm_docs_plugin import poster_highlight as ph
+    from mm_docs_plugin.core.spec.vocab import Highlight
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        h, w = rng.integers(1, 12, size=2)
+        hl = Highlight(
+            rows=tuple(sorted(set(rng.integers(0, h, 2).tolist()))),
+            cols=tuple(sorted(set(rng.integers(0, w, 1).tolist()))),
+            cells=((int(rng.integers(0, h)), int(rng.integers(0, w))),),
+        )
+        mask = ph.highlight_mask(hl, (h, w))
+        covered = np.zeros((h, w), dtype=int)
+        for r0, r1, c0, c1 in ph._runs(~mask):
+            covered[r0:r1, c0:c1] += 1
+        assert (covered == (~mask).astype(int)).all()  # every unhighlighted cell, once
+
+
+def test_poster_veils_and_frames_the_highlight_in_both_palettes():
+    text = "expr: A @ B\nnodes:\n  A: {shape: [6, 6], init: ones, highlight: {rows: [2]}}\n  B: {shape: [6, 6], init: eye}\n"
+    scene = build(parse_spec(text))
+    for theme, paper, ink in (("dark", "#000000", "#ffffff"), ("light", "#fafafa", "#000000")):
+        root = parse(poster.render(scene, theme=theme))
+        paths = list(root.iter("{%s}path" % NS["svg"]))
+        veils = [p for p in paths if p.get("fill") == paper]
+        frames = [p for p in paths if p.get("stroke") == ink]
+        # A's row 2 and the product's row 2 (carried): each veiled around, and framed.
+        assert len(veils) == 2 and len(frames) == 2, theme
+        # Rows 0-1 and 3-5 of a 6-wide block: two rectangles.
+        assert veils[0].get("d") == "M0 0H6V2H0Z M0 3H6V6H0Z"
+        assert frames[0].get("d") == "M0 2H6 M0 3H6 M0 2V3 M6 2V3"
+    plain = poster.render(build(parse_spec(text.replace(", highlight: {rows: [2]}", ""))))
+    assert 'fill-opacity="0.8"' not in plain

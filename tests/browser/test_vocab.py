@@ -87,3 +87,62 @@ def test_edge_labels_are_legible_apart_and_thinned_by_a_stride(serve, wide):
     assert any(b["stride"] > a["stride"] for a, b in zip(near, far))
     for g in far:
         assert all(k % g["stride"] == 0 for k in g["shown"]), g
+
+
+# Every element of A @ B is 1 (B is the identity), so highlighted and dimmed cells differ
+# only by the highlight. Row 2 of A is highlighted and carries to row 2 of the product.
+MARKED = """\
+expr: A @ B
+nodes:
+  A: {shape: [8, 8], init: ones, highlight: {rows: [2]}}
+  B: {init: eye}
+deco: {legends: 0, row_guides: 0, flow_guides: 0}
+"""
+
+
+@pytest.fixture(scope="module")
+def marked_url(tmp_path_factory):
+    from .conftest import start_server, write_site
+
+    root = tmp_path_factory.mktemp("marked")
+    index = write_site(root / "site", [MARKED])
+    html = index.read_text("utf-8")
+    script = '<script type="module" src="mm-viewer.js">'
+    html = html.replace(script, script[:-1] + ' data-mm-dark-schemes="slate">')
+    index.write_text(html.replace("<body>", '<body data-md-color-scheme="default">'), "utf-8")
+    server = start_server(root)
+    yield "http://127.0.0.1:%d/site/index.html" % server.server_address[1]
+    server.shutdown()
+
+
+@pytest.mark.parametrize("scheme, theme", [("slate", "dark"), ("default", "light")])
+def test_highlighted_cells_stand_out_and_are_framed_in_both_themes(marked_url, page, scheme, theme):
+    from .test_theme import PAPER, pixel, set_scheme, wait_theme
+
+    page.goto(marked_url)
+    wait_ready(page)
+    set_scheme(page, scheme)
+    wait_theme(page, theme)
+    scene = build(parse_spec(MARKED))
+    box = page.locator("figure.mm-figure canvas").first.bounding_box()
+    result = scene.matrices[scene.cubes[0].result]
+    paper = PAPER[theme]
+
+    def at(i, j, di=0.0):
+        centre = result.element_center(i, j)
+        point = tuple(c + di * a for c, a in zip(centre, result.axes[0]))
+        return pixel(page, 0, *project(point, scene.camera, box["width"], box["height"]))
+
+    def contrast(rgb):  # distance from the paper: colour or brightness, not hue alone
+        return sum(abs(a - b) for a, b in zip(rgb, paper))
+
+    for j in (1, 4, 6):
+        lit, dim = at(2, j), at(5, j)
+        assert contrast(lit) > 3 * contrast(dim), (j, lit, dim)
+        assert contrast(dim) > 0  # dimmed, still there
+        # The frame: just inside row 2's upper edge, between the discs, the ink colour
+        # (white on the dark stage, black on paper), where row 1 has only the stage.
+        frame, outside = at(2, j, -0.47), at(1, j, 0.3)
+        ink = 255 if theme == "dark" else 0
+        assert all(abs(v - ink) < 90 for v in frame), (j, frame)
+        assert contrast(outside) < contrast(frame) / 3, (j, outside, frame)
