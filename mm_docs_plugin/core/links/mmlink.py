@@ -51,7 +51,10 @@ def export_mm_params(spec: Spec) -> Dict[str, Any]:
     mm cannot express transposes (``K.T`` becomes a leaf named ``K.T`` with
     K's settings), our extra inits (written as element expressions), local
     data files (written as ``url`` with the path), per-row layernorm or
-    epilogs outside its menu (exported as the nearest it has, or none).
+    epilogs outside its menu (exported as the nearest it has, or none).  Exact
+    ``values`` and ``onehot`` rows become an element expression while it is short
+    enough (else a SpecError says so); labels and highlights, which mm cannot show,
+    are left out.
     """
     placements = resolve_placements(spec.tree, spec.layout, spec.nodes)
     root = _export_node(spec, spec.tree, placements)
