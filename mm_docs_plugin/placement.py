@@ -15,6 +15,7 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 Quad = Tuple[Tuple[float, float], ...]
 GAP = 4.0  # px kept between two labels' boxes
+EDGE_GAP = 1.0  # ... by a row or column label (a side's labels sit like lines of text)
 
 
 class Pose(NamedTuple):
@@ -90,8 +91,9 @@ def place(
         pick, best, fewest = None, None, math.inf
         if kind == "name":  # each place again at the smallest name size
             places = [*places, *(_smaller(p, smallest) for p in places)]
+        gap = EDGE_GAP if kind in ("row", "col") else GAP
         for p in places:
-            q = quad(p._replace(width=p.width + GAP, height=p.height + GAP))
+            q = quad(p._replace(width=p.width + gap, height=p.height + gap))
             hits = sum(overlaps(q, other) for _, _, other in placed)
             if hits == 0 and fits_inside(q, width, height, margin):
                 pick = p
@@ -106,7 +108,7 @@ def place(
             continue  # dropped, or the same text already shown next to it (a shared edge)
         chosen[n] = pick
         placed.append(
-            (text, pick, quad(pick._replace(width=pick.width + GAP, height=pick.height + GAP)))
+            (text, pick, quad(pick._replace(width=pick.width + gap, height=pick.height + gap)))
         )
     return chosen
 

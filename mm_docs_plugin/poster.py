@@ -49,7 +49,7 @@ from .core.scene.colors import (
 )
 from .core.scene.describe import figure_alt
 from .core.scene.geometry import add, cross, dot, scale, sub
-from .placement import Pose, place
+from .placement import EDGE_GAP, Pose, place
 from .poster_highlight import block_svg, highlight_mask
 
 WIDTH, HEIGHT = 960, 540
@@ -57,7 +57,7 @@ MARGIN = 24.0
 MAX_PIXELS = 240_000  # raster budget over all blocks: bounds the size of any poster
 LEVELS = 32  # palette levels of vol per sign
 MIN_FONT, MAX_FONT = 11.0, 26.0
-MAX_EDGE_FONT, EDGE_FILL = 14.0, 0.8  # row and column labels, as figure/labels.js
+MAX_EDGE_FONT, LINE_EM = 14.0, 1.2  # row and column labels (figure/labels.js); a line, in em
 TEXT_EM = 0.6  # a sans-serif character's width, in em (legend boxes are estimated)
 CHIP_EM = 0.3  # the padding of a name's chip, each side
 DISC_PX = 3  # cells at least this many px wide are drawn as discs
@@ -332,7 +332,7 @@ def _pose(lg, anchor, direction, cam, fit, edge_size=None) -> Pose:
         length = math.hypot(dx, dy)
         if length > 0.3 * fit.s:
             x, y = x + dx / length * width / 2, y + dy / length * width / 2
-    return Pose(x, y, size, angle, width, size * 1.2)
+    return Pose(x, y, size, angle, width, size * LINE_EM)
 
 
 def _edge_detail(legends, cam, fit) -> dict:
@@ -355,8 +355,8 @@ def _edge_detail(legends, cam, fit) -> dict:
             tx, ty = fit.linear(cam.linear(legends[members[0]].direction))
             t = math.hypot(tx, ty)
             pitch = abs(sx * ty - sy * tx) / t if t > 1e-6 else math.hypot(sx, sy)
-        size = EDGE_FILL * pitch
-        stride = 1 if size >= MIN_FONT else math.ceil(MIN_FONT / max(size, 1e-6))
+        size = (pitch - EDGE_GAP - 1) / LINE_EM  # a pixel spare: neighbours turn slightly apart
+        stride = 1 if size >= MIN_FONT else math.ceil((MIN_FONT * LINE_EM + EDGE_GAP + 1) / pitch)
         size = min(MAX_EDGE_FONT, max(MIN_FONT, size))
         for k, m in enumerate(members):
             out[m] = size if k % stride == 0 else None

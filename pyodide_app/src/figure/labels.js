@@ -14,9 +14,9 @@
 // a name that fits nowhere goes where it collides least, pulled inside the figure.
 // Row and column labels (kinds "row" and "col", between names and dimension labels)
 // read outward from the edge they label, their anchor at the text's near end; their font
-// follows the rows' spacing on screen (at most MAX_EDGE_FONT), and where that would be
-// under MIN_FONT every n-th label of the side is shown at MIN_FONT instead (the level
-// of detail: all, every n-th, or none when they cover other labels).
+// follows the rows' spacing on screen (at most MAX_EDGE_FONT; lines EDGE_GAP apart), and
+// where that would be under MIN_FONT every n-th label of the side is shown at MIN_FONT
+// instead (the level of detail: all, every n-th, or none when they cover other labels).
 // The poster applies the same rules (mm_docs_plugin/poster.py).
 
 import * as THREE from "three";
@@ -29,7 +29,7 @@ const REF_FONT = 100; // font size at which text widths are measured once
 const MARGIN = 2; // px kept free along the figure's edge
 const GAP = 4; // px kept between two labels' boxes
 const MAX_EDGE_FONT = 14; // row and column labels
-const EDGE_FILL = 0.8; // a row label's font size, as a fraction of the rows' spacing
+const EDGE_GAP = 1; // px a row or column label keeps (lines of one side sit like text lines)
 
 export class Labels {
   /**
@@ -186,8 +186,12 @@ export class Labels {
         const t = Math.hypot(tx, ty);
         pitch = t > 1e-6 ? Math.abs(sx * ty - sy * tx) / t : Math.hypot(sx, sy);
       }
-      const fit = EDGE_FILL * pitch;
-      group.stride = fit >= MIN_FONT ? 1 : Math.ceil(MIN_FONT / Math.max(fit, 1e-6));
+      // The largest size whose lines (and EDGE_GAP) fit one spacing; under MIN_FONT,
+      // MIN_FONT on every n-th label, n the spacings one such line needs.
+      const line = items[0].height / REF_FONT; // line height per px of font size
+      // (A pixel more than EDGE_GAP: neighbours turn by slightly different angles.)
+      const fit = (pitch - EDGE_GAP - 1) / line;
+      group.stride = fit >= MIN_FONT ? 1 : Math.ceil((MIN_FONT * line + EDGE_GAP + 1) / Math.max(pitch, 1e-6));
       group.size = Math.min(MAX_EDGE_FONT, Math.max(MIN_FONT, fit));
     }
   }
@@ -223,7 +227,8 @@ export class Labels {
           const place = item.places[n % item.places.length];
           if (!this.pose(item, place, camera, width, height, pose)) continue;
           if (n >= item.places.length) pose.size = MIN_NAME_FONT;
-          setQuad(scratch, pose, (item.width * pose.size) / REF_FONT + GAP, (item.height * pose.size) / REF_FONT + GAP);
+          const gap = item.group ? EDGE_GAP : GAP;
+          setQuad(scratch, pose, (item.width * pose.size) / REF_FONT + gap, (item.height * pose.size) / REF_FONT + gap);
           const hits = collisions(scratch, placed);
           if (hits === 0 && fitsInside(scratch, width, height, MARGIN)) {
             show = true;
