@@ -266,3 +266,17 @@ def test_long_label_lists_are_thinned_to_256_per_side():
     scene = build({"expr": "A @ B", "nodes": {"A": {"labels": {"rows": words}}}})
     shown = [t for _, t in edge_legends(scene, "row")]
     assert len(shown) == 250 and shown[:3] == ["w0", "w4", "w8"]
+
+
+def test_the_description_reads_labels_and_highlights_out():
+    from mm_docs_plugin.core.scene.describe import describe
+
+    text = describe(build(LOOKUP + "  next: {highlight: {cells: [[milk, the]]}}\n"))
+    assert text.startswith(
+        "X (3×5; rows cat, drank, milk; columns the, cat, dog, drank, milk; "
+        "highlighted rows cat) @ T (5×5; rows and columns the, cat, dog, drank, milk) → "
+        "next (3×5; rows cat, drank, milk; columns the, cat, dog, drank, milk; "
+        "highlighted rows cat and cells [milk, the])"
+    ), text
+    many = build({"expr": "A @ B", "nodes": {"A": {"labels": {"rows": list("abcdefgh")}}}})
+    assert "rows a, b, c, d, e, …, h (8)" in describe(many)
