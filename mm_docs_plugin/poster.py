@@ -346,15 +346,15 @@ def _edge_detail(legends, cam, fit) -> dict:
     out = {}
     for members in groups.values():
         pitch = math.inf
-        if len(members) > 1:
-            # The step between labels on the poster, across the text's direction.
-            (x0, y0), (x1, y1) = (
-                fit.point(cam.project(legends[m].anchor)) for m in (members[0], members[-1])
-            )
-            sx, sy = (x1 - x0) / (len(members) - 1), (y1 - y0) / (len(members) - 1)
-            tx, ty = fit.linear(cam.linear(legends[members[0]].direction))
-            t = math.hypot(tx, ty)
-            pitch = abs(sx * ty - sy * tx) / t if t > 1e-6 else math.hypot(sx, sy)
+        # The smallest step between neighbours on the poster, across the text's
+        # direction (the poster is orthographic, but the labels' rows need not be even).
+        points = [fit.point(cam.project(legends[m].anchor)) for m in members]
+        tx, ty = fit.linear(cam.linear(legends[members[0]].direction))
+        t = math.hypot(tx, ty)
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            sx, sy = x1 - x0, y1 - y0
+            step = abs(sx * ty - sy * tx) / t if t > 1e-6 else math.hypot(sx, sy)
+            pitch = min(pitch, step)
         size = (pitch - EDGE_GAP - 1) / LINE_EM  # a pixel spare: neighbours turn slightly apart
         stride = 1 if size >= MIN_FONT else math.ceil((MIN_FONT * LINE_EM + EDGE_GAP + 1) / pitch)
         size = min(MAX_EDGE_FONT, max(MIN_FONT, size))

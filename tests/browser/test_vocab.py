@@ -78,13 +78,13 @@ def test_edge_labels_are_legible_apart_and_thinned_by_a_stride(serve, wide):
     assert wide.locator(".mm-legend-edge i").count() == 0  # text, never markup
     # Zoomed out the rows crowd together: every n-th label (n larger), never overlapping.
     fig.evaluate(
-        """f => { const v = mmViewer.figure(f); v.camera.position.multiplyScalar(2.5);
+        """f => { const v = mmViewer.figure(f); v.camera.position.multiplyScalar(6);
                   v.camera.updateMatrixWorld(); }"""
     )
     far = fig.evaluate(GROUPS)
     assert problems(measure(wide, fig)) == []
     assert all(b["stride"] >= a["stride"] for a, b in zip(near, far))
-    assert any(b["stride"] > a["stride"] for a, b in zip(near, far))
+    assert any(b["stride"] > a["stride"] for a, b in zip(near, far)), (near, far)
     for g in far:
         assert all(k % g["stride"] == 0 for k in g["shown"]), g
 

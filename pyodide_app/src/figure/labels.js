@@ -172,19 +172,27 @@ export class Labels {
     for (const group of this.groups.values()) {
       const items = group.items;
       let pitch = Infinity;
-      if (items.length > 1) {
-        // The step from one label to the next on screen, across the text's direction
-        // (labels read outward, so only that component keeps two lines apart).
-        const first = items[0].places[0];
-        a.copy(first.anchor).project(camera);
-        b.copy(items[items.length - 1].places[0].anchor).project(camera);
-        const sx = (((b.x - a.x) / 2) * width) / (items.length - 1);
-        const sy = (((a.y - b.y) / 2) * height) / (items.length - 1);
-        b.copy(first.tip).project(camera);
-        const tx = ((b.x - a.x) / 2) * width;
-        const ty = ((a.y - b.y) / 2) * height;
-        const t = Math.hypot(tx, ty);
-        pitch = t > 1e-6 ? Math.abs(sx * ty - sy * tx) / t : Math.hypot(sx, sy);
+      // The smallest step from one label to the next on screen (perspective brings the
+      // far rows closer), across the text's direction: labels read outward, so only
+      // that component keeps two lines apart.
+      let px = 0;
+      let py = 0;
+      for (let k = 0; k < items.length; k++) {
+        const place = items[k].places[0];
+        a.copy(place.anchor).project(camera);
+        const x = ((a.x + 1) / 2) * width;
+        const y = ((1 - a.y) / 2) * height;
+        if (k > 0) {
+          b.copy(place.tip).project(camera);
+          const tx = ((b.x + 1) / 2) * width - x;
+          const ty = ((1 - b.y) / 2) * height - y;
+          const t = Math.hypot(tx, ty);
+          const sx = x - px;
+          const sy = y - py;
+          pitch = Math.min(pitch, t > 1e-6 ? Math.abs(sx * ty - sy * tx) / t : Math.hypot(sx, sy));
+        }
+        px = x;
+        py = y;
       }
       // The largest size whose lines (and EDGE_GAP) fit one spacing; under MIN_FONT,
       // MIN_FONT on every n-th label, n the spacings one such line needs.
