@@ -1,7 +1,8 @@
 """Where the poster's legends go: the twin of the viewer's rules (pyodide_app/src/figure/
 labels.js and placement.js), so the first paint reads like the live figure.
 
-Names are placed before dimension labels; each goes to the first of its places that
+Names are placed before row and column labels, and those before dimension labels
+(a row or column label may also be left out by the level of detail); each goes to the first of its places that
 lies inside the picture and clear of every label placed before it; a dimension label
 that fits nowhere is dropped; a name that fits nowhere goes where it collides least,
 pulled inside the picture.  A label is an oriented box around its text.
@@ -14,6 +15,7 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 Quad = Tuple[Tuple[float, float], ...]
 GAP = 4.0  # px kept between two labels' boxes
+EDGE_GAP = 1.0  # ... by a row or column label (a side's labels sit like lines of text)
 
 
 class Pose(NamedTuple):
@@ -80,7 +82,8 @@ def place(
 ) -> List[Optional[Pose]]:
     """The pose chosen for each (text, kind, places) label, or None where it is dropped;
     a name that fits nowhere at its size is tried again at ``smallest``."""
-    order = sorted(range(len(labels)), key=lambda n: labels[n][1] != "name")
+    rank = {"name": 0, "row": 1, "col": 1}  # then dimension labels
+    order = sorted(range(len(labels)), key=lambda n: rank.get(labels[n][1], 2))
     placed: List[Tuple[str, Pose, Quad]] = []
     chosen: List[Optional[Pose]] = [None] * len(labels)
     for n in order:
@@ -88,8 +91,9 @@ def place(
         pick, best, fewest = None, None, math.inf
         if kind == "name":  # each place again at the smallest name size
             places = [*places, *(_smaller(p, smallest) for p in places)]
+        gap = EDGE_GAP if kind in ("row", "col") else GAP
         for p in places:
-            q = quad(p._replace(width=p.width + GAP, height=p.height + GAP))
+            q = quad(p._replace(width=p.width + gap, height=p.height + gap))
             hits = sum(overlaps(q, other) for _, _, other in placed)
             if hits == 0 and fits_inside(q, width, height, margin):
                 pick = p
@@ -104,7 +108,7 @@ def place(
             continue  # dropped, or the same text already shown next to it (a shared edge)
         chosen[n] = pick
         placed.append(
-            (text, pick, quad(pick._replace(width=pick.width + GAP, height=pick.height + GAP)))
+            (text, pick, quad(pick._replace(width=pick.width + gap, height=pick.height + gap)))
         )
     return chosen
 

@@ -49,13 +49,15 @@ from .core.scene.colors import (
 )
 from .core.scene.describe import figure_alt
 from .core.scene.geometry import add, cross, dot, scale, sub
-from .placement import Pose, place
+from .placement import EDGE_GAP, Pose, place
+from .poster_highlight import block_svg, highlight_mask
 
 WIDTH, HEIGHT = 960, 540
 MARGIN = 24.0
 MAX_PIXELS = 240_000  # raster budget over all blocks: bounds the size of any poster
 LEVELS = 32  # palette levels of vol per sign
 MIN_FONT, MAX_FONT = 11.0, 26.0
+MAX_EDGE_FONT, LINE_EM = 14.0, 1.2  # row and column labels (figure/labels.js); a line, in em
 TEXT_EM = 0.6  # a sans-serif character's width, in em (legend boxes are estimated)
 CHIP_EM = 0.3  # the padding of a name's chip, each side
 DISC_PX = 3  # cells at least this many px wide are drawn as discs
@@ -115,10 +117,18 @@ def render_themes(scene, width: int = WIDTH, height: int = HEIGHT, themes=THEMES
         ox, oy = fit.point(cam.project(b.origin))
         m = (a1[0] * nc / tw, a1[1] * nc / tw, a0[0] * nr / th, a0[1] * nr / th, ox, oy)
         centre = add(b.origin, add(scale(v.axes[0], nr / 2), scale(v.axes[1], nc / 2)))
+        marked = None
+        if node.highlight:  # the spec's highlight: veil and frame over the block
+            mask = highlight_mask(node.highlight, node.values.shape)
+            marked = mask[b.rows[0] : b.rows[1], b.cols[0] : b.cols[1]]
+            affine = " ".join(_f(x, 4) for x in (a1[0], a1[1], a0[0], a0[1], ox, oy))
+            cell_px = min(math.hypot(*a0), math.hypot(*a1))
         for t in themes:
             png = _png((th, tw), _palette(colors, discs, t), idat)
             data = base64.b64encode(png).decode("ascii")
             svg = IMAGE % (_text(v.node), tw, th, " ".join(_f(x, 4) for x in m), data)
+            if marked is not None:
+                svg += block_svg(marked, affine, cell_px, t)
             items[t].append((cam.depth(centre), order, svg))
     flow = float(scene.spec.deco.flow_guides)
     alpha = _f(0.3 + 0.5 * flow)
@@ -133,8 +143,12 @@ def render_themes(scene, width: int = WIDTH, height: int = HEIGHT, themes=THEMES
                 items[t].append((cam.depth(centre), len(blocks) + len(items[t]), svg))
     # Names on their faces (or elsewhere when taken), dimension labels where they fit:
     # the viewer's rules (placement.py), for this camera and picture.
+    edge = _edge_detail(legends, cam, fit)
     places = [
-        (lg.text, lg.kind, [_pose(lg, a, d, cam, fit) for a, d in _places(lg)]) for lg in legends
+        (lg.text, lg.kind, [_pose(lg, a, d, cam, fit, edge.get(n)) for a, d in _places(lg)])
+        if edge.get(n, True)
+        else (lg.text, lg.kind, [])  # left out by the level of detail
+        for n, lg in enumerate(legends)
     ]
     poses = place(places, width, height, MIN_FONT)
     shown = [(lg, pose) for lg, pose in zip(legends, poses) if pose is not None]
@@ -307,11 +321,46 @@ def _places(lg):
     return [(lg.anchor, lg.direction), *lg.alternatives]
 
 
-def _pose(lg, anchor, direction, cam, fit) -> Pose:
+def _pose(lg, anchor, direction, cam, fit, edge_size=None) -> Pose:
     x, y = fit.point(cam.project(anchor))
     size, angle = _legend_style(lg, cam, fit, direction)
     chip = CHIP_EM if lg.kind == "name" else 0.0
-    return Pose(x, y, size, angle, size * (TEXT_EM * len(lg.text) + 2 * chip), size * 1.2)
+    width = size * (TEXT_EM * len(lg.text) + 2 * chip)
+    if edge_size:  # a row or column label: its side's size, reaching outward from the anchor
+        size, width = edge_size, edge_size * TEXT_EM * len(lg.text)
+        dx, dy = fit.linear(cam.linear(direction))
+        length = math.hypot(dx, dy)
+        if length > 0.3 * fit.s:
+            x, y = x + dx / length * width / 2, y + dy / length * width / 2
+    return Pose(x, y, size, angle, width, size * LINE_EM)
+
+
+def _edge_detail(legends, cam, fit) -> dict:
+    """{legend index: font size, or None when left out} for row and column labels: the
+    viewer's level of detail (figure/labels.js): the labels' spacing on the poster sets
+    their size, and under MIN_FONT every n-th is shown at MIN_FONT."""
+    groups: dict = {}
+    for n, lg in enumerate(legends):
+        if lg.kind in ("row", "col"):
+            groups.setdefault((lg.view, lg.kind), []).append(n)
+    out = {}
+    for members in groups.values():
+        pitch = math.inf
+        # The smallest step between neighbours on the poster, across the text's
+        # direction (the poster is orthographic, but the labels' rows need not be even).
+        points = [fit.point(cam.project(legends[m].anchor)) for m in members]
+        tx, ty = fit.linear(cam.linear(legends[members[0]].direction))
+        t = math.hypot(tx, ty)
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            sx, sy = x1 - x0, y1 - y0
+            step = abs(sx * ty - sy * tx) / t if t > 1e-6 else math.hypot(sx, sy)
+            pitch = min(pitch, step)
+        size = (pitch - EDGE_GAP - 1) / LINE_EM  # a pixel spare: neighbours turn slightly apart
+        stride = 1 if size >= MIN_FONT else math.ceil((MIN_FONT * LINE_EM + EDGE_GAP + 1) / pitch)
+        size = min(MAX_EDGE_FONT, max(MIN_FONT, size))
+        for k, m in enumerate(members):
+            out[m] = size if k % stride == 0 else None
+    return out
 
 
 def _legend(lg, pose: Pose, theme: str) -> str:

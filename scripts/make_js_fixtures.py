@@ -74,6 +74,10 @@ SCENES = {
     # no animation; element expressions with large values
     "still": "expr: out = A @ B\n"
     "nodes:\n  A: {shape: [3, 40], expr: 'i * 1000 + j'}\n  B: {shape: [40, 2]}\n",
+    # labels through a product and a transpose, one-hot rows, a carried highlight
+    "vocab": "expr: next = X @ T.T\nlabels: {v: [the, cat, 'say \"hi\"', <b>]}\n"
+    "nodes:\n  X: {onehot: [cat, <b>], labels: {cols: v}, highlight: {rows: [cat]}}\n"
+    "  T: {labels: {cols: v}, shape: [3, 4], highlight: {rows: [2]}}\n",
 }
 
 # Specs for URL state (as fences); include non-ASCII text and floats.
@@ -83,6 +87,10 @@ URL_SPECS = [
     "nodes: {Q: {shape: [48, 16], min: -0.25, max: 0.5}}\nanim: {alg: vmprod, speed: 12}\n"
     "caption: Attention — café ✓ 𝕄\n",
     "expr: out = X @ X.T\nprecision: exact\nblocks: {i: 2}\nnodes: {X: {shape: [9, 3]}}\n",
+    # the vocabulary: named lists, labels (markup stays text), exact values, one-hot rows
+    "expr: y = X @ W\nlabels: {v: [café, '<b>', the]}\n"
+    "nodes:\n  X: {onehot: [the, 0], labels: {cols: v}, highlight: {cells: [[0, the]]}}\n"
+    "  W: {values: [[0.5, -1.25], [1e-3, 2], [3, 0]]}\n",
 ]
 
 SAMPLE_LIMIT = 4096  # buffers up to this many elements are exported whole

@@ -258,3 +258,69 @@ def test_nan_and_inf_are_drawn_white():
     bad = ~np.isfinite(a)
     assert (palette[cells[bad]] == 255).all()
     assert (palette[cells[np.isfinite(a) & (a != 0)]] != 255).any(axis=1).all()
+
+
+LABELLED = """
+expr: out = X @ W
+labels: {words: [the, cat, '<b>x</b>', milk]}
+nodes:
+  X: {onehot: [cat, milk, the], labels: {cols: words}}
+  W: {shape: [4, 6], labels: {rows: words, cols: [a, b, c, d, e, f]}}
+camera: {position: [-20, 18, 28], target: [0, 0, 0]}
+"""
+
+
+def test_row_and_column_labels_are_escaped_text_beside_their_rows():
+    scene = build(parse_spec(LABELLED))
+    texts = [el.text for el in parse(poster.render(scene)).iter("{%s}text" % NS["svg"])]
+    # W's rows (the words: X's columns are the same axis, labelled once) and columns,
+    # X's rows (the words it picks); the label with markup is text, not an element.
+    for word in ("the", "cat", "<b>x</b>", "milk", "a", "f"):
+        assert word in texts, (word, texts)
+    assert "&lt;b&gt;" in poster.render(scene)
+
+
+def test_too_many_labels_for_the_space_show_every_nth():
+    words = ["w%d" % n for n in range(64)]
+    scene = build(parse_spec({"expr": "A @ B", "nodes": {"A": {"labels": {"rows": words}}}}))
+    shown = [el.text for el in parse(poster.render(scene)).iter("{%s}text" % NS["svg"])]
+    rows = sorted(int(t[1:]) for t in shown if t.startswith("w"))
+    assert 2 <= len(rows) < 64
+    steps = {b - a for a, b in zip(rows, rows[1:])}
+    assert min(steps) > 1  # thinned by a stride, never two neighbours squeezed together
+
+
+def test_highlight_veil_covers_exactly_what_is_not_highlighted():
+    from mm_docs_plugin import poster_highlight as ph
+    from mm_docs_plugin.core.spec.vocab import Highlight
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        h, w = rng.integers(1, 12, size=2)
+        hl = Highlight(
+            rows=tuple(sorted(set(rng.integers(0, h, 2).tolist()))),
+            cols=tuple(sorted(set(rng.integers(0, w, 1).tolist()))),
+            cells=((int(rng.integers(0, h)), int(rng.integers(0, w))),),
+        )
+        mask = ph.highlight_mask(hl, (h, w))
+        covered = np.zeros((h, w), dtype=int)
+        for r0, r1, c0, c1 in ph._runs(~mask):
+            covered[r0:r1, c0:c1] += 1
+        assert (covered == (~mask).astype(int)).all()  # every unhighlighted cell, once
+
+
+def test_poster_veils_and_frames_the_highlight_in_both_palettes():
+    text = "expr: A @ B\nnodes:\n  A: {shape: [6, 6], init: ones, highlight: {rows: [2]}}\n  B: {shape: [6, 6], init: eye}\n"
+    scene = build(parse_spec(text))
+    for theme, paper, ink in (("dark", "#000000", "#ffffff"), ("light", "#fafafa", "#000000")):
+        root = parse(poster.render(scene, theme=theme))
+        paths = list(root.iter("{%s}path" % NS["svg"]))
+        veils = [p for p in paths if p.get("fill") == paper]
+        frames = [p for p in paths if p.get("stroke") == ink]
+        # A's row 2 and the product's row 2 (carried): each veiled around, and framed.
+        assert len(veils) == 2 and len(frames) == 2, theme
+        # Rows 0-1 and 3-5 of a 6-wide block: two rectangles.
+        assert veils[0].get("d") == "M0 0H6V2H0Z M0 3H6V6H0Z"
+        assert frames[0].get("d") == "M0 2H6 M0 3H6 M0 2V3 M6 2V3"
+    plain = poster.render(build(parse_spec(text.replace(", highlight: {rows: [2]}", ""))))
+    assert 'fill-opacity="0.8"' not in plain

@@ -283,6 +283,41 @@ def test_the_full_view_computes_spec_only_and_mm_links(site17, page):
     assert page.errors == [], page.errors
 
 
+VOCAB = """\
+expr: next = X @ T.T
+labels: {words: [the, cat, drank, milk]}
+nodes:
+  X: {onehot: [cat, milk], labels: {cols: words}, highlight: {rows: [cat]}}
+  T: {values: [[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0]], labels: {rows: words}}
+precision: exact
+"""
+
+
+def test_the_full_view_computes_labels_values_and_highlights_on_pyodide_017(site17, page):
+    spec = parse_spec(VOCAB)
+    page.goto(site17 + "assets/mm/app.html#mm=" + encode_url_state(spec))
+    page.wait_for_function(
+        "document.querySelector('#mm-app-figure')?.dataset.mmState === 'ready'", timeout=START_MS
+    )
+    shown = page.evaluate(SHOWN.replace("figure.mm-figure", "#mm-app-figure"))
+    assert shown["spec"] == spec.to_dict()
+    assert_matches_cpython(shown)
+    # The labels and the carried highlight come from the browser's own build (numpy 1.17).
+    header = page.evaluate(
+        "() => mmViewer.figure(document.querySelector('#mm-app-figure')).header.nodes"
+    )
+    want = {n.name: n for n in build(spec).nodes}
+    for node in header:
+        w = want[node["name"]]
+        assert node.get("row_labels") == (list(w.row_labels) if w.row_labels else None)
+        assert node.get("col_labels") == (list(w.col_labels) if w.col_labels else None)
+        assert node.get("highlight") == (w.highlight.to_dict() if w.highlight else None)
+    assert want["next"].highlight.rows == (0,) and want["next"].col_labels == (
+        "the", "cat", "drank", "milk"
+    )  # fmt: skip
+    assert page.errors == [], page.errors
+
+
 def test_pyodide_314_without_numpy_says_why_and_the_figure_keeps_working(site314, page):
     wheels = []
     page.on(

@@ -35,6 +35,8 @@ INITS = {
     "arange": "0, 1, 2, ... in row-major order",
     "expr": "an element expression over i, j, h, w (`expr: ...`)",
     "data": "values from a file (`data: ...`)",
+    "values": "every number given (`values: [[...], ...]`, at most 64×64)",
+    "onehot": "row i is 1 at the column entry i names, 0 elsewhere (`onehot: [...]`)",
 }
 # Inits whose [0, 1] pattern (or unit distribution) is mapped onto [min, max].
 RANGE_INITS = ("rows", "cols", "row_major", "col_major", "uniform", "gaussian")

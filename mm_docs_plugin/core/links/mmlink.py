@@ -26,7 +26,7 @@ from ..inputs.inits import RANGE_INITS
 from ..language import elemexpr
 from ..language import expr as ex
 from ..language import schema as sc
-from ..spec import sections
+from ..spec import sections, vocab
 from ..spec.inherit import Placement, resolve_placements
 from ..spec.mm_import import mm_url_to_dict
 from ..spec.mm_params import ALG_TO_MM, EPILOG_TO_MM, INIT_TO_MM, MM_APP
@@ -51,7 +51,10 @@ def export_mm_params(spec: Spec) -> Dict[str, Any]:
     mm cannot express transposes (``K.T`` becomes a leaf named ``K.T`` with
     K's settings), our extra inits (written as element expressions), local
     data files (written as ``url`` with the path), per-row layernorm or
-    epilogs outside its menu (exported as the nearest it has, or none).
+    epilogs outside its menu (exported as the nearest it has, or none).  Exact
+    ``values`` and ``onehot`` rows become an element expression while it is short
+    enough (else a SpecError says so); labels and highlights, which mm cannot show,
+    are left out.
     """
     _check_exportable(spec)
     placements = resolve_placements(spec.tree, spec.layout, spec.nodes)
@@ -112,7 +115,7 @@ def _export_section(schema: sc.Schema, settings: sc.Settings, maps=None) -> Dict
 def _export_node(spec: Spec, t, placements: Dict[str, Placement]) -> Dict[str, Any]:
     settings = spec.nodes.get(t.matrix if t.kind == "leaf" else t.label)
     if t.kind == "leaf":
-        return _export_leaf(t, settings)
+        return _export_leaf(t, settings, spec.labels)
     node: Dict[str, Any] = {
         "name": t.label if t.named else _mm_text(t),
         "matmul": True,
@@ -133,7 +136,7 @@ def _export_node(spec: Spec, t, placements: Dict[str, Placement]) -> Dict[str, A
     return node
 
 
-def _export_leaf(t, s) -> Dict[str, Any]:
+def _export_leaf(t, s, named) -> Dict[str, Any]:
     h, w = t.shape
     out: Dict[str, Any] = {
         "name": t.label,
@@ -163,10 +166,44 @@ def _export_leaf(t, s) -> Dict[str, Any]:
             text = ex.format_number(s.value)
         elif init == "expr":
             text = s.expr
+        elif init in ("values", "onehot"):
+            text = _exact_expr(s, named, t.transposed)
         out["expr"] = elemexpr.parse_elem_expr(text).to_js()
     if s is not None and s.colors:
         out["viz"] = _colors_to_mm(s.colors)
     return out
+
+
+def _exact_expr(s, named, transposed: bool) -> str:
+    """Exact values (``values``/``onehot``) as mm's expr init: a conditional per nonzero.
+
+    mm has no init for given numbers (nor labels); an element expression carries them
+    while it is short enough to parse (``max_elem_expr``), otherwise export refuses.
+    """
+    if s.values is not None:
+        cells = {(i, j): v for i, row in enumerate(s.values) for j, v in enumerate(row) if v}
+    else:
+        columns = vocab.onehot_columns(s, vocab.matrix_labels(s, named)[1])
+        cells = {(i, c): 1 for i, c in enumerate(columns)}
+    if transposed:  # mm shows K.T as a matrix of its own
+        cells = {(j, i): v for (i, j), v in cells.items()}
+    rows = sorted({i for i, _ in cells})
+    text = "0"
+    for i in reversed(rows):
+        inner = "0"
+        for j in sorted((j for r, j in cells if r == i), reverse=True):
+            inner = "j == %d ? %s : %s" % (j, ex.format_number(float(cells[i, j])), inner)
+        text = "i == %d ? (%s) : %s" % (i, inner, text)
+    limit = DEFAULT_LIMITS.max_elem_expr
+    if len(text) > limit:
+        raise SpecError(
+            "nodes.%s.%s: mm has no init for exact values, and as an element expression "
+            "these take %d characters, past the %d an mm link carries"
+            % (s.name, s.effective_init, len(text), limit),
+            "share this site's own link (#mm=) instead, or use fewer nonzero values",
+            field="nodes.%s.%s" % (s.name, s.effective_init),
+        )
+    return text
 
 
 def _colors_to_mm(colors: Dict[str, Any]) -> Dict[str, Any]:

@@ -52,8 +52,48 @@ def epilog_words(ops: ep.Epilog) -> str:
     return ", ".join(words)
 
 
+MAX_LISTED = 6  # labels read out per side before "…"
+
+
 def _named(node: Any) -> str:
-    return "%s (%d×%d)" % (node.name, node.shape[0], node.shape[1])
+    parts = ["%d×%d" % (node.shape[0], node.shape[1])]
+    rows, cols = getattr(node, "row_labels", None), getattr(node, "col_labels", None)
+    if rows is not None and rows == cols:
+        parts.append("rows and columns " + _listed(rows))
+    else:
+        parts += [
+            side + " " + _listed(labels)
+            for side, labels in (("rows", rows), ("columns", cols))
+            if labels is not None
+        ]
+    marked = getattr(node, "highlight", None)
+    if marked:
+        parts.append("highlighted " + _highlighted(marked, rows, cols))
+    return "%s (%s)" % (node.name, "; ".join(parts))
+
+
+def _listed(labels: Any) -> str:
+    """``the, cat, …, milk (13)``: the first labels and the last, and how many."""
+    if len(labels) <= MAX_LISTED:
+        return ", ".join(labels)
+    return "%s, …, %s (%d)" % (", ".join(labels[: MAX_LISTED - 1]), labels[-1], len(labels))
+
+
+def _highlighted(marked: Any, rows: Any, cols: Any) -> str:
+    def name(labels, n):
+        return labels[n] if labels is not None else str(n)
+
+    out = []
+    if marked.rows:
+        out.append("rows " + ", ".join(name(rows, r) for r in marked.rows))
+    if marked.cols:
+        out.append("columns " + ", ".join(name(cols, c) for c in marked.cols))
+    if marked.cells:
+        out.append(
+            "cells "
+            + ", ".join("[%s, %s]" % (name(rows, r), name(cols, c)) for r, c in marked.cells)
+        )
+    return " and ".join(out)
 
 
 def _post_order(root: Any) -> List[Any]:

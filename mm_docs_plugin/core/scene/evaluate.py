@@ -16,6 +16,7 @@ from ..inputs.data import RemoteDataDisabled, load_data
 from ..inputs.inits import apply_dropout, make_values, matrix_rng, placeholder
 from ..language import elemexpr
 from ..language import epilog as ep
+from ..spec import vocab
 from ..spec.spec import NodeSpec, Spec
 from ..spec.tree import TreeNode
 from .nodes import NodeList, SceneNode
@@ -92,6 +93,9 @@ def _scene_node(t: TreeNode, values, inits, out: NodeList) -> SceneNode:
         transposed=t.transposed,
         init=inits.get(t.matrix) if t.kind == "leaf" else None,
         op=t.op,
+        row_labels=t.row_labels,
+        col_labels=t.col_labels,
+        highlight=t.highlight,
     )
     out.append(node)
     if t.left is not None:
@@ -115,6 +119,12 @@ def _leaf_values(
         x = elemexpr.parse_elem_expr(s.expr, spec.limits).evaluate(
             shape[0], shape[1], rng=matrix_rng(spec.seed, s.name)
         )
+    elif init == "values":
+        x = np.array(s.values, dtype=np.float64)
+    elif init == "onehot":
+        x = np.zeros(shape)
+        columns = vocab.onehot_columns(s, vocab.matrix_labels(s, spec.labels)[1])
+        x[np.arange(shape[0]), columns] = 1.0
     elif init == "data":
         try:
             x = load_data(s.data, spec.base_dir, limits=spec.limits).astype(np.float64)

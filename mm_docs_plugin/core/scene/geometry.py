@@ -139,7 +139,7 @@ class Legend:
     direction: Vec3  # the text's baseline direction (along the edge it labels)
     normal: Vec3  # the face it belongs to faces this way
     size: float  # text height in world units
-    kind: str  # "name" | "shape"
+    kind: str  # "name" | "shape" | "row" | "col" (a row or column label: anchor at its near end)
     view: int  # index of the MatrixView it labels
     # Where else the text may go when its place is taken by another label, a control,
     # or the figure's edge (names: outside each free edge), as (anchor, direction)

@@ -1,4 +1,5 @@
-"""Legends: each matrix's name and its dimension labels (``I = 256 / 8``).
+"""Legends: each matrix's name, its dimension labels (``I = 256 / 8``), and its row and
+column labels (``labels:``, carried to products: spec.vocab).
 
 A name sits on its face, centred and reading along the face's columns, as mm writes
 it; it also carries alternatives outside the face's free edges, for views where the
@@ -69,6 +70,8 @@ def place_legends(spec: Spec, views: List[MatrixView]) -> List[Legend]:
             for ring in (1.2, 3.2)
             for e in edges
         ]
+        if node is not None:
+            out += _edge_labels(node, _shown_elsewhere(v, by_path), v, n, free)
         c = v.corners()
         centre = scale(add(c[0], c[2]), 0.5)
         alternatives = tuple((a.anchor, a.direction) for a in around)
@@ -85,6 +88,65 @@ def _names(spec: Spec):
     for t in spec.tree.walk():
         if t.kind == "elementwise":
             out[t.right.path] = "%s %s" % (GLYPHS[t.op], t.right.label)
+    return out
+
+
+EDGE_SIZE = 0.8  # text height of a row or column label, in cells
+EDGE_OFFSET = 0.6  # its near end's distance from the matrix edge, in cells
+MAX_EDGE_LABELS = 256  # per side; longer lists are thinned (every n-th) here already
+
+
+def _shown_elsewhere(v: MatrixView, by_path):
+    """The sides of ``v`` whose labels another face of its cube shows along the same axis:
+    a result's rows (its left argument's) and columns (its right argument's), a left
+    argument's columns (the right argument's rows, k).  Each axis is labelled once."""
+    cube = by_path.get(v.cube)
+    if cube is None or cube.kind != "matmul":
+        return ()
+    left, right = cube.left, cube.right
+    if v.role == "result":
+        return tuple(
+            side
+            for side, mine, theirs in (
+                ("row", cube.row_labels, left.row_labels),
+                ("col", cube.col_labels, right.col_labels),
+            )
+            if mine is not None and mine == theirs
+        )
+    if v.role == "left" and right.row_labels is not None:
+        return ("col",) if left.col_labels == right.row_labels else ()
+    return ()
+
+
+def _edge_labels(node, skip, v: MatrixView, n: int, free) -> List[Legend]:
+    """A legend per row label and per column label: kind "row" / "col", its ``anchor``
+    the near end of the text just outside the edge, reading outward (``direction``).
+
+    Row labels go outside a column edge (j = 0 first, else j = w) and column labels
+    outside a row edge (i = 0 first), a free one where there is one.  The renderers
+    size them by the rows' spacing on screen and show every n-th where they would be
+    too small (level of detail), dropping any that would cover another label.
+    """
+    out: List[Legend] = []
+    names = {e[0]: e for e in _edges(v)}
+    for kind, labels, sides in (
+        ("row", node.row_labels, ("col-start", "col-end")),
+        ("col", node.col_labels, ("row-start", "row-end")),
+    ):
+        if not labels or kind in skip:
+            continue
+        side = next((names[e] for e in sides if any(f[0] == e for f in free)), names[sides[0]])
+        outward = side[3]
+        far = side[0].endswith("end")
+        stride = -(-len(labels) // MAX_EDGE_LABELS)
+        for k in range(0, len(labels), stride):
+            r, c = (
+                (k, v.shape[1] - 1 if far else 0)
+                if kind == "row"
+                else (v.shape[0] - 1 if far else 0, k)
+            )
+            anchor = add(v.element_center(r, c), scale(outward, 0.5 + EDGE_OFFSET))
+            out.append(Legend(labels[k], anchor, outward, v.normal, EDGE_SIZE, kind, n))
     return out
 
 

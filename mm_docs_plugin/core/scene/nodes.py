@@ -8,6 +8,7 @@ from typing import List, Optional, Tuple, Union
 import numpy as np
 
 from ..language import epilog as ep
+from ..spec.vocab import Highlight
 
 
 @dataclass(eq=False)
@@ -31,6 +32,11 @@ class SceneNode:
     transposed: bool = False
     init: Optional[str] = None  # leaves: how the values were made
     op: str = ""  # element-wise: "+", "-" or "*"
+    # Row and column labels (a product's from its operands; None when absent) and the
+    # highlight shown, its own and what its operands carry (spec.vocab).
+    row_labels: Optional[Tuple[str, ...]] = None
+    col_labels: Optional[Tuple[str, ...]] = None
+    highlight: Optional[Highlight] = None
 
     @property
     def depth(self) -> int:

@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 
 from ..language import epilog as ep
+from ..spec.vocab import Highlight
 from . import geometry as g
 from .anim import animation_from_dict
 from .describe import figure_alt
@@ -52,6 +53,7 @@ def _node_entry(n) -> Dict[str, Any]:
     }
     if n.op:  # element-wise only, so the files of figures without any stay as they were
         entry["op"] = n.op
+    entry.update(_vocab_entry(n))  # likewise labels and highlights, only where given
     return entry
 
 
@@ -114,6 +116,9 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
             transposed=entry["transposed"],
             init=entry["init"],
             op=entry.get("op", ""),
+            row_labels=_labels(entry.get("row_labels")),
+            col_labels=_labels(entry.get("col_labels")),
+            highlight=_highlight(entry.get("highlight")),
         )
         nodes.append(node)
         by_path[node.path] = node
@@ -143,6 +148,29 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
         readouts=header.get("readouts", []),
         views=header.get("views", []),
     )
+
+
+def _vocab_entry(n: SceneNode) -> Dict[str, Any]:
+    """Labels and highlight, only where a node has them (older files read the same)."""
+    out: Dict[str, Any] = {}
+    if n.row_labels is not None:
+        out["row_labels"] = list(n.row_labels)
+    if n.col_labels is not None:
+        out["col_labels"] = list(n.col_labels)
+    if n.highlight:
+        out["highlight"] = n.highlight.to_dict()
+    return out
+
+
+def _labels(value: Any) -> Any:
+    return tuple(value) if value is not None else None
+
+
+def _highlight(value: Any) -> Any:
+    if value is None:
+        return None
+    cells = tuple(tuple(c) for c in value["cells"])
+    return Highlight(tuple(value["rows"]), tuple(value["cols"]), cells)
 
 
 def _tuples(value: Any) -> Any:

@@ -19,11 +19,14 @@ Top-level keys:
 - ``height``, ``caption``, ``alt``: figure options (px; text; accessible text).
 - ``precision``: ``display`` (float16 values in the scene file, the default) or
   ``exact`` (float32, for figures whose text cites values).
+- ``labels``: named lists of row/column labels (a vocabulary, a sentence's
+  tokens) that inputs name (see `vocab`).
 - ``nodes``: settings per node, keyed by name (a matrix name, a product's
   name, or an unnamed product's text such as ``"A @ B"``).  For input
   matrices: ``shape``, ``init``, ``min``, ``max``, ``dropout``, ``value``,
-  ``expr``, ``data``, ``colors``.  For products: ``shape``, ``epilog``,
-  ``anim``, ``blocks``, ``layout``, ``colors``.
+  ``expr``, ``data``, ``colors``, ``label``, ``values``, ``onehot``,
+  ``labels``, ``highlight``.  For products: ``shape``, ``epilog``, ``anim``,
+  ``blocks``, ``layout``, ``colors``, ``highlight``.
 - sections ``anim``, ``blocks``, ``layout``, ``deco``, ``colors``, ``camera``
   (fields in `schema`); ``blocks`` and ``layout`` placements are the root's.
 

@@ -29,14 +29,21 @@ TOP_KEYS = (
     "caption",
     "alt",
     "precision",
+    "labels",
     "nodes",
     "readouts",
     "views",
 )
 TOP_KEYS += tuple(sections.SECTIONS)
 LEAF_KEYS = ("shape", "init", "min", "max", "dropout", "value", "expr", "data", "colors", "label")
-MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors")
-ELEMENTWISE_KEYS = ("shape", "epilog", "colors")  # `x + b`: no depth, so no anim, blocks, layout
+LEAF_KEYS += ("values", "onehot", "labels", "highlight")
+MATMUL_KEYS = ("shape", "epilog", "anim", "blocks", "layout", "colors", "highlight")
+ELEMENTWISE_KEYS = (
+    "shape",
+    "epilog",
+    "colors",
+    "highlight",
+)  # `x + b`: no depth, so no anim, blocks, layout
 DATA_KEYS = ("path", "url", "key", "slice", "transpose", "format")
 
 FIGURE = sc.Schema(
@@ -94,11 +101,20 @@ class NodeSpec:
     layout: Optional[sc.Settings] = None
     colors: Optional[Dict[str, Any]] = None  # overrides of the figure's colors
     label: Optional[str] = None  # inputs: the name shown, if not the matrix's own
+    # spec.vocab: exact numbers, one-hot columns, row/column labels, highlight (as given)
+    values: Optional[Tuple[Tuple[float, ...], ...]] = None
+    onehot: Optional[Tuple[Any, ...]] = None
+    labels: Optional[Dict[str, Any]] = None  # "rows"/"cols" -> a top-level name or a list
+    highlight: Optional[Dict[str, Tuple[Any, ...]]] = None  # "rows"/"cols"/"cells" -> entries
 
     @property
     def effective_init(self) -> str:
         if self.init:
             return self.init
+        if self.values is not None:
+            return "values"
+        if self.onehot is not None:
+            return "onehot"
         if self.data is not None:
             return "data"
         if self.expr is not None:
@@ -116,6 +132,19 @@ class NodeSpec:
                 out[key] = getattr(self, key)
         if self.data is not None:
             out["data"] = _data_dict(self.data)
+        if self.values is not None:
+            out["values"] = [list(row) for row in self.values]
+        if self.onehot is not None:
+            out["onehot"] = list(self.onehot)
+        if self.labels is not None:
+            out["labels"] = {
+                k: v if isinstance(v, str) else list(v) for k, v in self.labels.items()
+            }
+        if self.highlight is not None:
+            out["highlight"] = {
+                k: [list(c) if isinstance(c, tuple) else c for c in v]
+                for k, v in self.highlight.items()
+            }
         if self.epilog is not None:
             out["epilog"] = ep.epilog_text(self.epilog)
         # As given, defaults included: a product's own setting overrides what its parent
@@ -153,6 +182,7 @@ class Spec:
     text: Optional[str] = field(default=None, repr=False)  # the fence text, for rendering errors
     readouts: Tuple[ro.NodeReadouts, ...] = ()  # numbers computed about nodes (spec.readouts)
     views: Tuple[vw.View, ...] = ()  # named states the prose links to (spec.views)
+    labels: Dict[str, Tuple[str, ...]] = field(default_factory=dict)  # top-level named lists
 
     @property
     def expr(self) -> str:
@@ -166,6 +196,8 @@ class Spec:
         """Plain data that `parse_spec` turns back into an equal spec (defaults left out)."""
         out: Dict[str, Any] = {"expr": self.expr}
         out.update(self.figure.to_dict())
+        if self.labels:
+            out["labels"] = {name: list(v) for name, v in self.labels.items()}
         nodes = {name: n.to_dict() for name, n in self.nodes.items() if n.to_dict()}
         if nodes:
             out["nodes"] = nodes

@@ -43,6 +43,11 @@ class TreeNode:
     op: str = ""  # element-wise: "+", "-" or "*"
     op_pos: int = 0  # element-wise: offset of the operator (errors point at it)
     shape: Tuple[int, int] = (0, 0)  # filled in by infer_shapes
+    # Filled in by vocab.resolve_tree: labels (a product's from its operands) and the
+    # vocab.Highlight shown (its own and what its operands carry), or None.
+    row_labels: Optional[Tuple[str, ...]] = None
+    col_labels: Optional[Tuple[str, ...]] = None
+    highlight: Optional[tuple] = None
 
     def walk(self) -> Iterator[TreeNode]:
         """Nodes in pre-order (root first, left before right)."""

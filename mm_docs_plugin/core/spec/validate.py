@@ -13,17 +13,17 @@ import math
 from typing import Any, Dict, Optional, Tuple
 
 from ..errors import Limits, SpecError, did_you_mean
-from ..inputs.data import DataSource, RemoteDataDisabled, data_shape
+from ..inputs.data import RemoteDataDisabled, data_shape
 from ..inputs.inits import INITS, RANGE_INITS
 from ..language import elemexpr
 from ..language import epilog as ep
 from ..language import expr as ex
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
-from . import inherit, sections
+from . import inherit, sections, vocab
+from .data_key import read_data
 from .readouts import read_readouts
 from .spec import (
-    DATA_KEYS,
     ELEMENTWISE_KEYS,
     FIGURE,
     LEAF_KEYS,
@@ -45,6 +45,8 @@ class Validator:
         self.text = text
         self.warnings = []
         self.node_blocks: Dict[str, YNode] = {}  # product name -> its `blocks:` mapping
+        self.node_settings: Dict[str, YNode] = {}  # node name -> its settings mapping
+        self.named: Dict[str, vocab.Labels] = {}  # the top-level labels: lists
 
     def build(self) -> Spec:
         top = self.root.value
@@ -68,8 +70,11 @@ class Validator:
             name: schema.validate(top[name], name) if name in top else schema.defaults()
             for name, schema in sections.SECTIONS.items()
         }
+        if "labels" in top:
+            self.named = vocab.read_named_labels(top["labels"])
         nodes, given = self._nodes(top.get("nodes"), tree)
         infer_shapes(tree, given, locate, self.limits)
+        vocab.resolve_tree(tree, nodes, self.named, self.node_settings)
         self._check_blocks(tree, settings["blocks"], nodes, top)
         _show_labels(tree, nodes)
         readouts = read_readouts(top.get("readouts"), tree, self.limits)
@@ -88,6 +93,7 @@ class Validator:
             text=self.text,
             readouts=readouts,
             views=views,
+            labels=self.named,
             **settings,
         )
 
@@ -153,6 +159,7 @@ class Validator:
                 continue
             if not settings.is_map():
                 raise sc.type_error(settings, path, "a mapping", "e.g. %s: {shape: [4, 8]}" % name)
+            self.node_settings[name] = settings
             if t.kind == "leaf":
                 spec, shape = self._leaf(name, settings, path)
             elif t.kind == "elementwise":
@@ -220,7 +227,7 @@ class Validator:
         if "expr" in s:
             kw["expr"] = self._elem_expr(s["expr"], path + ".expr")
         if "data" in s:
-            kw["data"] = self._data(s["data"], path + ".data")
+            kw["data"] = read_data(s["data"], path + ".data")
         if "colors" in s:
             kw["colors"] = self._colors(s["colors"], path + ".colors")
         if "label" in s:
@@ -231,16 +238,19 @@ class Validator:
             )
             if not kw["label"].strip():
                 raise sc.type_error(s["label"], path + ".label", "a name", "e.g. label: x")
+        kw.update(vocab.read_node(s, path, self.named, leaf=True))
         spec = NodeSpec(name, "leaf", tuple(g.value if g else None for g in shape), **kw)
         self._check_init(spec, settings, path)
         if spec.data is not None:
             shape = self._data_shape(spec, shape, s["data"], path + ".data")
-        return spec, shape
+        return spec, vocab.merge_given(shape, vocab.given_sizes(settings, path, spec, self.named))
 
     def _check_init(self, spec: NodeSpec, settings: YNode, path: str) -> None:
         init = spec.effective_init
-        needs = {"expr": "expr", "data": "data", "constant": "value"}
-        for key, owner in (("expr", "expr"), ("data", "data"), ("value", "constant")):
+        owners = (("expr", "expr"), ("data", "data"), ("value", "constant"))
+        owners += (("values", "values"), ("onehot", "onehot"))
+        needs = {owner: key for key, owner in owners}
+        for key, owner in owners:
             if getattr(spec, key) is not None and init != owner:
                 raise self._misplaced(
                     settings,
@@ -306,6 +316,7 @@ class Validator:
             kw["layout"] = sections.NODE_LAYOUT.validate(s["layout"], path + ".layout")
         if "colors" in s:
             kw["colors"] = self._colors(s["colors"], path + ".colors")
+        kw.update(vocab.read_node(s, path, self.named, leaf=False))
         return NodeSpec(name, "matmul", tuple(g.value if g else None for g in shape), **kw), shape
 
     def _colors(self, node: YNode, path: str) -> Dict[str, Any]:
@@ -362,42 +373,6 @@ class Validator:
             return str(elemexpr.parse_elem_expr(node.value, self.limits))
         except SpecError as e:
             raise self._rebase(e, node, path) from None
-
-    def _data(self, node: YNode, path: str) -> DataSource:
-        if isinstance(node.value, str):
-            return DataSource(path=node.value)
-        if not node.is_map():
-            raise sc.type_error(
-                node,
-                path,
-                "a file path or a mapping",
-                "e.g. data: weights/wq.npy, or data: {path: w.safetensors, key: ...}",
-            )
-        kw: Dict[str, Any] = {}
-        for key, child in node.value.items():
-            if key not in DATA_KEYS:
-                raise sc.unknown_key(node, key, path, DATA_KEYS)
-            if key == "transpose":
-                kw[key] = sc.check_value(
-                    sc.Field(key, "bool", False, "transpose after slicing"), child, path + "." + key
-                )
-            elif key == "format":
-                kw[key] = sc.check_value(
-                    sc.Field(key, "choice", None, "", choices=("npy", "npz", "csv", "safetensors")),
-                    child,
-                    path + "." + key,
-                )
-            else:
-                kw[key] = sc.check_value(
-                    sc.Field(key, "str", None, "", hi=4096), child, path + "." + key
-                )
-        if ("path" in kw) == ("url" in kw):
-            raise SpecError(
-                "%s needs exactly one of path or url" % path,
-                "e.g. data: {path: weights.npz, key: wq}",
-                **sc.where(node, path),
-            )
-        return DataSource(**kw)
 
     def _data_shape(self, spec: NodeSpec, shape, node: YNode, path: str):
         try:

@@ -1,4 +1,5 @@
-// Legends (matrix names, `I = 256 / 8` shapes) as DOM text over the canvas.
+// Legends (matrix names, `I = 256 / 8` shapes, row and column labels) as DOM text over
+// the canvas.
 //
 // Each legend is one absolutely positioned span, placed after every frame at the
 // projection of its anchor, turned along its direction but never upside down,
@@ -11,6 +12,11 @@
 // where it is inside the figure, clear of the toolbar and of every label placed
 // before it; a dimension label that fits nowhere is dropped (the level of detail);
 // a name that fits nowhere goes where it collides least, pulled inside the figure.
+// Row and column labels (kinds "row" and "col", between names and dimension labels)
+// read outward from the edge they label, their anchor at the text's near end; their font
+// follows the rows' spacing on screen (at most MAX_EDGE_FONT; lines EDGE_GAP apart), and
+// where that would be under MIN_FONT every n-th label of the side is shown at MIN_FONT
+// instead (the level of detail: all, every n-th, or none when they cover other labels).
 // The poster applies the same rules (mm_docs_plugin/poster.py).
 
 import * as THREE from "three";
@@ -22,6 +28,8 @@ const MAX_FONT = 24;
 const REF_FONT = 100; // font size at which text widths are measured once
 const MARGIN = 2; // px kept free along the figure's edge
 const GAP = 4; // px kept between two labels' boxes
+const MAX_EDGE_FONT = 14; // row and column labels
+const EDGE_GAP = 1; // px a row or column label keeps (lines of one side sit like text lines)
 
 export class Labels {
   /**
@@ -35,7 +43,7 @@ export class Labels {
     container.appendChild(this.layer);
     this.items = legends.map((lg) => {
       const span = document.createElement("span");
-      span.className = "mm-legend mm-legend-" + (lg.kind === "name" ? "name" : "shape");
+      span.className = "mm-legend mm-legend-" + (lg.kind === "name" ? "name" : isEdge(lg) ? "edge" : "shape");
       span.textContent = String(lg.text);
       this.layer.appendChild(span);
       const places = [[lg.anchor, lg.direction], ...(lg.alternatives || [])].map(([a, d]) => ({
@@ -59,8 +67,20 @@ export class Labels {
         angle: NaN,
       };
     });
-    // Names first, then dimension labels, each in the header's order (the root first).
+    // Names first, then row and column labels, then dimension labels, each in the
+    // header's order (the root first).
     this.order = [...this.items].sort((a, b) => rank(a) - rank(b));
+    // Row and column labels by matrix and side, in index order: the level of detail.
+    this.groups = new Map();
+    for (const item of this.items) {
+      if (!isEdge(item.legend)) continue;
+      const key = item.legend.view + ":" + item.legend.kind;
+      if (!this.groups.has(key)) this.groups.set(key, { items: [], stride: 1, size: MIN_FONT });
+      const group = this.groups.get(key);
+      item.group = group;
+      item.index = group.items.length;
+      group.items.push(item);
+    }
     this.measureText();
     this.scale = 1; // deco.legends relative to the size the scene was built with
     this.showShape = true;
@@ -123,12 +143,65 @@ export class Labels {
     const dx = ((q.x + 1) / 2) * width - out.x;
     const dy = ((1 - q.y) / 2) * height - out.y;
     out.angle = 0;
-    if (Math.hypot(dx, dy) > 0.3 * pxPerUnit) {
+    const seen = Math.hypot(dx, dy) > 0.3 * pxPerUnit;
+    if (seen) {
       out.angle = (Math.atan2(dy, dx) * 180) / Math.PI;
       if (out.angle > 90) out.angle -= 180;
       else if (out.angle <= -90) out.angle += 180;
     }
+    if (item.group) {
+      // A row or column label: its group's size, its text reaching outward from the anchor.
+      out.size = item.group.size;
+      const half = (item.width * out.size) / REF_FONT / 2;
+      const len = Math.hypot(dx, dy);
+      if (seen) {
+        out.x += (dx / len) * half;
+        out.y += (dy / len) * half;
+      }
+    }
     return true;
+  }
+
+  /**
+   * Each side's font size and stride for this view: the spacing of its labels on screen
+   * sets the size; under MIN_FONT, every n-th label is shown at MIN_FONT.
+   */
+  levelOfDetail(camera, width, height) {
+    const a = this._p;
+    const b = this._q;
+    for (const group of this.groups.values()) {
+      const items = group.items;
+      let pitch = Infinity;
+      // The smallest step from one label to the next on screen (perspective brings the
+      // far rows closer), across the text's direction: labels read outward, so only
+      // that component keeps two lines apart.
+      let px = 0;
+      let py = 0;
+      for (let k = 0; k < items.length; k++) {
+        const place = items[k].places[0];
+        a.copy(place.anchor).project(camera);
+        const x = ((a.x + 1) / 2) * width;
+        const y = ((1 - a.y) / 2) * height;
+        if (k > 0) {
+          b.copy(place.tip).project(camera);
+          const tx = ((b.x + 1) / 2) * width - x;
+          const ty = ((1 - b.y) / 2) * height - y;
+          const t = Math.hypot(tx, ty);
+          const sx = x - px;
+          const sy = y - py;
+          pitch = Math.min(pitch, t > 1e-6 ? Math.abs(sx * ty - sy * tx) / t : Math.hypot(sx, sy));
+        }
+        px = x;
+        py = y;
+      }
+      // The largest size whose lines (and EDGE_GAP) fit one spacing; under MIN_FONT,
+      // MIN_FONT on every n-th label, n the spacings one such line needs.
+      const line = items[0].height / REF_FONT; // line height per px of font size
+      // (A pixel more than EDGE_GAP: neighbours turn by slightly different angles.)
+      const fit = (pitch - EDGE_GAP - 1) / line;
+      group.stride = fit >= MIN_FONT ? 1 : Math.ceil((MIN_FONT * line + EDGE_GAP + 1) / Math.max(pitch, 1e-6));
+      group.size = Math.min(MAX_EDGE_FONT, Math.max(MIN_FONT, fit));
+    }
   }
 
   /**
@@ -147,11 +220,13 @@ export class Labels {
     }
     const pose = this._pose;
     const scratch = this._scratch;
+    this.levelOfDetail(camera, width, height);
     for (const item of this.order) {
       const lg = item.legend;
       const name = lg.kind === "name";
       let show = false;
-      if (name || this.showShape) {
+      const wanted = item.group ? item.index % item.group.stride === 0 : name || this.showShape;
+      if (wanted) {
         let best = -1;
         let fewest = Infinity;
         // Each place at its own size; for a name, each place again at the smallest size.
@@ -160,7 +235,8 @@ export class Labels {
           const place = item.places[n % item.places.length];
           if (!this.pose(item, place, camera, width, height, pose)) continue;
           if (n >= item.places.length) pose.size = MIN_NAME_FONT;
-          setQuad(scratch, pose, (item.width * pose.size) / REF_FONT + GAP, (item.height * pose.size) / REF_FONT + GAP);
+          const gap = item.group ? EDGE_GAP : GAP;
+          setQuad(scratch, pose, (item.width * pose.size) / REF_FONT + gap, (item.height * pose.size) / REF_FONT + gap);
           const hits = collisions(scratch, placed);
           if (hits === 0 && fitsInside(scratch, width, height, MARGIN)) {
             show = true;
@@ -265,5 +341,10 @@ export class Labels {
 }
 
 function rank(item) {
-  return item.legend.kind === "name" ? 0 : 1;
+  return item.legend.kind === "name" ? 0 : isEdge(item.legend) ? 1 : 2;
+}
+
+/** Whether a legend is a row or column label. */
+export function isEdge(legend) {
+  return legend.kind === "row" || legend.kind === "col";
 }

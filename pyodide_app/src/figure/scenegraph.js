@@ -7,12 +7,14 @@
 // Uniform objects are shared rather than copied, so a change is one write:
 // per node (`uniformsFor`: colour range, hues, lights, sizes; figure/style.js
 // sets them), per view (`view.uniforms`: reveal, highlight, dim; the animation
-// sets them) and per figure (`shared`: deco and theme).
+// sets them; `view.marked`: the spec's highlight, figure/highlight.js) and per figure
+// (`shared`: deco and theme).
 
 import * as THREE from "three";
 import { BIG, NO_RECT, REVEAL_ALL } from "../anim/animstate.js";
 import { tileTextures } from "../gl/textures.js";
 import { colorUniforms } from "./style.js";
+import { highlightUniforms } from "./highlight.js";
 import matrixVert from "../gl/shaders/matrix.vert";
 import matrixFrag from "../gl/shaders/matrix.frag";
 
@@ -128,6 +130,10 @@ export class SceneGraph {
       meshes: [],
       uniforms: stepUniforms(),
     };
+    // The spec's highlight (rows, columns, cells of this node), shared by its quads.
+    const marked = highlightUniforms(node, m.shape);
+    if (marked.texture) this.own(marked.texture);
+    view.marked = marked.uniforms;
     const nodeU = this.uniformsFor(m.node);
     const tiles = this.texturesFor(node.buffer);
     const extra = quadExtras ? quadExtras(view) : null;
@@ -186,6 +192,7 @@ export class SceneGraph {
         ...nodeU,
         ...this.shared,
         ...view.uniforms,
+        ...view.marked,
         ...(extra ? extra.uniforms : {}),
       },
     });

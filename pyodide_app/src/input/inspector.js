@@ -24,6 +24,16 @@ export function formatValue(x) {
   return String(Number(x.toPrecision(5)));
 }
 
+/**
+ * The index of cell (i, j) as the tooltip writes it: by label where the node's rows or
+ * columns have labels (`["milk", "drank"]`), else by number (`[3, 4]`). Labels are
+ * JSON-quoted text; the tooltip sets it as textContent, never as HTML.
+ */
+export function cellIndexText(node, i, j) {
+  const side = (labels, n) => (labels && n < labels.length ? JSON.stringify(labels[n]) : String(n));
+  return `[${side(node && node.row_labels, i)}, ${side(node && node.col_labels, j)}]`;
+}
+
 export class Inspector {
   /**
    * @param {object} fig the Figure (camera, views, buffers, stage, canvas)
@@ -199,7 +209,7 @@ export class Inspector {
     const view = this.fig.views[hit.view];
     const empty = hit.state === "empty";
     this.tipName.textContent = view.data.name;
-    this.tipIndex.textContent = `[${hit.i}, ${hit.j}]`;
+    this.tipIndex.textContent = cellIndexText(view.node, hit.i, hit.j);
     this.tipValue.textContent = empty ? "not computed yet" : "= " + formatValue(hit.value);
     this.tipNote.textContent = hit.note || "";
     this.tipNote.hidden = !hit.note;
@@ -208,6 +218,10 @@ export class Inspector {
     d.node = view.data.node;
     d.i = String(hit.i);
     d.j = String(hit.j);
+    const rows = view.node && view.node.row_labels;
+    const cols = view.node && view.node.col_labels;
+    d.row = rows ? rows[hit.i] : "";
+    d.col = cols ? cols[hit.j] : "";
     d.value = empty ? "" : String(hit.value);
     d.state = hit.state || "final";
   }

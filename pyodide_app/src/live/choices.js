@@ -20,6 +20,8 @@ export const INITS = [
   "arange",
   "expr",
   "data",
+  "values",
+  "onehot",
 ];
 
 export const ALGS = ["none", "dotprod_row_major", "dotprod_col_major", "axpy", "mvprod", "vmprod", "vvprod"];

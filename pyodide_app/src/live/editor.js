@@ -290,6 +290,9 @@ export class Editor {
         node.init = inits.value;
         if (inits.value !== "data") delete node.data;
         if (inits.value !== "expr") delete node.expr;
+        // Exact numbers and one-hot rows are typed in the spec, not in a menu.
+        if (inits.value !== "values") delete node.values;
+        if (inits.value !== "onehot") delete node.onehot;
         this.changed(0);
       });
       const data = given.data && given.data.path ? el("span", { class: "mm-edit-data", text: given.data.path }) : "";

@@ -52,6 +52,16 @@ uniform float uTheme;  // 0 dark (black stage), 1 light (LIGHT_PAPER stage): the
 //     a == major and b < minor, with (a, b) the cube-local cell (swapped if colMajor)
 //   uHighlight: cells in rows [x, z) × cols [y, w) brightened like mm's +0x808080
 //   uDim scales the other elements' brightness (0 hides the view's elements)
+// The spec's highlight (figure/highlight.js): uMarked holds a byte per row (texels
+// [0, h)) and per column ([h, h + w)), uMarkedInfo.w texels a line; uMarkedInfo is
+// (on, h, w, line width).  Cells outside every highlighted row, column and cell are
+// dimmed toward the paper; highlighted regions get a frame in the ink colour.
+uniform sampler2D uMarked;
+uniform ivec4 uMarkedInfo;
+uniform ivec2 uMarkedCells[32];
+uniform int uMarkedCellCount;
+const float MARK_DIM = 0.2;  // what is left of an element that is not highlighted
+
 uniform vec4 uReveal;
 uniform ivec2 uRevealMod;
 uniform vec4 uHighlight;
@@ -165,6 +175,26 @@ float valueAt(ivec2 cell) {
 #endif
 }
 
+bool markedAt(ivec2 v) {
+  if (v.x < 0 || v.y < 0 || v.x >= uMarkedInfo.y || v.y >= uMarkedInfo.z) {
+    return false;
+  }
+  int lw = uMarkedInfo.w;
+  int c = uMarkedInfo.y + v.y;
+  if (texelFetch(uMarked, ivec2(v.x % lw, v.x / lw), 0).r > 0.5 || texelFetch(uMarked, ivec2(c % lw, c / lw), 0).r > 0.5) {
+    return true;
+  }
+  for (int n = 0; n < 32; n++) {
+    if (n >= uMarkedCellCount) {
+      break;
+    }
+    if (uMarkedCells[n] == v) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool inRect(vec2 v, vec4 r) {
   return v.x >= r.x && v.x < r.z && v.y >= r.y && v.y < r.w;
 }
@@ -273,6 +303,21 @@ void main() {
   vec3 paper = light ? LIGHT_PAPER : vec3(0.0);
   vec3 ink = light ? vec3(0.0) : vec3(1.0);  // guides, grid and non-finite marks
 
+  // The spec's highlight: a frame where a highlighted cell meets one that is not (or
+  // the matrix's edge), about 2 px wide, where cells are large enough to show it.
+  bool marking = uMarkedInfo.x != 0;
+  bool marked = marking && markedAt(view);
+  float frameA = 0.0;
+  if (marked) {
+    vec2 f = fract(vCell);
+    float d = 1e6;
+    if (!markedAt(view - ivec2(1, 0))) d = min(d, f.x / gr);
+    if (!markedAt(view + ivec2(1, 0))) d = min(d, (1.0 - f.x) / gr);
+    if (!markedAt(view - ivec2(0, 1))) d = min(d, f.y / gc);
+    if (!markedAt(view + ivec2(0, 1))) d = min(d, (1.0 - f.y) / gc);
+    frameA = (1.0 - smoothstep(1.0, 2.0, d)) * smoothstep(3.0, 6.0, cellPx) * 0.9;
+  }
+
   vec3 elem = vec3(0.0);
   float cov = 0.0;
   bool bad = nonFinite(x);
@@ -323,6 +368,9 @@ void main() {
     }
     elem = mix(flatColor, disc, discMix);
     cov = mix(1.0, discCov, discMix);
+    if (marking && !marked) {
+      elem = mix(paper, elem, MARK_DIM);
+    }
     if (inRect(vec2(view % uHighlightMod), uHighlight)) {
       // highlighted cells are never dimmed… (on light: deepened, away from the paper)
       elem = light ? elem * 0.6 : min(elem + 0.5, vec3(1.0));
@@ -332,10 +380,10 @@ void main() {
     cov *= step(0.001, uDim);  // …but a hidden view hides them too
   }
 
-  if (cov < 0.02 && bg < 0.004) {
+  if (cov < 0.02 && bg < 0.004 && frameA < 0.004) {
     discard;
   }
   // Coverage fades to the paper (black, or LIGHT_PAPER on light): anti-aliased
   // edges without blending or sorting.
-  fragColor = vec4(mix(mix(paper, ink, bg), elem, cov), 1.0);
+  fragColor = vec4(mix(mix(mix(paper, ink, bg), elem, cov), ink, frameA), 1.0);
 }
