@@ -67,7 +67,10 @@ class Validator:
             for name, schema in sections.SECTIONS.items()
         }
         nodes, given = self._nodes(top.get("nodes"), tree)
-        infer_shapes(tree, given, locate, self.limits)
+        try:
+            infer_shapes(tree, given, locate, self.limits)
+        except SpecError as e:  # a spec given as a mapping has no lines: name the expression
+            raise (e if e.line is not None else e.with_field("expr")) from None
         self._check_blocks(tree, settings["blocks"], nodes, top)
         _show_labels(tree, nodes)
         return Spec(
