@@ -4,6 +4,8 @@ each figure becomes ready, drawn by one viewer on one WebGL context."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .conftest import open_page, wait_ready
@@ -61,7 +63,7 @@ def test_png_is_the_viewers_drawing(tmp_path):
     from mm_docs_plugin import Figure
 
     fig = Figure("out = A @ B", A=np.eye(16), B=np.ones((16, 8)))
-    data = open(fig.png(str(tmp_path / "f.png")), "rb").read()
+    data = Path(fig.png(str(tmp_path / "f.png"))).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert width == 688 and height >= 480
