@@ -73,7 +73,10 @@ class Validator:
         if "labels" in top:
             self.named = vocab.read_named_labels(top["labels"])
         nodes, given = self._nodes(top.get("nodes"), tree)
-        infer_shapes(tree, given, locate, self.limits)
+        try:
+            infer_shapes(tree, given, locate, self.limits)
+        except SpecError as e:  # a spec given as a mapping has no lines: name the expression
+            raise (e if e.line is not None else e.with_field("expr")) from None
         vocab.resolve_tree(tree, nodes, self.named, self.node_settings)
         self._check_blocks(tree, settings["blocks"], nodes, top)
         _show_labels(tree, nodes)
