@@ -25,13 +25,11 @@ from typing import Any, Dict, Optional
 import numpy as np
 import yaml
 
-from .core import Scene, SpecError, build, parse_spec, url_fragment
+from .core import DEFAULT_LIMITS, Scene, SpecError, build, parse_spec, url_fragment
 from .core.language import expr as ex
-from .core.spec.spec import LEAF_KEYS, Spec
+from .core.spec.spec import Spec
+from .core.spec.vocab import MAX_VALUES
 
-# Arrays up to this many elements go into a fence or a link as `values:` (when the
-# spec language has that key); larger ones are written to .npy files.
-INLINE_MAX = 64 * 64
 _viewer_sent = False  # the first notebook output of a process carries the viewer
 _outputs = 0  # figures shown by this process (their HTML ids)
 
@@ -72,23 +70,30 @@ class Figure:
         return self._with_data(folder, inline)
 
     def _internal(self) -> Dict[str, Any]:
-        return self._with_data(self._folder, absolute=True)
+        # As the fence will say it (small arrays inline), so both build the same figure.
+        return self._with_data(self._folder, inline=True, absolute=True)
 
     def _with_data(
         self, folder: Optional[str], inline: bool = False, absolute: bool = False
     ) -> Dict[str, Any]:
         spec = {k: v for k, v in self._settings.items()}
         nodes = dict(spec.get("nodes") or {})
-        for name, values in self.arrays.items():
+        # Inline the small arrays, smallest first, while the text stays within a
+        # fence's limit (a number takes about 10 characters).
+        budget = DEFAULT_LIMITS.max_text // 2
+        for name, values in sorted(self.arrays.items(), key=lambda item: item[1].size):
             node = dict(nodes.get(name) or {})
-            if inline and values.size <= INLINE_MAX and "values" in LEAF_KEYS:
-                node["values"] = values.tolist()
+            small = max(values.shape) <= MAX_VALUES and values.size * 12 <= budget
+            if inline and small:
+                node["values"] = _shortest(values)
+                budget -= values.size * 12
             else:
                 if folder is None:
                     raise SpecError(
                         "%s holds %d×%d values: too many for a link" % (name, *values.shape),
-                        "links carry small specs (arrays up to %d elements); use fence() or "
-                        "save_html() for this figure" % INLINE_MAX,
+                        "links carry small specs (arrays up to %d×%d, about 800 numbers in "
+                        "all); use fence() or save_html() for this figure"
+                        % (MAX_VALUES, MAX_VALUES),
                         field=name,
                     )
                 file = _save(values, folder, name)
@@ -173,6 +178,11 @@ def _input_names(expr: str) -> set:
             names.add(node.name)
         todo.extend(ex.children(node))
     return names
+
+
+def _shortest(values: np.ndarray) -> list:
+    """Nested lists of the shortest decimals that read back as the same float32s."""
+    return [[float(str(v)) for v in row] for row in values]
 
 
 def _array_like(value: Any) -> bool:

@@ -52,14 +52,16 @@ def test_bad_input_is_a_spec_error(kwargs, message, field):
     assert e.value.line is not None or e.value.field is not None
 
 
-def test_fence_writes_arrays_beside_the_page_and_builds_the_same(tmp_path):
-    fig = Figure("out = x @ W", x=X, W=W1, seed=3)
+@pytest.mark.parametrize("rows, files", [(8, 0), (80, 1)])
+def test_fence_inlines_small_arrays_writes_large_ones_and_builds_the_same(tmp_path, rows, files):
+    x = RNG.normal(size=(rows, 16))
+    fig = Figure("out = x @ W", x=x, W=W1, seed=3)
     text = fig.fence(str(tmp_path / "page.md"))
     assert text.startswith("```mm\nexpr: out = x @ W\nseed: 3\n") and text.endswith("```\n")
     body = text[len("```mm\n") : -len("```\n")]
     again = build(parse_spec(body, str(tmp_path)))
     np.testing.assert_array_equal(again.root.values, fig.scene.root.values)
-    assert len(list(tmp_path.glob("*.npy"))) == 2
+    assert len(list(tmp_path.glob("*.npy"))) == files  # W (16×32) is always inline
 
 
 def test_url_carries_small_specs_and_refuses_arrays_too_big_for_a_link():
