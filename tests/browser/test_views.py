@@ -155,3 +155,36 @@ def test_the_full_view_link_opens_at_the_view_shown(serve, page):
     wait_view(page, app, "top")
     assert app.evaluate(CAMERA)["position"] == pytest.approx([0, 80, 1], abs=1e-3)
     assert page.errors == []
+
+
+WORDS = """expr: scores = Q @ K.T
+labels: {tokens: [my, dog, drank, the, milk]}
+nodes:
+  Q: {labels: {rows: tokens}, shape: [null, 3], init: gaussian}
+  K: {labels: {rows: tokens}, init: gaussian}
+views:
+  drank: {highlight: {Q: {rows: [drank]}}}
+  all: {}
+"""
+
+MARKED = """el => Object.fromEntries(window.mmViewer.figure(el).graph.views.map(
+  v => [v.node.path, v.marked.uMarkedInfo.value[0]]))"""
+
+
+def test_a_views_highlight_dims_the_rest_and_leaving_it_restores(serve, page):
+    page.goto(serve([WORDS]))
+    wait_ready(page)
+    el = page.query_selector("figure.mm-figure")
+    before = page.evaluate(PIXELS, el)
+    assert set(page.evaluate(MARKED, el).values()) == {0}
+    page.evaluate("el => window.mmViewer.figure(el).showView('drank')", el)
+    wait_view(page, el, "drank")
+    page.wait_for_timeout(100)
+    # Q's row and the scores' row it carries to are marked; K.T is not.
+    assert page.evaluate(MARKED, el) == {"root.left": 1, "root": 1, "root.right": 0}
+    assert page.evaluate(PIXELS, el) != before
+    page.evaluate("el => window.mmViewer.figure(el).showView('all')", el)
+    wait_view(page, el, "all")
+    page.wait_for_timeout(100)
+    assert set(page.evaluate(MARKED, el).values()) == {0}
+    assert page.evaluate(PIXELS, el) == before

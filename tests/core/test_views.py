@@ -82,3 +82,55 @@ def test_a_step_needs_an_animation():
     assert (e.value.line, e.value.column) == (3, 7)
     # A product's own animation is one.
     parse_spec("expr: A @ B\nnodes: {A @ B: {anim: mvprod}}\nviews:\n  a: {step: 3}\n")
+
+
+WORDS = (
+    "expr: scores = Q @ K.T\nlabels: {tokens: [my, dog, drank, the, milk]}\n"
+    "nodes:\n  Q: {labels: {rows: tokens}, shape: [null, 3]}\n  K: {labels: {rows: tokens}}\n"
+)
+
+
+def test_a_views_highlight_is_resolved_and_carried_like_a_nodes_own():
+    spec = parse_spec(
+        WORDS + "views:\n  q: {highlight: {Q: {rows: [drank]}}}\n"
+        "  k: {highlight: {K: {rows: [milk]}, scores: {cells: [[drank, milk]]}}}\n  all: {}\n"
+    )
+    got = {v["name"]: v for v in build(spec).views}
+    # Q's row carries to scores' row; K's row is a column of K.T, and so of scores.
+    assert got["q"]["highlight"] == {
+        "root.left": {"rows": [2], "cols": [], "cells": []},
+        "root": {"rows": [2], "cols": [], "cells": []},
+    }
+    assert got["k"]["highlight"] == {
+        "root.right": {"rows": [], "cols": [4], "cells": []},
+        "root": {"rows": [], "cols": [4], "cells": [[2, 4]]},
+    }
+    assert "highlight" not in got["all"]
+    # The spec keeps the view as written (links and fences carry it, not indices).
+    assert spec.to_dict()["views"]["k"] == {
+        "highlight": {"K": {"rows": ["milk"]}, "scores": {"cells": [["drank", "milk"]]}}
+    }
+    assert parse_spec(spec.to_dict()) == spec
+
+
+@pytest.mark.parametrize(
+    "view, message, at",
+    [
+        (
+            "{highlight: {X: {rows: [0]}}}",
+            "views.v.highlight: 'X' is not in the expression",
+            (7, 19),
+        ),
+        ("{highlight: {Q: {rows: [cat]}}}", "'cat'", (7, 30)),
+        (
+            "{highlight: [Q]}",
+            "views.v.highlight must be a mapping of node names to highlights",
+            (7, 18),
+        ),
+    ],
+)
+def test_a_views_highlight_errors_at_its_place(view, message, at):
+    with pytest.raises(SpecError) as e:
+        parse_spec(WORDS + "views:\n  v: %s\n" % view)
+    assert message in e.value.message
+    assert (e.value.line, e.value.column) == at

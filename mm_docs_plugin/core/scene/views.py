@@ -37,6 +37,9 @@ def view_cameras(spec: Spec, home: Camera, matrices) -> List[dict]:
         else:
             cam = home
         entry = {key: getattr(v, key) for key in FIELDS if key not in CAMERA_FIELDS}
+        entry.pop("highlight")  # as written; the viewer needs what each node shows:
+        if v.shown is not None:
+            entry["highlight"] = v.shown  # node path -> rows, cols, cells (indices)
         entry.update(
             name=v.name,
             label=v.label if v.label is not None else v.name,

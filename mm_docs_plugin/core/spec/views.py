@@ -15,12 +15,13 @@ entry of `FIELDS`, so a new one (a highlight) is one line and one check.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from ..errors import SpecError, did_you_mean
 from ..language import schema as sc
 from ..language.fence_yaml import YNode
+from . import vocab
 from .readouts import named_nodes
 from .tree import TreeNode
 
@@ -34,12 +35,15 @@ FIELDS = {
     "position": sc.Field("position", "vec3", None, "camera position [x, y, z]"),
     "target": sc.Field("target", "vec3", None, "point looked at [x, y, z]"),
     "step": sc.Field("step", "int", None, "animation step shown", lo=0, hi=MAX_STEP),
+    "highlight": sc.Field("highlight", "str", None, "node name -> rows, cols, cells emphasised"),
 }
 # A field whose value needs more than a Field kind (a highlight: rows, columns, cells)
 # names its check here: check(node, path, names of the expression's nodes) -> value.
 # A new field is then its FIELDS entry, its check, and a View attribute; the scene
 # ships it (scene.views) and the viewer applies it in Figure.showView.
-CHECKS: Dict[str, Callable[[YNode, str, Dict[str, TreeNode]], Any]] = {}
+CHECKS: Dict[str, Callable[[YNode, str, Dict[str, TreeNode]], Any]] = {
+    "highlight": lambda node, path, names: _highlight(node, path, names),
+}
 # Fields that place the camera: scene.views turns them into a camera; the others ship as written.
 CAMERA_FIELDS = ("focus", "position", "target")
 
@@ -52,14 +56,26 @@ class View:
     position: Optional[Tuple[float, float, float]] = None
     target: Optional[Tuple[float, float, float]] = None
     step: Optional[int] = None
+    # as written: node name -> {rows, cols, cells} (labels or indices), and what each
+    # tree node shows in this view (path -> indices, carried through products)
+    highlight: Optional[Dict[str, Dict[str, Any]]] = None
+    shown: Optional[Dict[str, Dict[str, Any]]] = field(default=None, compare=False)
 
     def to_data(self) -> Dict[str, Any]:
         out = {}
         for key in FIELDS:
             v = getattr(self, key)
             if v is not None:
-                out[key] = list(v) if isinstance(v, tuple) else v
+                out[key] = _plain(v)
         return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (tuple, list)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
 
 
 def to_dict(views: Tuple[View, ...]) -> Dict[str, Dict[str, Any]]:
@@ -140,4 +156,45 @@ def _view(name: str, node: YNode, path: str, names, animated: bool) -> View:
             4,
             path + ".step",
         )
+    if "highlight" in kw:
+        kw["highlight"], kw["shown"] = kw["highlight"]
     return View(name, **kw)
+
+
+def _highlight(node: YNode, path: str, names: Dict[str, TreeNode]):
+    """(as written, shown per tree path): ``highlight: {attn: {rows: [milk]}, V: {...}}``
+    resolved like a node's own highlight and carried through the products, for this
+    view only (the spec's own highlights are not shown while it is)."""
+    if not node.is_map():
+        raise sc.type_error(
+            node,
+            path,
+            "a mapping of node names to highlights",
+            "e.g. highlight: {attn: {rows: [3]}}",
+        )
+    root = next(t for t in names.values() if t.path == "root")
+    given: Dict[str, Dict[str, Any]] = {}
+    own: Dict[int, Any] = {}
+    for name, child in node.value.items():
+        where = "%s.%s" % (path, name)
+        if name not in names:
+            line, col = sc.key_where(node, name)
+            raise SpecError(
+                "%s: %r is not in the expression" % (path, name),
+                did_you_mean(str(name), list(names)) or "names: " + ", ".join(names),
+                line,
+                col,
+                len(str(name)),
+                where,
+            )
+        given[name] = vocab.read_highlight(child, where)
+        for t in root.walk():  # every use of an input, as its own highlight would be
+            if (t.matrix if t.kind == "leaf" else t.label) != name:
+                continue
+            flip = t.kind == "leaf" and t.transposed
+            labels = (t.col_labels, t.row_labels) if flip else (t.row_labels, t.col_labels)
+            shape = tuple(t.shape[::-1]) if flip else tuple(t.shape)
+            h = vocab.own_highlight(name, given[name], child, where, labels, shape)
+            own[id(t)] = h.transposed() if flip else h
+    shown = {t.path: h.to_dict() for t, h in vocab.carry(root, own).items() if h}
+    return given, shown

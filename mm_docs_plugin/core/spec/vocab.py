@@ -331,51 +331,64 @@ def resolve_tree(tree: TreeNode, nodes: Dict[str, Any], named, settings: Dict[st
     for name, spec in nodes.items():
         if spec.kind == "leaf" and spec.onehot is not None:
             _check_onehot(name, spec, named, settings[name], _leaf_shape(tree, name))
+    own: Dict[int, Optional[Highlight]] = {}
     for t in tree.post_order():
         if t.kind == "leaf":
             spec = nodes.get(t.matrix)
             rows, cols = matrix_labels(spec, named)
             shape = t.shape[::-1] if t.transposed else t.shape
-            own = _own_highlight(t.matrix, spec, settings, (rows, cols), shape)
+            mine = _given_highlight(t.matrix, spec, settings, (rows, cols), shape)
             if t.transposed:
                 rows, cols = cols, rows
-                own = own.transposed() if own is not None else None
-            t.row_labels, t.col_labels, t.highlight = rows, cols, own
+                mine = mine.transposed() if mine is not None else None
+            t.row_labels, t.col_labels, own[id(t)] = rows, cols, mine
             continue
-        if t.kind == "elementwise":
-            t.row_labels, t.col_labels, carried = _elementwise_carry(t)
+        if t.kind == "elementwise":  # each side from an operand that spans it, left first
+            ops = (t.left, t.right)
+            t.row_labels = next(o for o in ops if o.shape[0] == t.shape[0]).row_labels
+            t.col_labels = next(o for o in ops if o.shape[1] == t.shape[1]).col_labels
         else:
             t.row_labels, t.col_labels = t.left.row_labels, t.right.col_labels
-            carried = Highlight(
-                rows=t.left.highlight.rows if t.left.highlight else (),
-                cols=t.right.highlight.cols if t.right.highlight else (),
-            )
-        own = _own_highlight(
-            t.label, nodes.get(t.label), settings, (t.row_labels, t.col_labels), t.shape
+        spec = nodes.get(t.label)
+        own[id(t)] = _given_highlight(
+            t.label, spec, settings, (t.row_labels, t.col_labels), t.shape
         )
-        both = carried.union(own) if own is not None else carried
-        t.highlight = both or None
+    for t, shown in carry(tree, own).items():
+        t.highlight = shown
 
 
-def _elementwise_carry(t: TreeNode):
-    """Labels and highlights of ``a + b`` (or ``-``, ``*``): each side from an operand
-    that spans it (the left first; a broadcast bias row spans only the columns), and the
-    highlights of both operands on the sides they span."""
-    ops = (t.left, t.right)
-    by_rows = next(o for o in ops if o.shape[0] == t.shape[0])
-    by_cols = next(o for o in ops if o.shape[1] == t.shape[1])
-    carried = Highlight()
-    for o in ops:
-        h = o.highlight
-        if h:
-            carried = carried.union(
-                Highlight(
-                    rows=h.rows if o.shape[0] == t.shape[0] else (),
-                    cols=h.cols if o.shape[1] == t.shape[1] else (),
-                    cells=h.cells if tuple(o.shape) == tuple(t.shape) else (),
-                )
-            )
-    return by_rows.row_labels, by_cols.col_labels, carried
+def carry(
+    tree: TreeNode, own: Dict[int, Optional[Highlight]]
+) -> Dict[TreeNode, Optional[Highlight]]:
+    """The highlight each tree node shows: its own (``own`` by ``id``, in the node's
+    orientation) and what its operands carry — a product its left operand's rows and its
+    right operand's columns; an element-wise result each operand's on the sides it spans
+    (a broadcast bias row spans only the columns)."""
+    shown: Dict[TreeNode, Optional[Highlight]] = {}
+    for t in tree.post_order():
+        mine = own.get(id(t))
+        if t.kind == "leaf":
+            shown[t] = mine
+            continue
+        carried = Highlight()
+        if t.kind == "elementwise":
+            for o in (t.left, t.right):
+                h = shown[o]
+                if h:
+                    rows_span, cols_span = o.shape[0] == t.shape[0], o.shape[1] == t.shape[1]
+                    carried = carried.union(
+                        Highlight(
+                            h.rows if rows_span else (),
+                            h.cols if cols_span else (),
+                            h.cells if rows_span and cols_span else (),
+                        )
+                    )
+        else:
+            left, right = shown[t.left], shown[t.right]
+            carried = Highlight(left.rows if left else (), right.cols if right else ())
+        both = carried.union(mine) if mine is not None else carried
+        shown[t] = both or None
+    return shown
 
 
 def _leaf_shape(tree: TreeNode, matrix: str) -> Tuple[int, int]:
@@ -392,12 +405,16 @@ def _check_onehot(name: str, spec: Any, named, settings: YNode, shape) -> None:
         )
 
 
-def _own_highlight(name: str, spec: Any, settings, labels, shape) -> Optional[Highlight]:
+def _given_highlight(name: str, spec: Any, settings, labels, shape) -> Optional[Highlight]:
     if spec is None or spec.highlight is None:
         return None
     node = settings[name].value["highlight"]
-    path = "nodes.%s.highlight" % name
-    given = spec.highlight
+    return own_highlight(name, spec.highlight, node, "nodes.%s.highlight" % name, labels, shape)
+
+
+def own_highlight(name: str, given, node: YNode, path: str, labels, shape) -> Highlight:
+    """A highlight as given (`read_highlight`: labels or indices) as indices of a matrix
+    with ``labels`` (rows, cols) and ``shape``; an unknown entry is a SpecError at it."""
     out: Dict[str, Any] = {}
     for axis, key in enumerate(AXES):
         entries = given.get(key, ())

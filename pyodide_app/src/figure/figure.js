@@ -332,7 +332,8 @@ export class Figure {
   }
 
   /**
-   * Switch to the named view `name`: its animation step (paused there), and its camera,
+   * Switch to the named view `name`: its animation step (paused there), its highlights,
+   * and its camera,
    * moved in VIEW_MS (at once under reduced motion).  Resolves true when there, false
    * for a view the scene does not have.
    */
@@ -343,6 +344,8 @@ export class Figure {
       this.anim.pause();
       this.anim.seek(view.step);
     }
+    // The view's highlights while it is shown; a view without any shows the spec's own.
+    this.graph.showHighlights(view.highlight || null);
     this.el.setAttribute("data-mm-view", name);
     showViewLinks(this.el, this.namedViews, name);
     await moveCamera(this, view, this.reducedMotion ? 0 : VIEW_MS);

@@ -86,6 +86,21 @@ export class SceneGraph {
   }
 
   /** Keep `obj` (a geometry or material) until dispose(); returns it. */
+  /**
+   * Show `highlights` (node path -> {rows, cols, cells}: a named view's) in place of
+   * the spec's own; null shows the spec's own again.  Uniform values only.
+   */
+  showHighlights(highlights) {
+    for (const view of this.views) {
+      const node = highlights ? { highlight: highlights[view.node.path] || null } : view.node;
+      const next = highlightUniforms(node, view.data.shape);
+      if (view.markedTexture) view.markedTexture.dispose();
+      view.markedTexture = next.texture;
+      if (next.texture) this.own(next.texture);
+      for (const [key, u] of Object.entries(next.uniforms)) view.marked[key].value = u.value;
+    }
+  }
+
   own(obj) {
     this._owned.push(obj);
     return obj;
