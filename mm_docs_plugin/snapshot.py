@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -32,12 +33,32 @@ def _chromium() -> str:
 
 def png(figure, path: str, width: int = 688, height: Optional[int] = None) -> str:
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         raise SpecError(
             "a PNG needs the playwright package to drive Chromium", "pip install playwright"
         ) from None
-    height = height or figure.spec.figure.height or 480
+    # Playwright's sync API refuses to run where an asyncio loop runs (Jupyter's kernel,
+    # another Playwright session): draw from a thread of our own.
+    done: dict = {}
+
+    def work() -> None:
+        try:
+            done["path"] = _png(figure, path, width, height or figure.spec.figure.height or 480)
+        except BaseException as e:  # re-raised in the caller's thread
+            done["error"] = e
+
+    thread = threading.Thread(target=work, name="mm-docs-png")
+    thread.start()
+    thread.join()
+    if "error" in done:
+        raise done["error"]
+    return done["path"]
+
+
+def _png(figure, path: str, width: int, height: int) -> str:
+    from playwright.sync_api import sync_playwright
+
     with tempfile.TemporaryDirectory() as tmp:
         page_file = Path(tmp) / "figure.html"
         figure.save_html(str(page_file))
