@@ -7,6 +7,7 @@
     mm-docs export-mm SPEC      a link that opens the spec in mm
     mm-docs validate [PATH...]  check every mm fence of Markdown files or a project (CI)
     mm-docs assets FOLDER       the viewer's files, for sites using the fence without the plugin
+    mm-docs preview SPEC        one figure, served on 127.0.0.1 (or -o FILE: one HTML file)
 
 SPEC is a YAML/JSON file, or ``-`` for standard input.  Bad input prints one
 error (with its position and a hint) on stderr and exits with status 2.
@@ -15,6 +16,7 @@ error (with its position and a hint) on stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import http.server
 import os
 import sys
 import time
@@ -167,6 +169,42 @@ def _no_such(path):
     return Problem(str(path), None, None, "no such file or folder")
 
 
+def cmd_preview(args) -> int:
+    """One figure as a self-contained page (the viewer inline), served on 127.0.0.1."""
+    import tempfile
+    from pathlib import Path
+
+    from .figure import Figure
+
+    spec, _ = _load(args.spec)
+    base = os.getcwd() if args.spec == "-" else os.path.dirname(os.path.abspath(args.spec))
+    mapping = dict(spec.to_dict())
+    figure = Figure(mapping.pop("expr"), base_dir=base, **mapping)
+    if args.output:
+        figure.save_html(args.output, title="mm-docs preview: %s" % args.spec)
+        print("wrote %s" % args.output)
+        return 0
+    folder = Path(tempfile.mkdtemp(prefix="mm-docs-preview-"))
+    figure.save_html(str(folder / "index.html"), title="mm-docs preview: %s" % args.spec)
+    handler = lambda *a, **k: _QuietHandler(*a, directory=str(folder), **k)  # noqa: E731
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as e:
+        raise SpecError(
+            "cannot listen on 127.0.0.1:%d: %s" % (args.port, e.strerror), "try another --port"
+        ) from None
+    print(
+        "serving %s at http://127.0.0.1:%d/ (Ctrl-C stops)" % (args.spec, server.server_address[1])
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_assets(args) -> int:
     """The viewer's files for a site built without the plugin (the bare fence)."""
     from pathlib import Path
@@ -236,6 +274,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("paths", nargs="*", help=".md files, folders, or a mkdocs.yml")
     p.set_defaults(run=cmd_validate)
     p = sub.add_parser(
+        "preview", help="serve one figure on 127.0.0.1 (or write it as one HTML file with -o)"
+    )
+    p.add_argument("spec")
+    p.add_argument("--port", type=int, default=8008, help="port (default: %(default)s; 0: any)")
+    p.add_argument("-o", "--output", help="write a self-contained HTML file instead of serving")
+    p.set_defaults(run=cmd_preview)
+    p = sub.add_parser(
         "assets",
         help="copy the viewer's files into a folder (for sites that use the fence without the plugin)",
     )
@@ -250,6 +295,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     except SpecError as e:
         print("mm-docs: error: " + one_line(e, getattr(args, "spec", None)), file=sys.stderr)
         return 2
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 def one_line(e: SpecError, path: Optional[str]) -> str:

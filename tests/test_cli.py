@@ -84,3 +84,37 @@ def test_validate_columns_count_the_fence_indentation(tmp_path, capsys):
     )
     assert main(["validate", str(page)]) == 1
     assert capsys.readouterr().err.startswith("%s:5:23: nodes.A.init must be one of" % page)
+
+
+def test_preview_writes_one_self_contained_page(spec_file, tmp_path, capsys):
+    out = tmp_path / "p.html"
+    assert main(["preview", str(spec_file), "-o", str(out)]) == 0
+    html = out.read_text()
+    assert '<script type="module">' in html and 'data-mm-scene="data:application/' in html
+    assert "http://" not in html.split("<figure", 1)[1]
+
+
+def test_preview_serves_the_page(spec_file, monkeypatch):
+    import threading
+    import urllib.request
+
+    import mm_docs_plugin.cli as cli
+
+    started = threading.Event()
+    served = {}
+
+    base = cli.http.server.ThreadingHTTPServer
+
+    class Server(base):
+        def serve_forever(self, poll_interval=0.5):
+            # Serve for real in a thread, fetch the page as a browser would, then stop.
+            thread = threading.Thread(target=base.serve_forever, args=(self, 0.05), daemon=True)
+            thread.start()
+            started.set()
+            url = "http://127.0.0.1:%d/" % self.server_address[1]
+            served["html"] = urllib.request.urlopen(url, timeout=10).read().decode()
+            self.shutdown()
+
+    monkeypatch.setattr(cli.http.server, "ThreadingHTTPServer", Server)
+    assert main(["preview", str(spec_file), "--port", "0"]) == 0
+    assert started.is_set() and "<figure" in served["html"]
