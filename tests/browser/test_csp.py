@@ -22,21 +22,26 @@ STRICT = (
 )
 
 
+def with_policy(page, url, policy: str) -> None:
+    """Serve ``url`` with ``policy`` as a response header, as a host (or a reverse proxy)
+    would, and record every violation in ``window.__csp``."""
+    page.route(
+        url,
+        lambda route: route.fulfill(
+            response=route.fetch(), headers={"content-security-policy": policy}
+        ),
+    )
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+
+
 def test_figures_draw_under_a_strict_policy(browser, serve):
     url = serve(SPECS, name="csp")
     page = open_page(browser, viewport={"width": 900, "height": 700})
     try:
-        # The policy as a response header, as a host (or a reverse proxy) would send it.
-        page.route(
-            url,
-            lambda route: route.fulfill(
-                response=route.fetch(), headers={"content-security-policy": STRICT}
-            ),
-        )
-        page.add_init_script(
-            "window.__csp = []; document.addEventListener('securitypolicyviolation', "
-            "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-        )
+        with_policy(page, url, STRICT)
         page.goto(url)
         wait_ready(page)
         assert page.evaluate("window.__csp") == []
@@ -62,16 +67,7 @@ def test_live_editing_with_pyodide_017_under_the_documented_policy(browser, tmp_
     url = build_live_site(tmp_path_factory.mktemp("csp-live"), PYODIDE / "0.17.1")
     page = open_page(browser, viewport={"width": 1000, "height": 800})
     try:
-        page.route(
-            url,
-            lambda route: route.fulfill(
-                response=route.fetch(), headers={"content-security-policy": LIVE}
-            ),
-        )
-        page.add_init_script(
-            "window.__csp = []; document.addEventListener('securitypolicyviolation', "
-            "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-        )
+        with_policy(page, url, LIVE)
         open_editor(page, url)
         wait_runtime(page)
         page.fill("input[aria-label='A rows']", "5")

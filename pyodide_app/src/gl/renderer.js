@@ -162,23 +162,8 @@ function loop(now) {
  */
 export function renderNow(fig) {
   if (!shared || shared.lost) return false;
-  const [w, h] = fig.pixelSize;
-  const { renderer, canvas } = shared;
-  if (w > shared.width || h > shared.height) {
-    shared.width = Math.max(shared.width, w);
-    shared.height = Math.max(shared.height, h);
-    renderer.setSize(shared.width, shared.height, false);
-  }
-  renderer.setViewport(0, 0, w, h);
-  renderer.setScissor(0, 0, w, h);
-  renderer.setScissorTest(true);
   fig.beforeRender();
-  renderer.render(fig.scene, fig.camera);
-  renderer.setScissorTest(false);
-  // WebGL's origin is bottom-left: the w × h region is at the bottom of the canvas.
-  const ctx = fig.ctx;
-  ctx.globalCompositeOperation = "copy";
-  ctx.drawImage(canvas, 0, canvas.height - h, w, h, 0, 0, w, h);
+  drawInto(fig.scene, fig.camera, fig.pixelSize, fig.ctx);
   fig.afterRender();
   // The figure changed (camera, animation step): an open lens shows it too.
   if (fig.lens && fig.lens.isOpen) renderLens(fig);
@@ -194,7 +179,14 @@ export function renderLens(fig) {
   lensDirty.delete(fig);
   const lens = fig.lens;
   if (!shared || shared.lost || !lens || !lens.prepare()) return false;
-  const [w, h] = lens.pixelSize;
+  drawInto(fig.scene, lens.camera, lens.pixelSize, lens.ctx);
+  lens.afterRender();
+  return true;
+}
+
+/** Render `scene` through `camera` into the w × h corner of the shared canvas (grown if
+ * needed) and copy that into the 2D context `ctx`: a figure's canvas, or its lens's. */
+function drawInto(scene, camera, [w, h], ctx) {
   const { renderer, canvas } = shared;
   if (w > shared.width || h > shared.height) {
     shared.width = Math.max(shared.width, w);
@@ -204,13 +196,11 @@ export function renderLens(fig) {
   renderer.setViewport(0, 0, w, h);
   renderer.setScissor(0, 0, w, h);
   renderer.setScissorTest(true);
-  renderer.render(fig.scene, lens.camera);
+  renderer.render(scene, camera);
   renderer.setScissorTest(false);
-  const ctx = lens.ctx;
+  // WebGL's origin is bottom-left: the w × h region is at the bottom of the canvas.
   ctx.globalCompositeOperation = "copy";
   ctx.drawImage(canvas, 0, canvas.height - h, w, h, 0, 0, w, h);
-  lens.afterRender();
-  return true;
 }
 
 /** The shared canvas (for tests that need the GL context). */
