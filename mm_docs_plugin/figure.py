@@ -64,18 +64,16 @@ class Figure:
             self._scene = build(self.spec)
         return self._scene
 
-    def mapping(self, folder: Optional[str] = None, inline: bool = False) -> Dict[str, Any]:
-        """The spec as plain data; arrays as ``values:`` (``inline``, small ones only)
-        or as ``data:`` paths of files written into ``folder``."""
-        return self._with_data(folder, inline)
-
     def _internal(self) -> Dict[str, Any]:
         # As the fence will say it (small arrays inline), so both build the same figure.
-        return self._with_data(self._folder, inline=True, absolute=True)
+        return self._with_data(self._folder, absolute=True)
 
     def _with_data(
-        self, folder: Optional[str], inline: bool = False, absolute: bool = False
+        self, folder: Optional[str], absolute: bool = False, where: str = "a link"
     ) -> Dict[str, Any]:
+        """The spec as plain data: small arrays as ``values:``, the others as ``data:``
+        paths of ``.npy`` files written into ``folder`` (None: there is nowhere to write
+        them, so ``where`` cannot hold them)."""
         spec = {k: v for k, v in self._settings.items()}
         nodes = dict(spec.get("nodes") or {})
         # Inline the small arrays, smallest first, while the text stays within a
@@ -84,16 +82,22 @@ class Figure:
         for name, values in sorted(self.arrays.items(), key=lambda item: item[1].size):
             node = dict(nodes.get(name) or {})
             small = max(values.shape) <= MAX_VALUES and values.size * 12 <= budget
-            if inline and small:
+            if small:
                 node["values"] = _shortest(values)
                 budget -= values.size * 12
             else:
                 if folder is None:
                     raise SpecError(
-                        "%s holds %d×%d values: too many for a link" % (name, *values.shape),
-                        "links carry small specs (arrays up to %d×%d, about 800 numbers in "
-                        "all); use fence() or save_html() for this figure"
-                        % (MAX_VALUES, MAX_VALUES),
+                        "%s holds %d×%d values: too many to write into %s"
+                        % (name, values.shape[0], values.shape[1], where),
+                        "inline: arrays up to %d×%d, about 800 numbers in all; %s"
+                        % (
+                            MAX_VALUES,
+                            MAX_VALUES,
+                            "give fence() the page's path: larger arrays are saved beside it"
+                            if where == "a fence"
+                            else "use fence(page) or save_html() for this figure",
+                        ),
                         field=name,
                     )
                 file = _save(values, folder, name)
@@ -110,14 +114,14 @@ class Figure:
         finds them."""
         folder = os.path.dirname(os.path.abspath(page)) if page else None
         body = yaml.safe_dump(
-            self._with_data(folder, inline=True), sort_keys=False, allow_unicode=True, width=100
+            self._with_data(folder, where="a fence"), sort_keys=False, allow_unicode=True, width=100
         )
         return "```mm\n%s```\n" % body
 
     def url(self, base: str = "app.html") -> str:
         """A link to the full view with the spec in its ``#mm=`` fragment (arrays must be
         small enough to travel inline)."""
-        return base + url_fragment(parse_spec(self._with_data(None, inline=True), self._base_dir))
+        return base + url_fragment(parse_spec(self._with_data(None), self._base_dir))
 
     def svg(self, theme: str = "dark") -> str:
         """The static picture (what a page shows before JavaScript), for ``theme``'s stage."""

@@ -67,7 +67,7 @@ def test_fence_inlines_small_arrays_writes_large_ones_and_builds_the_same(tmp_pa
 def test_url_carries_small_specs_and_refuses_arrays_too_big_for_a_link():
     assert decode_url_state(Figure("A @ B", seed=5).url()) == Figure("A @ B", seed=5).spec
     big = Figure("A @ B", A=np.ones((80, 80)), B=np.ones((80, 2)))
-    with pytest.raises(SpecError, match="too many for a link"):
+    with pytest.raises(SpecError, match="too many to write into a link"):
         big.url()
 
 
