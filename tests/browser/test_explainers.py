@@ -102,7 +102,9 @@ def test_explainer_page_figures_ready_and_views_switch(browser, docs_site, name)
             wait_view(page, fig_id, view)
         local = [u for u in failed if u.startswith("http://127.0.0.1")]
         assert not local, local
-        errors = [e for e in page.errors if not (failed and e.startswith("Failed to load resource"))]
+        errors = [
+            e for e in page.errors if not (failed and e.startswith("Failed to load resource"))
+        ]
         assert not errors, errors
     finally:
         page.context.close()
