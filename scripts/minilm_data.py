@@ -21,6 +21,7 @@ no torch):
    ``x`` (T×384)       the residual stream entering the layer
    ``Wq Wk Wv`` (12×384×32), ``bq bk bv`` (12×1×32)   per-head query/key/value weights
    ``Wo`` (12×32×384), ``bo`` (1×384)                  per-head output weights, shared bias
+   ``q k v`` (12×T×32) each head's queries, keys and values (biases included)
    ``attn`` (12×T×T)   the attention maps the forward pass computed
 
    plus ``tokens.json`` (the token strings) and ``stats.json`` (per-head measurements).
@@ -34,8 +35,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
-import os
 import struct
 import sys
 from pathlib import Path
@@ -185,8 +186,8 @@ def forward(w: Dict[str, np.ndarray], ids: Sequence[int]) -> Dict[str, object]:
     """The encoder on one sentence, in float64.
 
     Returns ``inputs`` (the residual stream entering each layer, 7 entries: the last is
-    the final output), ``attn`` (per layer, 12×T×T) and ``heads`` (per layer, the
-    per-head weights of `head_weights`).
+    the final output), ``attn`` (per layer, 12×T×T), ``heads`` (per layer, the
+    per-head weights of `head_weights`) and ``qkv`` (per layer, 12×T×32 each).
     """
     f = {k: v.astype(np.float64) for k, v in w.items() if v.dtype != np.int64}
     ids = np.asarray(ids)
@@ -197,7 +198,7 @@ def forward(w: Dict[str, np.ndarray], ids: Sequence[int]) -> Dict[str, object]:
         + f["embeddings.token_type_embeddings.weight"][0]
     )
     x = layernorm(x, f["embeddings.LayerNorm.weight"], f["embeddings.LayerNorm.bias"])
-    inputs, attns, heads = [x], [], []
+    inputs, attns, heads, qkv = [x], [], [], []
     for layer in range(LAYERS):
         p = "encoder.layer.%d." % layer
         hw = head_weights(f, layer)
@@ -221,7 +222,8 @@ def forward(w: Dict[str, np.ndarray], ids: Sequence[int]) -> Dict[str, object]:
         inputs.append(x)
         attns.append(a)
         heads.append(hw)
-    return {"inputs": inputs, "attn": attns, "heads": heads}
+        qkv.append({"q": q, "k": k, "v": v})
+    return {"inputs": inputs, "attn": attns, "heads": heads, "qkv": qkv}
 
 
 def embed(w: Dict[str, np.ndarray], ids: Sequence[int]) -> np.ndarray:
@@ -295,6 +297,7 @@ def generate(out_dir: Path = OUT_DIR, force: bool = False) -> bool:
             arrays = {k: v.astype(np.float16) for k, v in hw.items()}
             arrays["x"] = run["inputs"][layer].astype(np.float16)
             arrays["attn"] = run["attn"][layer].astype(np.float16)
+            arrays.update({k: v.astype(np.float16) for k, v in run["qkv"][layer].items()})
             np.savez(out_dir / ("%s-layer%d.npz" % (name, layer)), **arrays)
             for h in range(HEADS):
                 stats["%d.%d" % (layer, h)] = head_stats(run["attn"][layer][h])
@@ -320,9 +323,10 @@ def on_config(config, **kwargs):
     """MkDocs hook: make sure the generated arrays exist before any page is built."""
     from mkdocs.exceptions import PluginError
 
+    out_dir = Path(config["docs_dir"]) / OUT_DIR.relative_to(ROOT / "docs")
     try:
-        if generate():
-            print("INFO    -  minilm_data: wrote %s" % os.path.relpath(OUT_DIR, ROOT))
+        if generate(out_dir):
+            logging.getLogger("mkdocs.hooks.minilm_data").info("minilm_data: wrote %s", out_dir)
     except MissingModel as exc:
         raise PluginError("minilm_data: %s" % exc) from exc
     return config

@@ -15,6 +15,8 @@ def test_docs_site_builds_strict(tmp_path):
     src.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", src / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", src / "docs")
+    (src / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "minilm_data.py", src / "scripts")  # the hook
     r = mkdocs_build(src, "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
     html = (src / "site" / "index.html").read_text("utf-8")

@@ -85,6 +85,9 @@ def test_generated_files_hold_the_raw_slices(model, tmp_path):
         )
         np.testing.assert_allclose(z["attn"].astype(np.float64).sum(-1), 1.0, atol=1e-2)
         assert z["x"].shape == (23, 384)
+        x = z["x"].astype(np.float64)
+        q = x @ z["Wq"][head].astype(np.float64) + z["bq"][head].astype(np.float64)
+        np.testing.assert_allclose(z["q"][head], q, atol=0.02, rtol=0.01)
     tokens = json.loads((tmp_path / "cat-tokens.json").read_text("utf-8"))["tokens"]
     assert len(tokens) == 23
 
