@@ -123,3 +123,19 @@ def test_missing_package_names_the_setup_command(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(md.MissingModel, match="make setup"):
         md.model_dir()
+
+
+def test_the_page_labels_match_the_tokenizer(model):
+    """The attention-head page writes the sentence's tokens out as labels: they must be
+    the tokenizer's own, in order (a changed sentence or tokenizer fails here)."""
+    import re
+
+    import yaml
+
+    _, tok = model
+    _, tokens = md.tokenize(tok, md.SENTENCES["cat"])
+    page = (ROOT / "docs" / "explainers" / "attention-head.md").read_text("utf-8")
+    lists = re.findall(r"^  tokens: (\[.*\])$", page, re.M)
+    assert len(lists) >= 5
+    for text in lists:
+        assert yaml.safe_load(text) == tokens
