@@ -24,12 +24,11 @@ def ensure_explainer_data() -> None:
     """
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(
-        "minilm_data", ROOT / "scripts" / "minilm_data.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate()
+    for name in ("minilm_data", "glassllm_data"):
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / (name + ".py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.generate()
 
 
 def write_site(root: Path, pages: dict, **config) -> Path:
