@@ -41,3 +41,15 @@ def test_stored_queries_and_keys_give_the_maps(tmp_path):
     e = np.exp(s - s.max(-1, keepdims=True))
     mine = e / e.sum(-1, keepdims=True)
     np.testing.assert_allclose(mine, attn, atol=0.02)
+
+
+def test_the_page_labels_match_the_tokenizer():
+    import json
+    import re
+
+    tokens, _ = gd.trace(gd.SENTENCES["alice"])
+    page = (ROOT / "docs" / "explainers" / "attention-head.md").read_text("utf-8")
+    lists = re.findall(r'^  tokens: (\["Alice".*\])$', page, re.M)
+    assert len(lists) == 2
+    for text in lists:
+        assert json.loads(text) == tokens
