@@ -9,12 +9,10 @@ so a new explainer is walked without touching this file.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from mm_docs_plugin.sourcemap import fences
-from tests.plugin.conftest import mkdocs_build
+from tests.plugin.conftest import copy_docs_project, mkdocs_build
 
 from .conftest import ROOT, open_page, start_server
 
@@ -25,9 +23,7 @@ PAGES = sorted(p.stem for p in (ROOT / "docs" / "explainers").glob("*.md"))
 def docs_site(tmp_path_factory):
     """Base URL of the docs site, built --strict and served locally."""
     pytest.importorskip("material", reason="the docs use mkdocs-material (a dev dependency)")
-    src = tmp_path_factory.mktemp("docs-site")
-    shutil.copy(ROOT / "mkdocs.yml", src / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", src / "docs")
+    src = copy_docs_project(tmp_path_factory.mktemp("docs-site"))
     r = mkdocs_build(src, "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
     server = start_server(src / "site")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,18 @@ def write_site(root: Path, pages: dict, **config) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def copy_docs_project(dest: Path) -> Path:
+    """This repository's docs project in ``dest``: mkdocs.yml, docs/, and the hook
+    scripts mkdocs.yml declares (they generate the explainers' data)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    (dest / "scripts").mkdir(exist_ok=True)
+    for hook in ("minilm_data.py", "glassllm_data.py"):
+        shutil.copy(ROOT / "scripts" / hook, dest / "scripts")
+    return dest
 
 
 def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from .conftest import ROOT, mkdocs_build
+from .conftest import ROOT, copy_docs_project, mkdocs_build
 
 
 def test_docs_site_builds_strict(tmp_path):
     pytest.importorskip("material", reason="the docs use mkdocs-material (a dev dependency)")
-    src = tmp_path / "repo"
-    src.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", src / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", src / "docs")
-    (src / "scripts").mkdir()
-    for hook in ("minilm_data.py", "glassllm_data.py"):
-        shutil.copy(ROOT / "scripts" / hook, src / "scripts")
+    src = copy_docs_project(tmp_path / "repo")
     r = mkdocs_build(src, "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
     html = (src / "site" / "index.html").read_text("utf-8")
