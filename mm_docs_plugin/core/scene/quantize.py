@@ -11,7 +11,9 @@ PyTorch's per-channel quantisation does)::
 
 so 0 is exact (a causal mask's zeros stay zeros: mm draws them as empty cells), a row
 of softmax weights (all >= 0) uses all 256 steps, and every value is within
-``scale / 2`` of the original: at most 1/510 of its row's range.  The colour ranges
+``scale / 2`` of the original: at most 1/510 of its row's range — except a non-zero
+value within half a step of 0, which becomes one step of its sign (within ``scale``),
+so that no drawn cell turns into an empty one.  The colour ranges
 are computed from the exact values and shipped in the header, so the colour mapping
 itself does not move; only each cell's value moves, by at most that half step.
 
@@ -51,7 +53,12 @@ def quantize_rows(values: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     scale = ((hi - lo) / 255.0).astype(np.float32).astype(np.float64)
     scale[scale == 0] = 1.0  # an all-zero row: any scale; codes are all `zero`
     zero = np.clip(np.round(-lo / scale), 0, 255)
-    codes = np.clip(np.round(x / scale[:, None]) + zero[:, None], 0, 255).astype(np.uint8)
+    codes = np.round(x / scale[:, None]) + zero[:, None]
+    # A non-zero value within half a step of 0 keeps its sign one step out: mm draws 0 as
+    # an empty cell, a tiny value as a small disc of its sign's hue.
+    tiny = (codes == zero[:, None]) & (x != 0)
+    codes[tiny] += np.sign(x[tiny])
+    codes = np.clip(codes, 0, 255).astype(np.uint8)
     params = np.stack([scale, zero], axis=1).astype(np.float32)
     return codes, params
 
