@@ -27,12 +27,14 @@ GALLERY = [
 ]
 
 
-def write_site(out: Path, specs, base_dir=None) -> Path:
-    """Write ``index.html`` with one figure per spec (data paths resolve in ``base_dir``)."""
+def write_site(out: Path, specs, base_dir=None, limits=None) -> Path:
+    """Write ``index.html`` with one figure per spec (data paths resolve in ``base_dir``;
+    ``limits``, a core `Limits`, for figures beyond the default caps)."""
     out.mkdir(parents=True, exist_ok=True)
     figures = []
     for n, text in enumerate(specs):
-        scene = build(parse_spec(text, base_dir))
+        spec = parse_spec(text, base_dir, limits=limits) if limits else parse_spec(text, base_dir)
+        scene = build(spec)
         (out / ("fig%d.mmsc" % n)).write_bytes(scene.to_bytes())
         posters = render_themes(scene)
         (out / ("fig%d.svg" % n)).write_text(posters["dark"], encoding="utf-8")

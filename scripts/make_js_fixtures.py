@@ -18,7 +18,11 @@ Written here:
 - ``errors.json``: malformed files (base64) that `unpack` refuses, each with a
   fragment of the message that both readers must give;
 - ``urlstate.json``: specs with their compact JSON and Python's ``#mm=`` payloads,
-  and cap cases with Python's verdict.
+  and cap cases with Python's verdict;
+- ``display8.mmsc`` + ``display8.json`` + ``display8.f2``: a ``precision: display8``
+  scene, which buffers are 8-bit, and every value of those as Python decodes them,
+  rounded to float16 (raw bits, little-endian); ``half.f4``/``half.f2``: float32
+  values (ties, subnormals, overflow, NaN) and numpy's float16 bits for them.
 
 Non-finite floats are written as the strings "nan", "inf", "-inf" (JSON has none).
 The output is deterministic; the directory is git-ignored.
@@ -299,11 +303,52 @@ def urlstate_fixture() -> dict:
     }
 
 
+DISPLAY8 = """
+expr: attn = softmax(tril(Q @ K.T / sqrt(k))) @ V
+nodes:
+  Q: {shape: [300, 16], init: gaussian}
+  K: {shape: [300, 16], init: gaussian}
+  V: {shape: [300, 240], init: gaussian}
+precision: display8
+"""
+
+
+def display8_fixture(out: Path) -> None:
+    """A display8 scene, and the half floats its 8-bit buffers must decode to."""
+    scene = build(parse_spec(DISPLAY8))
+    data = scene.to_bytes()
+    (out / "display8.mmsc").write_bytes(data)
+    header, _ = unpack(data)
+    reread = type(scene).from_bytes(data)
+    names, halves = [], []
+    for node in reread.nodes:
+        entry = next(e for e in header["nodes"] if e["path"] == node.path)
+        name = entry["buffer"]
+        if name in header["display8"] and name not in names:
+            stored = node.values.T if entry["transposed"] else node.values
+            names.append(name)
+            halves.append(stored.astype("<f2").reshape(-1))
+    (out / "display8.f2").write_bytes(np.concatenate(halves).view("<u2").tobytes())
+    table = {"file": "display8.mmsc", "display8": header["display8"], "order": names}
+    (out / "display8.json").write_text(json.dumps(table, sort_keys=True), encoding="utf-8")
+    rng = np.random.default_rng(0)
+    special = [0.0, -0.0, 1.0, 65504.0, 65519.99, 65520.0, 1e9, np.inf, -np.inf, np.nan]
+    special += [2.0**-24, 2.0**-25, 2.0**-25 * 1.0001, 3 * 2.0**-26, 2.0**-14, 1.00048828125]
+    special += [1.000732421875, 1.0002441406250, 2049.0, 2051.0]  # ties both ways
+    floats = np.concatenate(
+        [np.array(special), rng.standard_normal(4000) * 10.0 ** rng.uniform(-9, 6, 4000)]
+    ).astype("<f4")
+    (out / "half.f4").write_bytes(floats.tobytes())
+    with np.errstate(over="ignore"):
+        (out / "half.f2").write_bytes(floats.astype("<f2").view("<u2").tobytes())
+
+
 def main(argv) -> int:
     out = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
     out.mkdir(parents=True, exist_ok=True)
     files = {name: scene_fixture(out, name, text) for name, text in SCENES.items()}
     files["raw"] = raw_fixture(out)
+    display8_fixture(out)
     players = [player_fixture(name, text) for name, text in SCENES.items()]
     dump = {"ensure_ascii": False, "sort_keys": True, "allow_nan": False}
     (out / "expected.json").write_text(json.dumps(files, **dump), encoding="utf-8")

@@ -3,13 +3,15 @@
 The file is a `pack` container: a JSON header describing the figure (spec,
 nodes, matrices as drawn, cubes, legends, camera, animation program, colour
 ranges, warnings) and one value buffer per distinct matrix, float16 by default
-(``precision: display``) or float32 (``precision: exact``).  Input matrices
+(``precision: display``), float32 (``precision: exact``), or 8 bits with a scale per
+row for large matrices (``precision: display8``: `quantize`; the header's
+``display8`` maps each such buffer to its scales).  Input matrices
 are stored once however often they are used (``X`` and ``X.T`` share one
 buffer); products are stored per node.
 
 ``Scene.from_bytes(s.to_bytes())`` gives a scene with the same header
 data and values rounded to the stored precision, and packing it again gives
-the same bytes.
+the same bytes (for display8: the same values within float rounding).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .anim import animation_from_dict
 from .describe import figure_alt
 from .nodes import NodeList, SceneNode
 from .pack import SceneFileError, pack, unpack
+from .quantize import PARAMS_SUFFIX, dequantize_rows, quantizable, quantize_rows
 
 FORMAT = "mm-docs scene"
 
@@ -89,8 +92,22 @@ def scene_to_bytes(scene) -> bytes:
         if name not in buffers:
             # Leaves store their matrix untransposed; the header says how each is shown.
             buffers[name] = n.values.T if n.transposed else n.values
-    dtype = "f4" if scene.settings["figure"].get("precision") == "exact" else "f2"
-    return pack(header, buffers, {name: dtype for name in buffers})
+    precision = scene.settings["figure"].get("precision")
+    dtype = "f4" if precision == "exact" else "f2"
+    dtypes = {name: dtype for name in buffers}
+    if precision == "display8":
+        # Large matrices as 8-bit codes plus a (scale, zero) per row (quantize.py);
+        # the header names them, so readers know which buffers to decode.
+        quantized = {}
+        for name in sorted(buffers):
+            if quantizable(buffers[name]):
+                codes, params = quantize_rows(buffers[name])
+                buffers[name], dtypes[name] = codes, "u1"
+                buffers[name + PARAMS_SUFFIX] = params
+                dtypes[name + PARAMS_SUFFIX] = "f4"
+                quantized[name] = name + PARAMS_SUFFIX
+        header["display8"] = quantized
+    return pack(header, buffers, dtypes)
 
 
 def read_scene_file(data: bytes) -> Dict[str, Any]:
@@ -98,6 +115,7 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
     header, arrays = unpack(data)
     if header.get("format") != FORMAT:
         raise SceneFileError("not an mm-docs scene file (format %r)" % header.get("format"))
+    arrays = _dequantized(header.get("display8", {}), arrays)
     nodes = NodeList()
     by_path: Dict[str, Any] = {}
     for entry in header["nodes"]:
@@ -148,6 +166,28 @@ def read_scene_file(data: bytes) -> Dict[str, Any]:
         readouts=header.get("readouts", []),
         views=header.get("views", []),
     )
+
+
+def _dequantized(quantized: Any, arrays: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """``arrays`` with every 8-bit buffer decoded to float32 (``precision: display8``)."""
+    if not isinstance(quantized, dict):
+        raise SceneFileError("scene file header: display8 is not an object", field="display8")
+    out = dict(arrays)
+    for name, params in quantized.items():
+        codes, scales = arrays.get(name), arrays.get(params)
+        if (
+            codes is None
+            or scales is None
+            or codes.dtype != np.uint8
+            or codes.ndim != 2
+            or scales.shape != (codes.shape[0], 2)
+        ):
+            raise SceneFileError(
+                "8-bit buffer %r lacks its codes or its per-row scales %r" % (name, params),
+                field="display8",
+            )
+        out[name] = dequantize_rows(codes, scales)
+    return out
 
 
 def _vocab_entry(n: SceneNode) -> Dict[str, Any]:

@@ -17,8 +17,9 @@ Top-level keys:
 - ``from_mm``: an mm link to start from; the other keys override it.
 - ``seed``: integer seed of every random init (default 0).
 - ``height``, ``caption``, ``alt``: figure options (px; text; accessible text).
-- ``precision``: ``display`` (float16 values in the scene file, the default) or
-  ``exact`` (float32, for figures whose text cites values).
+- ``precision``: ``display`` (float16 values in the scene file, the default),
+  ``exact`` (float32, for figures whose text cites values) or ``display8`` (8 bits
+  with a scale per row for matrices over 65,536 values; see `scene.quantize`).
 - ``labels``: named lists of row/column labels (a vocabulary, a sentence's
   tokens) that inputs name (see `vocab`).
 - ``nodes``: settings per node, keyed by name (a matrix name, a product's

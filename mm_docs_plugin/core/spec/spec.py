@@ -74,8 +74,9 @@ FIGURE = sc.Schema(
             "precision",
             "choice",
             "display",
-            "values in the scene file: float16 (display) or float32 (exact, for cited values)",
-            choices=("display", "exact"),
+            "values in the scene file: float16 (display), float32 (exact, for cited values)"
+            " or 8 bits with a scale per row for matrices over 65,536 values (display8)",
+            choices=("display", "exact", "display8"),
         ),
     ],
 )

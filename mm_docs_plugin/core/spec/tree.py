@@ -405,7 +405,9 @@ def infer_shapes(
         raise SpecError(
             "the figure has %s elements; the limit is %s"
             % (format(total, ","), format(limits.max_elements, ",")),
-            "use smaller shapes, or raise the limit (max_elements); largest: "
+            "use smaller shapes, or raise the limit to at least %s (the plugin option"
+            " max_elements in mkdocs.yml, or Limits(max_elements=...)); largest: "
+            % format(total, ",")
             + ", ".join(
                 "%s %d×%d" % (n.label, n.shape[0], n.shape[1])
                 for n in sorted(nodes, key=lambda n: -n.shape[0] * n.shape[1])[:3]

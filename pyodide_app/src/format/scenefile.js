@@ -12,6 +12,8 @@
 // One difference JSON.parse forces: it reads `8.0` as the integer 8, which
 // Python refuses as an offset; the value is the same, so nothing is misread.
 
+import { expandDisplay8 } from "./display8.js";
+
 const MAGIC = "MMSC";
 /** The scene file format version this reader knows (pack.py VERSION). */
 export const SCENE_VERSION = 1;
@@ -115,6 +117,7 @@ function decode(input) {
       );
     }
   }
+  expandDisplay8(head, out); // precision: display8 — 8-bit rows decoded to half floats
   return { header: head, buffers: out };
 }
 

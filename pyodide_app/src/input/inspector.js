@@ -138,7 +138,9 @@ export class Inspector {
       for (let k = k0; k < k1; k++) sum += this.valueOf(at.left, i, k) * this.valueOf(at.right, k, j);
     }
     const note = shown.complete ? "(before the epilog)" : `(partial: ${kRangesText(shown.ranges)})`;
-    return { state: "sum", value: sum, note };
+    const views = this.fig.views;
+    const approximate = [at.left, at.right].some((k) => Boolean(views[k].buffer && views[k].buffer.approximate));
+    return { state: "sum", value: sum, note, approximate };
   }
 
   /**
@@ -210,9 +212,13 @@ export class Inspector {
     const empty = hit.state === "empty";
     this.tipName.textContent = view.data.name;
     this.tipIndex.textContent = cellIndexText(view.node, hit.i, hit.j);
-    this.tipValue.textContent = empty ? "not computed yet" : "= " + formatValue(hit.value);
-    this.tipNote.textContent = hit.note || "";
-    this.tipNote.hidden = !hit.note;
+    // A matrix stored as 8 bits (precision: display8) shows its value to within 1/510
+    // of its row's range: say so.
+    const approx = !empty && (hit.state === "sum" ? Boolean(hit.approximate) : Boolean(view.buffer && view.buffer.approximate));
+    this.tipValue.textContent = empty ? "not computed yet" : (approx ? "≈ " : "= ") + formatValue(hit.value);
+    const note = approx ? [hit.note, "(8-bit display value)"].filter(Boolean).join(" ") : hit.note;
+    this.tipNote.textContent = note || "";
+    this.tipNote.hidden = !note;
     const d = this.tip.dataset;
     d.name = view.data.name;
     d.node = view.data.node;
@@ -224,6 +230,7 @@ export class Inspector {
     d.col = cols ? cols[hit.j] : "";
     d.value = empty ? "" : String(hit.value);
     d.state = hit.state || "final";
+    d.approximate = String(approx);
   }
 
   hide() {
