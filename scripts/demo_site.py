@@ -17,6 +17,7 @@ from mm_docs_plugin.core import build, parse_spec
 from mm_docs_plugin.figure_html import figure_html, figure_id
 from mm_docs_plugin.poster import render_themes
 from mm_docs_plugin.readouts_html import readouts_html, views_html
+from mm_docs_plugin.siteassets import preload_tags
 
 ASSETS = Path(__file__).resolve().parents[1] / "mm_docs_plugin" / "assets"
 GALLERY = [
@@ -27,13 +28,16 @@ GALLERY = [
 ]
 
 
-def write_site(out: Path, specs, base_dir=None) -> Path:
-    """Write ``index.html`` with one figure per spec (data paths resolve in ``base_dir``)."""
+def write_site(out: Path, specs, base_dir=None, preload=False) -> Path:
+    """Write ``index.html`` with one figure per spec (data paths resolve in ``base_dir``);
+    with ``preload``, the head preloads the viewer and the first scene files as the
+    plugin's pages do (siteassets.preload_tags)."""
     out.mkdir(parents=True, exist_ok=True)
-    figures = []
+    figures, scenes = [], []
     for n, text in enumerate(specs):
         scene = build(parse_spec(text, base_dir))
         (out / ("fig%d.mmsc" % n)).write_bytes(scene.to_bytes())
+        scenes.append("fig%d.mmsc" % n)
         posters = render_themes(scene)
         (out / ("fig%d.svg" % n)).write_text(posters["dark"], encoding="utf-8")
         (out / ("fig%d.light.svg" % n)).write_text(posters["light"], encoding="utf-8")
@@ -57,6 +61,7 @@ def write_site(out: Path, specs, base_dir=None) -> Path:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>mm-docs demo</title>",
         '<link rel="icon" href="data:,">',
+        *([preload_tags("mm-viewer.js", scenes)] if preload else []),
         '<link rel="stylesheet" href="mm-viewer.css">',
         '<script type="module" src="mm-viewer.js"></script>',
         "</head><body>",

@@ -178,12 +178,14 @@ export class Figure {
     let scene;
     try {
       scene = decodeScene(bytes);
+      performance.mark("mm:decoded:" + this.id); // bench_viewer.py's breakdown
     } catch (err) {
       this.failWith("The figure data could not be read: ", err);
       return;
     }
     try {
       this.build(scene);
+      performance.mark("mm:built:" + this.id);
     } catch (err) {
       this.failWith("The figure could not be drawn: ", err);
       if (typeof console !== "undefined") console.warn("mm-docs viewer:", err);
