@@ -56,7 +56,10 @@ function ensureObservers() {
         const el = entry.target;
         if (!entry.isIntersecting) {
           const fig = figures.get(el);
-          if (fig) fig.near = false;
+          if (fig) {
+            fig.near = false;
+            fig.releaseTextures(); // back on the GPU when it comes near again
+          }
           continue;
         }
         const fig = figures.get(el) || (watched.has(el) ? mount(el) : null);

@@ -293,6 +293,11 @@ export class Animator {
     for (const tex of this._owned) tex.needsUpdate = true;
   }
 
+  /** The textures made here (flat copies of the arguments); their CPU copies stay. */
+  textures() {
+    return this._owned.slice();
+  }
+
   dispose() {
     if (this._untick) this._untick();
     if (this.playbar) this.playbar.dispose();

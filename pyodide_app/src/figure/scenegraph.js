@@ -298,6 +298,13 @@ export class SceneGraph {
     return this.axes && this.axes.visible ? Math.max(r, AXES_REACH) : r;
   }
 
+  /** Every texture made here (value tiles, highlight masks); their CPU copies stay. */
+  textures() {
+    const out = this._owned.filter((obj) => obj.isTexture);
+    for (const tiles of this._textures.values()) for (const t of tiles) out.push(t.texture);
+    return out;
+  }
+
   /** three.js rebuilt its GL state: upload the textures again from their CPU copies. */
   onContextRestored() {
     for (const tiles of this._textures.values()) for (const t of tiles) t.texture.needsUpdate = true;
