@@ -74,9 +74,10 @@ def main() -> None:
                     ),
                 )
                 context.add_init_script(
-                    "document.addEventListener('DOMContentLoaded', () => {"
+                    # before the viewer's module runs: readyState "interactive" comes first
+                    "document.addEventListener('readystatechange', () => {"
                     " const s = document.createElement('style'); s.textContent = %s;"
-                    " document.head.appendChild(s); });" % json.dumps(FULL)
+                    " document.head.appendChild(s); }, {once: true});" % json.dumps(FULL)
                 )
                 page = context.new_page()
                 page.goto(root + variant + "/index.html")
