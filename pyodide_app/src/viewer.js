@@ -82,6 +82,11 @@ function ensureObservers() {
   });
 }
 
+/** Start Python where the site starts it on interaction (`runtime: interaction`); idempotent. */
+function wakeRuntime() {
+  startIf("interaction", ASSETS_BASE);
+}
+
 function isFigure(el) {
   return Boolean(el && el.nodeType === 1 && el.matches(SELECTOR));
 }
@@ -99,6 +104,10 @@ export function mount(el) {
     runtime: () => pageRuntime(ASSETS_BASE),
   });
   startIf("visible", ASSETS_BASE); // the site asked for Python once a figure is near
+  // …or once a reader points at or tabs to a figure: Python then starts in the
+  // background, seconds before a first edit would otherwise have to wait for it.
+  el.addEventListener("pointerenter", wakeRuntime);
+  el.addEventListener("focusin", wakeRuntime);
   figures.set(el, fig);
   watched.add(el);
   followViewLinks();
@@ -126,6 +135,8 @@ export function unmount(el) {
     followViewLinks();
     return false;
   }
+  el.removeEventListener("pointerenter", wakeRuntime);
+  el.removeEventListener("focusin", wakeRuntime);
   figures.delete(el);
   fig.dispose();
   followViewLinks();

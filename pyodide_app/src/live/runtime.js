@@ -149,7 +149,8 @@ export class Runtime {
       this.setStatus("starting", msg.text || "starting Python…");
     } else if (msg.type === "ready") {
       clearTimeout(this._startTimer);
-      this.info = { version: msg.version, numpy: msg.numpy, generation: msg.generation, ms: msg.ms };
+      // ms: from the start to ready; warmMs: of which the warm-up build (worker.js)
+      this.info = { version: msg.version, numpy: msg.numpy, generation: msg.generation, ms: msg.ms, warmMs: msg.warmMs };
       this.setStatus("ready", "ready");
       this._onReady(this.info);
       this.pump();
