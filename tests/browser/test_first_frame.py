@@ -75,3 +75,29 @@ def test_preloaded_scene_files_are_fetched_once(page, tmp_path):
     # Chromium warns of a preload fetched but not used, or unusable (credentials mode).
     assert not [m for m in console if "preload" in m], console
     assert page.errors == []
+
+
+def test_axes_and_arrows_draw_with_our_shaders(page, serve):
+    # The bundle has none of three's built-in shaders (build.mjs): the world axes and the
+    # flow arrows are drawn by arrow.vert/.frag, in their colours.
+    page.goto(serve(["expr: A @ B\nnodes: {A: {shape: [16, 8]}, B: {shape: [8, 12]}}\n"]))
+    page.wait_for_function("document.querySelector('figure.mm-figure').dataset.mmState === 'ready'")
+    colours = page.evaluate(
+        """() => {
+            const f = mmViewer.figure(document.querySelector('figure.mm-figure'));
+            f.setDeco({axes: true, flow_guides: 1});
+            f.renderNow();
+            const c = f.ctx, d = c.getImageData(0, 0, c.canvas.width, c.canvas.height).data;
+            let red = 0, arrow = 0;
+            for (let i = 0; i < d.length; i += 4) {
+                const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+                if (r > 240 && g < 20 && b < 20) red++;
+                if (b > r + 60 && b > g + 30 && r > 40) arrow++;  // the left vane's blue, blended
+            }
+            return {red, arrow};
+        }"""
+    )
+    # From this camera the x axis shows (y and z run behind the figure or out of view).
+    assert colours["red"] > 20, colours
+    assert colours["arrow"] > 100, colours
+    assert page.errors == []

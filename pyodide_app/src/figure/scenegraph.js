@@ -59,20 +59,38 @@ export function matrixMaterial(vertex, defines, uniforms) {
   });
 }
 
-/** The flow arrows' material (arrow.vert/.frag): vertex colours at uOpacity, blended. */
-export function arrowMaterial() {
+/**
+ * The flow arrows' material (arrow.vert/.frag): vertex colours at uOpacity, blended;
+ * opaque for the world axes.
+ */
+export function arrowMaterial(transparent = true) {
   return new THREE.RawShaderMaterial({
     glslVersion: THREE.GLSL3,
     vertexShader: arrowVert,
     fragmentShader: arrowFrag,
-    uniforms: { uOpacity: { value: 0.55 } },
-    transparent: true,
+    uniforms: { uOpacity: { value: transparent ? 0.55 : 1 } },
+    transparent,
     side: THREE.DoubleSide,
     // One draw per vane, one program: the vanes are single flat triangles, so three's
     // back-then-front pass for transparent double-sided materials buys nothing.
     forceSinglePass: true,
     depthWrite: false,
   });
+}
+
+/**
+ * The world axes from the origin, `length` long: x red, y green, z blue, each fading to
+ * a lighter tint at its end, as three's AxesHelper draws them (whose material needs
+ * three's built-in shaders, which the bundle leaves out: build.mjs).  Colours in sRGB
+ * (arrow.frag draws them as they are): AxesHelper's 0.6 in linear light is 0.8.
+ */
+function worldAxes(length, geometry, material) {
+  const L = length;
+  const position = [0, 0, 0, L, 0, 0, 0, 0, 0, 0, L, 0, 0, 0, 0, 0, 0, L];
+  const color = [1, 0, 0, 1, 0.8, 0, 0, 1, 0, 0.8, 1, 0, 0, 0, 1, 0, 0.8, 1];
+  geometry.setAttribute("position", new THREE.Float32BufferAttribute(position, 3));
+  geometry.setAttribute("color", new THREE.Float32BufferAttribute(color, 3));
+  return new THREE.LineSegments(geometry, material);
 }
 
 /** A point or direction of the scene header ([x, y, z]) as a THREE.Vector3. */
@@ -286,7 +304,7 @@ export class SceneGraph {
   /** Show or hide the world axes (made on first show). */
   showAxes(show) {
     if (show && !this.axes) {
-      this.axes = this.own(new THREE.AxesHelper(AXES_LENGTH));
+      this.axes = worldAxes(AXES_LENGTH, this.own(new THREE.BufferGeometry()), this.own(arrowMaterial(false)));
       this.scene.add(this.axes);
     }
     if (this.axes) this.axes.visible = show;
