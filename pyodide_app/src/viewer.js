@@ -87,6 +87,11 @@ function wakeRuntime() {
   startIf("interaction", ASSETS_BASE);
 }
 
+/** Start Python where the site starts it with the first figure (`runtime: visible`); idempotent. */
+function wakeVisible() {
+  startIf("visible", ASSETS_BASE);
+}
+
 function isFigure(el) {
   return Boolean(el && el.nodeType === 1 && el.matches(SELECTOR));
 }
@@ -103,9 +108,12 @@ export function mount(el) {
     reducedMotion: prefersReducedMotion(),
     runtime: () => pageRuntime(ASSETS_BASE),
   });
-  startIf("visible", ASSETS_BASE); // the site asked for Python once a figure is near
-  // …or once a reader points at or tabs to a figure: Python then starts in the
-  // background, seconds before a first edit would otherwise have to wait for it.
+  // `runtime: visible`: Python starts once a figure near the screen has drawn its first
+  // frame (or failed), so its download and compile do not compete with that frame.
+  el.addEventListener("mm:ready", wakeVisible);
+  el.addEventListener("mm:error", wakeVisible);
+  // `interaction`: once a reader points at or tabs to a figure: Python then starts in
+  // the background, seconds before a first edit would otherwise have to wait for it.
   el.addEventListener("pointerenter", wakeRuntime);
   el.addEventListener("focusin", wakeRuntime);
   figures.set(el, fig);
@@ -135,6 +143,8 @@ export function unmount(el) {
     followViewLinks();
     return false;
   }
+  el.removeEventListener("mm:ready", wakeVisible);
+  el.removeEventListener("mm:error", wakeVisible);
   el.removeEventListener("pointerenter", wakeRuntime);
   el.removeEventListener("focusin", wakeRuntime);
   figures.delete(el);
