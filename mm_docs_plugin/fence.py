@@ -91,6 +91,8 @@ class Context:
     # figure id -> its scene's read-outs ([] without), for the prose's citations
     readouts: Dict[str, List[dict]] = field(default_factory=dict)
     views: Dict[str, List[str]] = field(default_factory=dict)  # figure id -> its views' names
+    # page-relative URLs of the scene files written, in page order (the head's preloads)
+    scene_urls: List[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,7 @@ def render(source: str, ctx: Context, header: Header = Header(), occurrence: int
             # (Figure.compute): the site ships no scene files.
             return template.replace(' data-mm-scene="%s"' % SCENE_SLOT, "")
         scene_url = ctx.url_prefix + _write(ctx.out_dir, scene_bytes, ".mmsc")
+        ctx.scene_urls.append(scene_url)
     return template.replace(SCENE_SLOT, escape(scene_url))
 
 

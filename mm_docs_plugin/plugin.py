@@ -77,6 +77,7 @@ class MmPlugin(BasePlugin[MmConfig]):
         self.memory.folder = folder
         self.limits = Limits(max_elements=self.config.max_elements)
         self.pages = set()
+        self.scene_urls = {}  # page src_uri -> its scene files' URLs (the head's preloads)
         theme = config.theme
         instant = "navigation.instant" in (theme.get("features") or [])
         # Instant navigation swaps page bodies without running <head> scripts again:
@@ -118,6 +119,9 @@ class MmPlugin(BasePlugin[MmConfig]):
         ctx = fence._current
         if ctx is not None and (ctx.figures or ctx.errors):
             self.pages.add(page.file.src_uri)
+        # Read now: on_post_page runs after every page's content, when the fence's
+        # context is another page's.
+        self.scene_urls[page.file.src_uri] = list(ctx.scene_urls) if ctx is not None else []
         if self.cites:
             html = self._cite(html, page, ctx)
         anchors = getattr(page, "present_anchor_ids", None)
@@ -153,7 +157,13 @@ class MmPlugin(BasePlugin[MmConfig]):
     def on_post_page(self, output, page, config):
         if not self.pages or (page.file.src_uri not in self.pages and not self.everywhere):
             return output
-        head = siteassets.head_tags(siteassets.prefix(page.file.dest_uri), self.config)
+        src = page.file.src_uri
+        head = siteassets.head_tags(
+            siteassets.prefix(page.file.dest_uri),
+            self.config,
+            figures=src in self.pages,
+            scenes=self.scene_urls.get(src, ()),
+        )
         at = output.find("</head>")
         return output[:at] + head + output[at:] if at >= 0 else head + output
 

@@ -11,7 +11,7 @@ import re
 import shutil
 from html import escape
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
@@ -32,6 +32,9 @@ ASSET_FILES = (
     "mm-viewer.js.LEGAL.txt",
 )
 SITE_ASSETS = "assets/mm"  # inside site_dir
+# A page's first scene files preloaded from its <head>: the figures a reader sees first.
+# More would compete with the viewer's own download for a reader on a slow link.
+PRELOAD_SCENES = 2
 
 
 def emit(config, cfg, link_404: bool) -> None:
@@ -119,10 +122,31 @@ def _local_pyodide(value: str, config) -> Optional[Path]:
     return path
 
 
-def head_tags(prefix: str, cfg) -> str:
+def head_tags(prefix: str, cfg, figures: bool = False, scenes: Sequence[str] = ()) -> str:
+    """The viewer's stylesheet and script; on a page with ``figures``, preloads first
+    (``preload_tags``, for the page's scene files ``scenes``)."""
     base_url = prefix + SITE_ASSETS + "/"
-    css = '<link rel="stylesheet" href="%s">' % escape(base_url + "mm-viewer.css")
-    return "%s\n%s\n" % (css, viewer_script(base_url, cfg))
+    tags = [preload_tags(base_url + "mm-viewer.js", scenes)] if figures else []
+    tags.append('<link rel="stylesheet" href="%s">' % escape(base_url + "mm-viewer.css"))
+    tags.append(viewer_script(base_url, cfg))
+    return "\n".join(tags) + "\n"
+
+
+def preload_tags(viewer_url: str, scenes: Sequence[str] = ()) -> str:
+    """What a page with figures asks for before it has run any script.
+
+    The viewer module is fetched and compiled while the HTML is still read
+    (``modulepreload``), and the page's first ``PRELOAD_SCENES`` scene files are fetched
+    at once instead of after the viewer has run and seen their figures near the screen.
+    ``crossorigin`` makes a preload's request the viewer's own (``fetch(url)`` in
+    figure.js: CORS mode, same-origin credentials); without it the browser would fetch
+    each file twice.  URLs are as the figures name them (page-relative), so both resolve
+    alike.
+    """
+    tags = ['<link rel="modulepreload" href="%s">' % escape(viewer_url)]
+    for url in scenes[:PRELOAD_SCENES]:
+        tags.append('<link rel="preload" href="%s" as="fetch" crossorigin>' % escape(url))
+    return "\n".join(tags)
 
 
 def viewer_script(base_url: str, cfg) -> str:

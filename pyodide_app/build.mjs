@@ -15,7 +15,7 @@
 //   node build.mjs --entry X  bundle X instead of src/viewer.js (tests of the build)
 //   node build.mjs --out D    write into D instead of ../mm_docs_plugin/assets
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -23,6 +23,36 @@ import { build } from "esbuild";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUDGET_GZIP = 300 * 1024;
+
+// three.js from its modules (three/src), not its prebuilt bundle, with the GLSL of its
+// built-in materials (ShaderChunk, ShaderLib: a quarter of the bundle) left out: the
+// viewer draws every object with a RawShaderMaterial of its own shaders
+// (gl/shaders/), which three.js compiles as written, never looking those up.
+// test/materials.test.js holds the sources to that.  (Issue 15: ≤ 150 KB gzipped.)
+const THREE_SRC = join(HERE, "node_modules", "three", "src", "Three.js");
+const BUILTIN_GLSL = /three[\/\\]src[\/\\]renderers[\/\\]shaders[\/\\](ShaderChunk|ShaderLib)[\/\\][^\/\\]+\.glsl\.js$/;
+const threeSource = {
+  name: "three-source",
+  setup(b) {
+    b.onResolve({ filter: /^three$/ }, () => ({ path: THREE_SRC }));
+    b.onLoad({ filter: BUILTIN_GLSL }, () => ({
+      contents: 'export const vertex = "", fragment = "";\nexport default "";\n',
+      loader: "js",
+    }));
+  },
+};
+
+// Our shaders as text, without their // comments (they explain; the GPU does not need
+// them).  Lines are kept, so a compile error's line numbers are the source file's.
+const shaderText = {
+  name: "shader-text",
+  setup(b) {
+    b.onLoad({ filter: /\.(glsl|vert|frag)$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(/[ \t]*\/\/[^\n]*/g, ""),
+      loader: "text",
+    }));
+  },
+};
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -45,6 +75,7 @@ async function main() {
     // and setup must still succeed (the Python side works without the viewer).
     console.log(`build.mjs: ${entry} does not exist yet; skipping the bundle`);
   } else {
+    rmSync(bundle + ".LEGAL.txt", { force: true }); // esbuild writes none when it finds no licence comment
     await build({
       entryPoints: [entry],
       outfile: bundle,
@@ -56,7 +87,7 @@ async function main() {
       nodePaths: [join(HERE, "node_modules")],
       minify: true,
       // Shaders live in small named files, imported as strings (STYLE.md habit 9).
-      loader: { ".glsl": "text", ".vert": "text", ".frag": "text" },
+      plugins: [threeSource, shaderText],
       // three.js is MIT: its licence must travel with the bundle, beside it rather
       // than inside it (keeps the bundle small, and the notice is still shipped).
       legalComments: "external",
@@ -65,6 +96,9 @@ async function main() {
       charset: "utf8",
       logLevel: "warning",
     });
+    // three's modules carry no licence comment of their own: ship its LICENSE.
+    const license = readFileSync(join(HERE, "node_modules", "three", "LICENSE"), "utf8");
+    appendFileSync(bundle + ".LEGAL.txt", "three.js (node_modules/three/LICENSE):\n\n" + license);
     // The full-page view's own code (app.html loads it after mm-viewer.js), and the
     // Python worker (started by the viewer on a reader's first edit).
     for (const [source, target] of [

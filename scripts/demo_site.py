@@ -17,6 +17,7 @@ from mm_docs_plugin.core import build, parse_spec
 from mm_docs_plugin.figure_html import figure_html, figure_id
 from mm_docs_plugin.poster import render_themes
 from mm_docs_plugin.readouts_html import readouts_html, views_html
+from mm_docs_plugin.siteassets import preload_tags
 
 ASSETS = Path(__file__).resolve().parents[1] / "mm_docs_plugin" / "assets"
 GALLERY = [
@@ -27,15 +28,18 @@ GALLERY = [
 ]
 
 
-def write_site(out: Path, specs, base_dir=None, limits=None) -> Path:
+def write_site(out: Path, specs, base_dir=None, limits=None, preload=False) -> Path:
     """Write ``index.html`` with one figure per spec (data paths resolve in ``base_dir``;
-    ``limits``, a core `Limits`, for figures beyond the default caps)."""
+    ``limits``, a core `Limits`, for figures beyond the default caps); with ``preload``,
+    the head preloads the viewer and the first scene files as the plugin's pages do
+    (siteassets.preload_tags)."""
     out.mkdir(parents=True, exist_ok=True)
-    figures = []
+    figures, scenes = [], []
     for n, text in enumerate(specs):
         spec = parse_spec(text, base_dir, limits=limits) if limits else parse_spec(text, base_dir)
         scene = build(spec)
         (out / ("fig%d.mmsc" % n)).write_bytes(scene.to_bytes())
+        scenes.append("fig%d.mmsc" % n)
         posters = render_themes(scene)
         (out / ("fig%d.svg" % n)).write_text(posters["dark"], encoding="utf-8")
         (out / ("fig%d.light.svg" % n)).write_text(posters["light"], encoding="utf-8")
@@ -59,6 +63,7 @@ def write_site(out: Path, specs, base_dir=None, limits=None) -> Path:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>mm-docs demo</title>",
         '<link rel="icon" href="data:,">',
+        *([preload_tags("mm-viewer.js", scenes)] if preload else []),
         '<link rel="stylesheet" href="mm-viewer.css">',
         '<script type="module" src="mm-viewer.js"></script>',
         "</head><body>",

@@ -21,7 +21,8 @@
 
 import { Figure } from "./figure/figure.js";
 import { pageRuntime, startIf } from "./live/pageruntime.js";
-import { liveContexts as contexts, rendererInfo } from "./gl/renderer.js";
+import { liveContexts as contexts, rendererInfo, sharedRenderer } from "./gl/renderer.js";
+import { warmUp } from "./figure/warmup.js";
 import { pageTheme } from "./figure/theme.js";
 import { parseViewHash } from "./figure/views.js";
 
@@ -32,6 +33,7 @@ const released = new WeakSet(); // unmounted on request: automatic rescans leave
 let nearObserver = null;
 let screenObserver = null;
 let sweepQueued = false;
+let warm = null; // the page's warm programs (figure/warmup.js), held while it has figures
 
 const ASSETS_BASE = (() => {
   try {
@@ -54,7 +56,10 @@ function ensureObservers() {
         const el = entry.target;
         if (!entry.isIntersecting) {
           const fig = figures.get(el);
-          if (fig) fig.near = false;
+          if (fig) {
+            fig.near = false;
+            fig.releaseTextures(); // back on the GPU when it comes near again
+          }
           continue;
         }
         const fig = figures.get(el) || (watched.has(el) ? mount(el) : null);
@@ -77,6 +82,16 @@ function ensureObservers() {
   });
 }
 
+/** Start Python where the site starts it on interaction (`runtime: interaction`); idempotent. */
+function wakeRuntime() {
+  startIf("interaction", ASSETS_BASE);
+}
+
+/** Start Python where the site starts it with the first figure (`runtime: visible`); idempotent. */
+function wakeVisible() {
+  startIf("visible", ASSETS_BASE);
+}
+
 function isFigure(el) {
   return Boolean(el && el.nodeType === 1 && el.matches(SELECTOR));
 }
@@ -93,7 +108,14 @@ export function mount(el) {
     reducedMotion: prefersReducedMotion(),
     runtime: () => pageRuntime(ASSETS_BASE),
   });
-  startIf("visible", ASSETS_BASE); // the site asked for Python once a figure is near
+  // `runtime: visible`: Python starts once a figure near the screen has drawn its first
+  // frame (or failed), so its download and compile do not compete with that frame.
+  el.addEventListener("mm:ready", wakeVisible);
+  el.addEventListener("mm:error", wakeVisible);
+  // `interaction`: once a reader points at or tabs to a figure: Python then starts in
+  // the background, seconds before a first edit would otherwise have to wait for it.
+  el.addEventListener("pointerenter", wakeRuntime);
+  el.addEventListener("focusin", wakeRuntime);
   figures.set(el, fig);
   watched.add(el);
   followViewLinks();
@@ -121,6 +143,10 @@ export function unmount(el) {
     followViewLinks();
     return false;
   }
+  el.removeEventListener("mm:ready", wakeVisible);
+  el.removeEventListener("mm:error", wakeVisible);
+  el.removeEventListener("pointerenter", wakeRuntime);
+  el.removeEventListener("focusin", wakeRuntime);
   figures.delete(el);
   fig.dispose();
   followViewLinks();
@@ -151,7 +177,25 @@ function scan(root, explicit) {
     else mount(el);
   }
   followViewLinks();
+  // Figures already near the screen start loading now rather than at the observer's
+  // first report (a frame or more later: after the first paint); the observer keeps
+  // watching them, and the rest, as before.
+  for (const el of found) {
+    if (watched.has(el) && !figures.has(el)) {
+      const where = nearness(el);
+      if (where.near) Object.assign(mount(el), where);
+    }
+  }
   return found.length;
+}
+
+/** Whether `el` is within a viewport of the screen (nearObserver's margin), and on it. */
+function nearness(el) {
+  const r = el.getBoundingClientRect();
+  const h = window.innerHeight || 0;
+  const w = window.innerWidth || 0;
+  const across = r.right >= 0 && r.left <= w && r.width + r.height > 0;
+  return { near: across && r.bottom >= -h && r.top <= 2 * h, onScreen: across && r.bottom >= 0 && r.top <= h };
 }
 
 /** Unmount figures (and forget placeholders) that have left the document. */
@@ -242,10 +286,30 @@ function onPopState() {
 let linksFollowed = false;
 
 /**
+ * While the page has figures, hold the programs their first frames need, compiled as
+ * soon as the first placeholder is seen (figure/warmup.js); a page without any keeps
+ * no GL objects.
+ */
+function holdPrograms() {
+  const want = figures.size + watched.size > 0;
+  if (want && !warm) {
+    try {
+      warm = warmUp(sharedRenderer().renderer);
+    } catch (err) {
+      warm = null; // no WebGL 2: each figure says so itself (Figure.start)
+    }
+  } else if (!want && warm) {
+    warm.dispose();
+    warm = null;
+  }
+}
+
+/**
  * Follow links to named views (#FIGURE-ID:VIEW) and Back/Forward between them while
  * the page has figures; a page without any keeps none of the viewer's listeners.
  */
 function followViewLinks() {
+  holdPrograms();
   const want = figures.size + watched.size > 0 && typeof window !== "undefined";
   if (want === linksFollowed) return;
   linksFollowed = want;

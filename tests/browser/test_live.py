@@ -34,15 +34,16 @@ FENCE = (
 )
 
 
-def build_live_site(root: Path, pyodide: Path) -> str:
-    """A one-page site whose figures may be edited, with ``pyodide`` self-hosted; its URL."""
+def build_live_site(root: Path, pyodide: Path, runtime: str = "interaction") -> str:
+    """A one-page site whose figures may be edited, with ``pyodide`` self-hosted and
+    started at ``runtime``; its URL."""
     if not (pyodide / ".complete").exists():
         pytest.fail("%s is missing: run `make setup` (scripts/fetch-pyodide.sh)" % pyodide)
     write_site(
         root,
         {"index.md": "# Live\n\n" + FENCE},
         theme={"name": "material", "font": False},  # no request leaves 127.0.0.1
-        plugins=[{"mm": {"pyodide": str(pyodide), "runtime": "interaction"}}],
+        plugins=[{"mm": {"pyodide": str(pyodide), "runtime": runtime}}],
     )
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -53,6 +54,11 @@ def build_live_site(root: Path, pyodide: Path) -> str:
 @pytest.fixture(scope="module")
 def site17(tmp_path_factory):
     return build_live_site(tmp_path_factory.mktemp("live17"), PYODIDE / "0.17.1")
+
+
+@pytest.fixture(scope="module")
+def site17_visible(tmp_path_factory):
+    return build_live_site(tmp_path_factory.mktemp("live17v"), PYODIDE / "0.17.1", "visible")
 
 
 @pytest.fixture(scope="module")
@@ -342,3 +348,32 @@ def test_pyodide_314_without_numpy_says_why_and_the_figure_keeps_working(site314
     # 314 takes PyYAML from its own package set (the offline copy has no wheels to give).
     assert any(w.startswith("pyyaml-") for w in wheels), wheels
     assert any(w.startswith("numpy-") for w in wheels), wheels
+
+
+RUNTIME_STATE = "() => { const rt = mmViewer.runtime(); return rt ? rt.state : null; }"
+
+
+def test_runtime_visible_warms_python_before_any_edit(site17_visible, page):
+    page.goto(site17_visible)
+    # No click, no key: the figure near the screen started Python, which built once to warm up.
+    page.wait_for_function(
+        "() => mmViewer.runtime() && mmViewer.runtime().state === 'ready'", timeout=START_MS
+    )
+    info = page.evaluate("mmViewer.runtime().info")
+    assert info["version"] == "0.17.0" and info["warmMs"] > 0, info
+    page.click("button[aria-label='Edit this figure']")
+    assert page.get_attribute("section.mm-editor", "data-mm-runtime") == "ready"
+    assert page.errors == []
+
+
+def test_runtime_interaction_starts_python_when_a_reader_points_at_a_figure(site17, page):
+    page.goto(site17)
+    page.wait_for_function(
+        "document.querySelector('figure.mm-figure')?.dataset.mmState === 'ready'"
+    )
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(200)
+    assert page.evaluate(RUNTIME_STATE) == "idle"
+    page.hover("figure.mm-figure")
+    page.wait_for_function(RUNTIME_STATE.replace("rt.state", "rt.state !== 'idle'"))
+    assert page.evaluate(RUNTIME_STATE) in ("starting", "ready")

@@ -58,7 +58,9 @@ def mm_urls(html: str):
             tag == "script" and "mm-viewer" in attrs.get("src", "")
         ):
             urls.append(attrs["src"])
-        elif tag == "link" and "mm-viewer" in attrs.get("href", ""):
+        elif tag == "link" and (
+            "mm-viewer" in attrs.get("href", "") or attrs.get("rel") == "preload"
+        ):
             urls.append(attrs["href"])
     return urls
 
@@ -82,7 +84,8 @@ def test_figures_assets_and_page_relative_urls(site, directory_urls):
     for page in (figs, page_file(out, "top.md", directory_urls)):
         text = page.read_text("utf-8")
         urls = mm_urls(text)
-        assert len(urls) == 5, urls
+        # scene, two posters, the viewer's script, stylesheet and modulepreload, the scene's preload
+        assert len(urls) == 7, urls
         for url in urls:
             assert resolve(out, page, url).is_file(), (page, url)
         inline = re.findall(r"<script>(.*?)</script>", text, re.S)  # the theme's own only
@@ -94,6 +97,29 @@ def test_figures_assets_and_page_relative_urls(site, directory_urls):
     # both pages hold the same spec: one scene file and a poster per palette, content-hashed
     assert len([a for a in assets if a.endswith(".mmsc")]) == 1
     assert len([a for a in assets if a.endswith(".svg")]) == 2
+
+
+def test_preloads_only_on_pages_with_figures_and_for_the_urls_the_viewer_fetches(site):
+    three = GOOD + "\n" + GOOD.replace("[4, 6]", "[4, 7]") + "\n" + GOOD.replace("[4, 6]", "[4, 8]")
+    pages = {"index.md": "# Home\n\nNo figures.\n", "guide/figs.md": "# Figures\n\n" + three}
+    root = site(pages, site_url="https://example.org/sub/path/")
+    r = mkdocs_build(root, "--strict")
+    assert r.returncode == 0, r.stderr
+    out = root / "site"
+    html = page_file(out, "guide/figs.md", True).read_text("utf-8")
+    found = tags(html)
+    scenes = [a["data-mm-scene"] for t, a in found if t == "figure"]
+    assert len(set(scenes)) == 3, scenes
+    links = [a for t, a in found if t == "link"]
+    preloads = [a for a in links if a.get("rel") == "preload"]
+    # the first two figures' scene files, exactly as the figures name them (the viewer
+    # fetches new URL(data-mm-scene, document.baseURI)), in CORS mode as fetch() asks
+    assert [a["href"] for a in preloads] == scenes[:2]
+    assert all(a["as"] == "fetch" and "crossorigin" in a for a in preloads), preloads
+    script = next(a for t, a in found if t == "script" and "mm-viewer.js" in a.get("src", ""))
+    assert [a["href"] for a in links if a.get("rel") == "modulepreload"] == [script["src"]]
+    home = (out / "index.html").read_text("utf-8")
+    assert "preload" not in home
 
 
 def test_site_without_figures_gets_no_assets(site):

@@ -107,6 +107,8 @@ def test_viewer_is_linked_in_head_with_page_relative_urls(built):
         page = page_file(out, rel, directory_urls)
         html = page.read_text("utf-8")
         scripts, links = viewer_tags(html)
+        preloads = [a["href"] for a in links if a.get("rel") == "modulepreload"]
+        links = [a for a in links if a.get("rel") != "modulepreload"]
         # Instant navigation swaps bodies without running <head> again: the viewer
         # must be on every page a reader can enter by, figures or not.
         if not names and theme != "material":
@@ -117,6 +119,8 @@ def test_viewer_is_linked_in_head_with_page_relative_urls(built):
         script, link = scripts[0], links[0]
         assert script["type"] == "module"
         assert link["rel"] == "stylesheet"
+        # the viewer fetched early only where a page has figures to show
+        assert preloads == ([script["src"]] if names else []), (page, preloads)
         assert resolve(out, page, script["src"]) == out / SITE_ASSETS / "mm-viewer.js"
         assert resolve(out, page, link["href"]) == out / SITE_ASSETS / "mm-viewer.css"
         head_end = html.index("</head>")

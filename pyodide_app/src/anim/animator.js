@@ -34,10 +34,8 @@ import { cellShown } from "./cellstate.js";
 import { blocksOf, productFaces } from "./planecells.js";
 import { Playbar } from "./playbar.js";
 import { valueTexture } from "../gl/textures.js";
-import { stepUniforms, v3 } from "../figure/scenegraph.js";
+import { matrixMaterial, stepUniforms, v3 } from "../figure/scenegraph.js";
 import { colorUniforms, setColorUniforms } from "../figure/style.js";
-import matrixFrag from "../gl/shaders/matrix.frag";
-import planeVert from "../gl/shaders/plane.vert";
 
 /** Brightness of an argument face's other elements while a row/column of it is highlighted. */
 const ARG_DIM = 0.55;
@@ -213,14 +211,7 @@ export class Animator {
   }
 
   addQuad(defines, uniforms, name) {
-    const material = new THREE.RawShaderMaterial({
-      glslVersion: THREE.GLSL3,
-      vertexShader: planeVert,
-      fragmentShader: matrixFrag,
-      side: THREE.DoubleSide,
-      defines,
-      uniforms,
-    });
+    const material = matrixMaterial("plane", defines, uniforms);
     this.graph.own(material);
     const mesh = new THREE.Mesh(this.geometry, material);
     mesh.name = name;
@@ -300,6 +291,11 @@ export class Animator {
 
   onContextRestored() {
     for (const tex of this._owned) tex.needsUpdate = true;
+  }
+
+  /** The textures made here (flat copies of the arguments); their CPU copies stay. */
+  textures() {
+    return this._owned.slice();
   }
 
   dispose() {

@@ -22,7 +22,7 @@
 
 import { decodeScene } from "../format/scenefile.js";
 import * as gpu from "../gl/renderer.js";
-import { maxTextureSide } from "../gl/textures.js";
+import { maxTextureSide, textureBytes } from "../gl/textures.js";
 import { Controls } from "../input/controls.js";
 import { Inspector } from "../input/inspector.js";
 import { Lens } from "../input/lens.js";
@@ -62,6 +62,7 @@ export class Figure {
     this.onScreen = false; // intersecting the viewport: redrawn on change
     this.built = false;
     this.firstFrame = false;
+    this.released = false; // its textures left the GPU (far from the screen): redraw when near
     this.cssSize = [0, 0];
     this.pixelSize = [1, 1];
     this.tickers = new Set();
@@ -178,12 +179,14 @@ export class Figure {
     let scene;
     try {
       scene = decodeScene(bytes);
+      performance.mark("mm:decoded:" + this.id); // bench_viewer.py's breakdown
     } catch (err) {
       this.failWith("The figure data could not be read: ", err);
       return;
     }
     try {
       this.build(scene);
+      performance.mark("mm:built:" + this.id);
     } catch (err) {
       this.failWith("The figure could not be drawn: ", err);
       if (typeof console !== "undefined") console.warn("mm-docs viewer:", err);
@@ -248,6 +251,31 @@ export class Figure {
     if (this.graph) this.graph.dispose();
     this.anim = this.controls = this.lens = this.inspector = this.labels = this.graph = this.framing = null;
     this.built = false;
+    this.released = false;
+  }
+
+  /** The textures its scene holds (SceneGraph's and the animation's). */
+  textures() {
+    if (!this.graph) return [];
+    return this.anim ? this.graph.textures().concat(this.anim.textures()) : this.graph.textures();
+  }
+
+  /** Bytes of texture its scene holds on the GPU now (0 while released). */
+  get textureBytes() {
+    if (this.released) return 0;
+    return this.textures().reduce((sum, tex) => sum + textureBytes(tex), 0);
+  }
+
+  /**
+   * Free its textures' GPU copies while it is far from the screen (viewer.js), so a page
+   * of many figures holds the textures of the few near the screen only.  The CPU copies
+   * stay: three.js uploads a disposed texture again at its next draw, which happens as
+   * the figure comes back within the loading margin (canRender), before it is seen.
+   */
+  releaseTextures() {
+    if (!this.built || this.released) return;
+    for (const tex of this.textures()) tex.dispose();
+    this.released = true;
   }
 
   onContextRestored() {
@@ -432,7 +460,8 @@ export class Figure {
   }
 
   canRender() {
-    return this.built && !this.disposed && this.state !== "error" && (this.onScreen || (this.near && !this.firstFrame));
+    const due = !this.firstFrame || this.released; // a first frame, or textures to upload again
+    return this.built && !this.disposed && this.state !== "error" && (this.onScreen || (this.near && due));
   }
 
   measure() {
@@ -457,6 +486,7 @@ export class Figure {
   }
 
   afterRender() {
+    this.released = false; // the draw uploaded them again
     const [w, h] = this.cssSize;
     this.camera.updateMatrixWorld();
     this.labels.update(this.camera, w, h);

@@ -17,6 +17,9 @@ import { colorUniforms } from "./style.js";
 import { highlightUniforms } from "./highlight.js";
 import matrixVert from "../gl/shaders/matrix.vert";
 import matrixFrag from "../gl/shaders/matrix.frag";
+import planeVert from "../gl/shaders/plane.vert";
+import arrowVert from "../gl/shaders/arrow.vert";
+import arrowFrag from "../gl/shaders/arrow.frag";
 
 const FLOW_COLORS = ["#4d7fff", "#ff4d4d"]; // left argument's vane, right argument's (as the poster)
 const AXES_LENGTH = 128; // world units from the origin (deco.axes)
@@ -34,6 +37,60 @@ export function stepUniforms() {
     uHighlightMod: { value: [BIG, BIG] },
     uDim: { value: 1 },
   };
+}
+
+/**
+ * The material of a quad drawn by matrix.frag: a matrix block (`vertex` "matrix") or an
+ * animation plane ("plane": plane.vert places it).  Every such quad is made here, so the
+ * warm-up (warmup.js) compiles exactly the programs the figures will ask for.
+ *
+ * @param {"matrix"|"plane"} vertex the vertex shader
+ * @param {Object<string, string>} defines PRODUCT, PARTIAL, ACCUM or none
+ * @param {object} uniforms
+ */
+export function matrixMaterial(vertex, defines, uniforms) {
+  return new THREE.RawShaderMaterial({
+    glslVersion: THREE.GLSL3,
+    vertexShader: vertex === "plane" ? planeVert : matrixVert,
+    fragmentShader: matrixFrag,
+    side: THREE.DoubleSide,
+    defines,
+    uniforms,
+  });
+}
+
+/**
+ * The flow arrows' material (arrow.vert/.frag): vertex colours at uOpacity, blended;
+ * opaque for the world axes.
+ */
+export function arrowMaterial(transparent = true) {
+  return new THREE.RawShaderMaterial({
+    glslVersion: THREE.GLSL3,
+    vertexShader: arrowVert,
+    fragmentShader: arrowFrag,
+    uniforms: { uOpacity: { value: transparent ? 0.55 : 1 } },
+    transparent,
+    side: THREE.DoubleSide,
+    // One draw per vane, one program: the vanes are single flat triangles, so three's
+    // back-then-front pass for transparent double-sided materials buys nothing.
+    forceSinglePass: true,
+    depthWrite: false,
+  });
+}
+
+/**
+ * The world axes from the origin, `length` long: x red, y green, z blue, each fading to
+ * a lighter tint at its end, as three's AxesHelper draws them (whose material needs
+ * three's built-in shaders, which the bundle leaves out: build.mjs).  Colours in sRGB
+ * (arrow.frag draws them as they are): AxesHelper's 0.6 in linear light is 0.8.
+ */
+function worldAxes(length, geometry, material) {
+  const L = length;
+  const position = [0, 0, 0, L, 0, 0, 0, 0, 0, 0, L, 0, 0, 0, 0, 0, 0, L];
+  const color = [1, 0, 0, 1, 0.8, 0, 0, 1, 0, 0.8, 1, 0, 0, 0, 1, 0, 0.8, 1];
+  geometry.setAttribute("position", new THREE.Float32BufferAttribute(position, 3));
+  geometry.setAttribute("color", new THREE.Float32BufferAttribute(color, 3));
+  return new THREE.LineSegments(geometry, material);
 }
 
 /** A point or direction of the scene header ([x, y, z]) as a THREE.Vector3. */
@@ -191,25 +248,18 @@ export class SceneGraph {
     geometry.setAttribute("position", new THREE.BufferAttribute(positions, 3));
     geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array([a, c, b, c, b, d, a, d]), 2));
     geometry.setIndex([0, 1, 2, 0, 2, 3]);
-    const material = new THREE.RawShaderMaterial({
-      glslVersion: THREE.GLSL3,
-      vertexShader: matrixVert,
-      fragmentShader: matrixFrag,
-      side: THREE.DoubleSide,
-      defines: extra ? extra.defines : {},
-      uniforms: {
-        uValues: { value: tile.texture },
-        uTileOrigin: { value: [tile.row0, tile.col0] },
-        uTileSize: { value: [tile.rows, tile.cols] },
-        uTransposed: { value: view.transposed },
-        uBlockStart: { value: [block.rows[0], block.cols[0]] },
-        uBlockSize: { value: new THREE.Vector2(block.rows[1] - block.rows[0], block.cols[1] - block.cols[0]) },
-        ...nodeU,
-        ...this.shared,
-        ...view.uniforms,
-        ...view.marked,
-        ...(extra ? extra.uniforms : {}),
-      },
+    const material = matrixMaterial("matrix", extra ? extra.defines : {}, {
+      uValues: { value: tile.texture },
+      uTileOrigin: { value: [tile.row0, tile.col0] },
+      uTileSize: { value: [tile.rows, tile.cols] },
+      uTransposed: { value: view.transposed },
+      uBlockStart: { value: [block.rows[0], block.cols[0]] },
+      uBlockSize: { value: new THREE.Vector2(block.rows[1] - block.rows[0], block.cols[1] - block.cols[0]) },
+      ...nodeU,
+      ...this.shared,
+      ...view.uniforms,
+      ...view.marked,
+      ...(extra ? extra.uniforms : {}),
     });
     this.own(material);
     const mesh = new THREE.Mesh(geometry, material);
@@ -221,17 +271,10 @@ export class SceneGraph {
   }
 
   buildArrows(cubes) {
-    this.arrowMaterial = this.own(
-      new THREE.MeshBasicMaterial({
-        vertexColors: true,
-        transparent: true,
-        opacity: 0.55,
-        side: THREE.DoubleSide,
-        depthWrite: false,
-      }),
-    );
+    this.arrowMaterial = this.own(arrowMaterial());
     this.arrows = new THREE.Group();
-    const colors = FLOW_COLORS.map((c) => new THREE.Color(c));
+    // sRGB components as written: arrow.frag draws them as they are.
+    const colors = FLOW_COLORS.map((c) => new THREE.Color().setHex(parseInt(c.slice(1), 16), THREE.NoColorSpace));
     for (const cube of cubes) {
       if (!cube.arrow) continue;
       const pos = new Float32Array(18);
@@ -255,13 +298,13 @@ export class SceneGraph {
   /** Flow arrows: hidden at 0, more opaque towards 1 (deco.flow_guides). */
   setFlowGuides(flow) {
     this.arrows.visible = flow > 0;
-    this.arrowMaterial.opacity = 0.3 + 0.5 * flow;
+    this.arrowMaterial.uniforms.uOpacity.value = 0.3 + 0.5 * flow;
   }
 
   /** Show or hide the world axes (made on first show). */
   showAxes(show) {
     if (show && !this.axes) {
-      this.axes = this.own(new THREE.AxesHelper(AXES_LENGTH));
+      this.axes = worldAxes(AXES_LENGTH, this.own(new THREE.BufferGeometry()), this.own(arrowMaterial(false)));
       this.scene.add(this.axes);
     }
     if (this.axes) this.axes.visible = show;
@@ -271,6 +314,13 @@ export class SceneGraph {
   get reach() {
     const r = this.radius * 1.5;
     return this.axes && this.axes.visible ? Math.max(r, AXES_REACH) : r;
+  }
+
+  /** Every texture made here (value tiles, highlight masks); their CPU copies stay. */
+  textures() {
+    const out = this._owned.filter((obj) => obj.isTexture);
+    for (const tiles of this._textures.values()) for (const t of tiles) out.push(t.texture);
+    return out;
   }
 
   /** three.js rebuilt its GL state: upload the textures again from their CPU copies. */

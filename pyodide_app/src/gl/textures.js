@@ -71,3 +71,9 @@ export function tileTextures(buf, side) {
   }
   return tiles;
 }
+
+/** Bytes a texture of ours takes on the GPU (one channel: R8, R16F or R32F). */
+export function textureBytes(tex) {
+  const per = tex.type === THREE.UnsignedByteType ? 1 : tex.type === THREE.HalfFloatType ? 2 : 4;
+  return tex.image.width * tex.image.height * per;
+}

@@ -25,6 +25,10 @@ function seconds(ms) {
   return String(Math.round(ms / 100) / 10);
 }
 
+function mark(name) {
+  if (typeof performance !== "undefined" && performance.mark) performance.mark(name);
+}
+
 export class Runtime {
   /**
    * @param {{workerURL: string, indexURL: string, coreURL: string,
@@ -71,6 +75,7 @@ export class Runtime {
       this._onFailed = reject;
     });
     this._started.catch(() => {}); // reported through status; callers may ignore it
+    mark("mm:python-start"); // bench_live.py: long tasks while Python loads
     this.setStatus("starting", "starting Python…");
     let worker;
     try {
@@ -149,7 +154,9 @@ export class Runtime {
       this.setStatus("starting", msg.text || "starting Python…");
     } else if (msg.type === "ready") {
       clearTimeout(this._startTimer);
-      this.info = { version: msg.version, numpy: msg.numpy, generation: msg.generation, ms: msg.ms };
+      // ms: from the start to ready; warmMs: of which the warm-up build (worker.js)
+      this.info = { version: msg.version, numpy: msg.numpy, generation: msg.generation, ms: msg.ms, warmMs: msg.warmMs };
+      mark("mm:python-ready");
       this.setStatus("ready", "ready");
       this._onReady(this.info);
       this.pump();
