@@ -25,6 +25,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 import yaml
 
+from .buildcache import BuildCache
 from .core import DEFAULT_LIMITS, Scene, SpecError, build, parse_spec, url_fragment
 from .core.language import expr as ex
 from .core.spec.spec import Spec
@@ -55,6 +56,7 @@ class Figure:
         self._folder = tempfile.mkdtemp(prefix="mm-docs-figure-")
         self.spec: Spec = parse_spec(self._internal(), self._base_dir)
         self._scene: Optional[Scene] = None
+        self._outputs = BuildCache()  # html() again (a notebook re-displaying it): no rebuild
 
     # -- what it is
     @property
@@ -136,7 +138,7 @@ class Figure:
 
         global _outputs
         _outputs += 1
-        ctx = Context(base_dir=self._base_dir, page="python")
+        ctx = Context(base_dir=self._base_dir, page="python", cache=self._outputs)
         source = yaml.safe_dump(self._internal(), sort_keys=False, width=100)
         # Unique per output: a notebook may show the same figure twice.
         fid = "mm-py-%s-%d" % (hashlib.sha256(source.encode()).hexdigest()[:8], _outputs)
