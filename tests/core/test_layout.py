@@ -281,7 +281,7 @@ def test_bbox_holds_everything_and_the_matmuls_box_is_centred(name):
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_default_camera_frames_the_whole_figure_tightly(name):
-    from mm_docs_plugin.core.scene.camera import NOMINAL_ASPECT
+    from mm_docs_plugin.core.scene.camera import FILL, NOMINAL_ASPECT
 
     scene = figure(name)
     cam = scene.camera
@@ -302,12 +302,18 @@ def test_default_camera_frames_the_whole_figure_tightly(name):
     ]
     t = math.tan(math.radians(cam.fov / 2))
     extent = 0.0
+    cover_x, cover_y = cam.cover
+    # What a viewer must cover to show the figure fits the nominal view...
+    assert cover_x <= t * NOMINAL_ASPECT * (1 + 1e-9) and cover_y <= t * (1 + 1e-9)
     for corner in [c for v in scene.matrices for c in v.corners()]:
         v = [c - p for c, p in zip(corner, cam.position)]
         depth = -dot(v, back)
         assert depth > 0
         x, y = dot(v, right) / (depth * t * NOMINAL_ASPECT), dot(v, up) / (depth * t)
         assert abs(x) <= 1 and abs(y) <= 1  # inside the view
+        # ...and every corner is inside it, with the framing margin.
+        assert abs(dot(v, right)) / depth <= cover_x * FILL * (1 + 1e-6)
+        assert abs(dot(v, up)) / depth <= cover_y * FILL * (1 + 1e-6)
         extent = max(extent, abs(x), abs(y))
     assert extent > 0.6  # and filling it (labels take the rest), not lost in the middle
 
@@ -315,6 +321,7 @@ def test_default_camera_frames_the_whole_figure_tightly(name):
 def test_author_camera_is_kept():
     scene = build(parse_spec("expr: A @ B\ncamera: {position: [-48, 48, 48], target: [1, 2, 3]}"))
     assert scene.camera.position == (-48.0, 48.0, 48.0) and scene.camera.target == (1.0, 2.0, 3.0)
+    assert scene.camera.cover is None  # the viewer keeps an author's framing exactly
 
 
 def test_default_root_faces_the_default_camera():

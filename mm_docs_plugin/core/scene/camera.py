@@ -36,4 +36,13 @@ def frame_camera(spec: Spec, points: List[Vec3]) -> Camera:
         x = abs(sum(a * b for a, b in zip(c, right)))
         y = abs(sum(a * b for a, b in zip(c, up)))
         distance = max(distance, toward + x / tan_x, toward + y / tan_y)
-    return Camera(add(target, scale(back, distance)), target, fov=fov)
+    # What the view must cover from there, so a narrower stage can keep it all in view.
+    cover_x = cover_y = 0.0
+    for point in points:
+        c = tuple(a - b for a, b in zip(point, target))
+        depth = distance - sum(a * b for a, b in zip(c, back))
+        if depth > 0:
+            cover_x = max(cover_x, abs(sum(a * b for a, b in zip(c, right))) / depth)
+            cover_y = max(cover_y, abs(sum(a * b for a, b in zip(c, up))) / depth)
+    cover = (round(cover_x / FILL, 9), round(cover_y / FILL, 9))
+    return Camera(add(target, scale(back, distance)), target, fov=fov, cover=cover)

@@ -186,3 +186,8 @@ class Camera:
     target: Vec3
     up: Vec3 = (0.0, 1.0, 0.0)
     fov: float = 45.0  # vertical, degrees
+    # Set when the core framed the figure (camera.py): tan of the half-angles, across
+    # and up, the view must cover to show the whole figure with its margin.  A stage
+    # narrower than the nominal aspect widens its fov to keep covering them
+    # (figure/framing.js); an author's or mm's camera is kept exactly (None).
+    cover: Optional[Tuple[float, float]] = None

@@ -15,7 +15,8 @@ const FIT_MARGIN = 1.08;
 export class Framing {
   /**
    * @param {import("./scenegraph.js").SceneGraph} graph what is framed (bounds, views, arrows)
-   * @param {{position: number[], target: number[], up?: number[], fov?: number}} home the header's camera
+   * @param {{position: number[], target: number[], up?: number[], fov?: number, cover?: number[]}} home
+   *   the header's camera; `cover` (a camera the core framed) is what the view must keep showing
    * @param {number[]} cssSize the stage's [width, height] in CSS pixels
    */
   constructor(graph, home, cssSize) {
@@ -25,6 +26,7 @@ export class Framing {
       target: v3(home.target),
       up: v3(home.up || [0, 1, 0]),
       fov: Number(home.fov) || 45,
+      cover: Array.isArray(home.cover) ? home.cover.map(Number) : null,
     };
     this.camera = new THREE.PerspectiveCamera(this.home.fov, 1, 0.1, 1000);
     this.orbit = null; // the controls' OrbitControls, once attached: its target is looked at
@@ -51,14 +53,23 @@ export class Framing {
     }
   }
 
-  /** The vertical field of view for the stage's aspect: narrow stages keep the width. */
+  /**
+   * The vertical field of view for the stage's aspect.  A camera the core framed (for a
+   * 16:9 view, camera.py) widens it on a narrower stage until the figure's extent
+   * (`cover`) is in view again, so nothing is cut in a 688-px column or on a phone;
+   * otherwise (an author's or mm's camera) narrow stages keep the width.
+   */
   setSize(cssSize) {
     this.size = cssSize;
     const cam = this.camera;
     const [w, h] = cssSize;
     const aspect = w > 0 && h > 0 ? w / h : 16 / 9;
     let fov = this.home.fov;
-    if (aspect < 1) {
+    const cover = this.home.cover;
+    if (cover) {
+      const t = Math.max(Math.tan(THREE.MathUtils.degToRad(fov) / 2), cover[1], cover[0] / aspect);
+      fov = Math.min(MAX_FOV, THREE.MathUtils.radToDeg(2 * Math.atan(t)));
+    } else if (aspect < 1) {
       const t = Math.tan(THREE.MathUtils.degToRad(fov) / 2) / aspect;
       fov = Math.min(MAX_FOV, THREE.MathUtils.radToDeg(2 * Math.atan(t)));
     }
