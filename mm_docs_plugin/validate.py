@@ -1,7 +1,9 @@
 """``mm-docs validate``: check every ``mm`` fence of Markdown files, as the build would.
 
 For pre-commit hooks and CI: each fence is parsed and built by the same core the
-plugin uses (data files included), its header options checked; every problem is
+plugin uses (data files included), its header options checked, and the page's
+citations (``{mm FIG:NODE.READOUT}``) and view links (``[text](#FIG:VIEW)``) resolved
+against the figures it built, as the plugin does; every problem is
 reported as ``page.md:line:column: message [field] — hint: …`` and the command
 exits non-zero. Given a project (a folder with ``mkdocs.yml``, or the file), the
 ``mm`` plugin's options there are checked too and used: ``docs_dir``, ``data_dir``,
@@ -18,6 +20,7 @@ from typing import Any, Dict, Iterable, List, Optional
 import yaml
 from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
 
+from . import citations, viewlinks
 from .core import DEFAULT_LIMITS, Limits, SpecError, build, parse_spec
 from .fence import read_header, unread_header
 from .sourcemap import fences
@@ -118,19 +121,53 @@ def check_file(path: Path, project: Optional[Project] = None) -> List[Problem]:
         return [Problem(name, None, None, "cannot read it: %s" % e)]
     base_dir = project.data_dir or os.path.dirname(os.path.abspath(path))
     problems = []
+    readouts: Dict[str, List[dict]] = {}  # by the figure ids the fence headers give
+    views: Dict[str, List[str]] = {}
+    broken = set()  # ids of figures that failed: no second error for what cites them
     for f in fences(text):
         unread = unread_header(f.opening)
         if unread:
             problems.append(Problem(name, f.line, 1, unread))
             continue
+        fig_id = _header_id(f.opening)
         try:
             read_header(_header_options(f.opening), None, None)
-            build(parse_spec(f.body, base_dir, limits=project.limits))
+            scene = build(parse_spec(f.body, base_dir, limits=project.limits))
         except SpecError as e:
             line = f.line + e.line if e.line is not None else f.line
             column = e.column + f.indent if e.line is not None and e.column else None
             problems.append(Problem(name, line, column, e.message, e.hint, e.field))
+            broken.add(fig_id)
+            continue
+        if fig_id:
+            readouts[fig_id] = scene.readouts
+            views[fig_id] = [v["name"] for v in scene.views]
+    for line, column, _, cite in citations.find(text):
+        try:
+            citations.resolve(cite, readouts)
+        except citations.CiteError as e:
+            if _cited_figure(cite) not in broken:
+                problems.append(Problem(name, line, column, e.message, e.hint))
+    for link in viewlinks.view_links(text):
+        problem = viewlinks.check(link, views)
+        if problem and link.figure not in broken:
+            problems.append(Problem(name, link.line, link.column, *problem))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return problems
+
+
+def _header_id(opening: str) -> Optional[str]:
+    """The figure id of ```{.mm #id}, as attr_list gives it to SuperFences."""
+    m = RE_NESTED_FENCE_START.match(opening)
+    if m is None or m.group("attrs") is None:
+        return None
+    ids = [t[1:] for t in m.group("attrs").split() if t.startswith("#") and len(t) > 1]
+    return ids[-1] if ids else None
+
+
+def _cited_figure(cite: str) -> str:
+    """The FIGURE of ``{mm FIGURE:NODE.READOUT}`` (up to the first colon)."""
+    return citations.CITE.match(cite).group(1).strip().split(":", 1)[0]
 
 
 def _header_options(opening: str) -> Dict[str, str]:

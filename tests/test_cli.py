@@ -118,3 +118,43 @@ def test_preview_serves_the_page(spec_file, monkeypatch):
     monkeypatch.setattr(cli.http.server, "ThreadingHTTPServer", Server)
     assert main(["preview", str(spec_file), "--port", "0"]) == 0
     assert started.is_set() and "<figure" in served["html"]
+
+
+CITING_PAGE = """# A page
+
+```{.mm #qk}
+expr: QK = A @ B
+nodes: {A: {shape: [4, 3]}, B: {shape: [3, 4]}}
+readouts: {QK: [sv, rank]}
+views: {top: {position: [0, 30, 0]}}
+```
+
+σ1 is {mm qk:QK.sv[1]}, rank {mm qk:QK.rank:.2f}; wrong: {mm qk:QK.norm} and {mm kq:QK.sv[1]}.
+See [the top](#qk:top) and [nothing](#qk:side); `{mm qk:nope.sv}` is code.
+"""
+
+
+def test_validate_checks_citations_and_view_links_as_the_build_does(tmp_path, capsys):
+    page = tmp_path / "p.md"
+    page.write_text(CITING_PAGE, encoding="utf-8")
+    assert main(["validate", str(page)]) == 1
+    assert capsys.readouterr().err.splitlines()[:3] == [
+        "%s:10:58: {mm qk:QK.norm}: the figure 'qk' reads out sv, rank of QK, not norm"
+        " — hint: add norm to readouts.QK" % page,
+        "%s:10:78: {mm kq:QK.sv[1]} cites the figure 'kq', which is not on this page"
+        " — hint: expected one of: qk" % page,
+        "%s:11:38: the link #qk:side names the view 'side', which the figure 'qk' does not"
+        " have — hint: expected one of: top" % page,
+    ]
+
+
+def test_validate_reports_a_broken_figure_once_not_again_for_its_citations(tmp_path, capsys):
+    page = tmp_path / "p.md"
+    page.write_text(CITING_PAGE.replace("shape: [3, 4]", "shape: [5, 4]"), encoding="utf-8")
+    assert main(["validate", str(page)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    # The shape error, and the citation of a figure that does not exist; nothing for
+    # what cites or links the broken figure 'qk'.
+    assert err[0].startswith("%s:4:7: inner dimensions differ" % page), err
+    assert err[1].startswith("%s:10:78: {mm kq:QK.sv[1]}" % page), err
+    assert err[2:] == ["mm-docs validate: 1 file(s), 2 problem(s)"]
