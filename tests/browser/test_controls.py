@@ -286,3 +286,49 @@ def test_fingers_scroll_the_page_until_a_tap_then_turn_zoom_and_inspect(serve, p
     page.wait_for_function("() => scrollY > 100")
     assert camera(page) == zoomed
     assert page.errors == []
+
+
+# The toolbar buttons a reader can see, by their labels, left to right.
+TOOLBAR = """() => [...document.querySelectorAll('figure.mm-figure .mm-toolbar > *')]
+    .filter(b => b.getClientRects().length)
+    .sort((a, b) => a.getBoundingClientRect().left - b.getBoundingClientRect().left)
+    .map(b => b.getAttribute('aria-label'))"""
+
+ALL_BUTTONS = [
+    "Reset view",
+    "Fit in view",
+    "Save as PNG",
+    "Copy a link to this figure",
+    "Open in full view",
+    "Keyboard and mouse help",
+]
+
+
+def test_a_narrow_figure_folds_its_toolbar_and_more_shows_the_rest(serve, browser):
+    page = open_page(browser, viewport={"width": 390, "height": 844})
+    try:
+        page.goto(serve([STILL]))
+        wait_ready(page)
+        assert page.evaluate(TOOLBAR) == ["Open in full view", "More controls"]
+        # The width of the rectangle labels keep off (a quad: x0, y0, x1, y0, x1, y1, ...).
+        reserved = "() => (q => q[2] - q[0])(mmViewer.figure(document.querySelector('figure')).labels.reserved[0])"
+        folded = page.evaluate(reserved)
+        assert folded == pytest.approx(page.locator(".mm-toolbar").bounding_box()["width"], abs=1)
+        more = page.get_by_role("button", name="More controls")
+        assert more.get_attribute("aria-expanded") == "false"
+        more.click()
+        assert page.evaluate(TOOLBAR) == ALL_BUTTONS + ["More controls"]
+        assert more.get_attribute("aria-expanded") == "true"
+        # Labels keep off the toolbar as it is now: the reserved rectangle grew with it.
+        assert page.evaluate(reserved) > 3 * folded
+        page.keyboard.press("Escape")
+        assert page.evaluate(TOOLBAR) == ["Open in full view", "More controls"]
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
+def test_a_wide_figure_shows_its_whole_toolbar(serve, page):
+    page.goto(serve([STILL]))
+    wait_ready(page)
+    assert page.evaluate(TOOLBAR) == ALL_BUTTONS

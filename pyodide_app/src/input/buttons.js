@@ -16,6 +16,7 @@ const ICONS = {
   pause: "M8 5v14M16 5v14",
   back: "M18 6l-8 6 8 6M7 6v12",
   forward: "M6 6l8 6-8 6M17 6v12",
+  more: "M5 12h.01M12 12h.01M19 12h.01",
 };
 
 /** An SVG icon from ICONS. */

@@ -109,6 +109,12 @@ export class Controls {
     full.title = "Open in full view";
     this.fullLink = full;
     const edit = fig.live.canEdit() ? [button("Edit this figure", "edit", () => fig.live.toggleEditor())] : [];
+    // On a narrow stage (a phone; viewer.css's container query) only "full view" and
+    // this one show at rest, so the toolbar does not cover the figure; it shows the rest.
+    this.moreButton = button("More controls", "more", () => this.toggleMore());
+    this.moreButton.classList.add("mm-more");
+    this.moreButton.setAttribute("aria-expanded", "false");
+    full.classList.add("mm-keep");
     this.toolbar.append(
       ...edit,
       button("Reset view", "reset", () => fig.resetView()),
@@ -117,6 +123,7 @@ export class Controls {
       this.linkButton,
       full,
       button("Keyboard and mouse help", "?", () => this.toggleHelp()),
+      this.moreButton,
     );
     this.help = document.createElement("div");
     this.help.className = "mm-help";
@@ -150,6 +157,13 @@ export class Controls {
 
   toggleHelp(show = this.help.hidden) {
     this.help.hidden = !show;
+  }
+
+  /** Show or fold the toolbar's other buttons (only a narrow stage folds them). */
+  toggleMore(open = !this.toolbar.classList.contains("mm-open")) {
+    this.toolbar.classList.toggle("mm-open", open);
+    this.moreButton.setAttribute("aria-expanded", String(open));
+    this.fig.reserveControls();
   }
 
   /** Show `text` over the stage for `ms` milliseconds (the latest text wins). */
@@ -242,12 +256,15 @@ export class Controls {
       case "/": // ? without Shift
         this.toggleHelp();
         break;
-      case "Escape":
-        if (this.help.hidden && !probe.probe && !fig.lens.isOpen) handled = false;
+      case "Escape": {
+        const open = this.toolbar.classList.contains("mm-open");
+        if (this.help.hidden && !probe.probe && !fig.lens.isOpen && !open) handled = false;
         fig.lens.close();
         this.toggleHelp(false);
+        if (open) this.toggleMore(false);
         probe.clearProbe();
         break;
+      }
       case "i":
       case "I":
         probe.moveProbe(-1, 0);
