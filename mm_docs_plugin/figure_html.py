@@ -67,6 +67,8 @@ def figure_html(
         "tabindex": "0",
         "style": "--mm-height: %dpx" % px,
     }
+    if scene.readouts:  # the read-out table after the figure (readouts_html.py)
+        attrs["aria-details"] = figure_id + "-readouts"
     out = ["<figure %s>" % " ".join('%s="%s"' % (k, escape(str(v))) for k, v in attrs.items())]
     if poster_url and light_poster_url:
         for theme, url in (("dark", poster_url), ("light", light_poster_url)):

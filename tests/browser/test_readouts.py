@@ -51,6 +51,11 @@ def test_table_has_the_builds_numbers_and_follows_a_new_scene(serve, page):
     sv = build(QK).readouts[0]["items"][0]["texts"]
     assert table["rows"][0][5] == ", ".join(sv)
     assert figs[2].evaluate(READ_TABLE) is None  # no read-outs, no table
+    # The figure points assistive technology at its numbers.
+    details = "f => [f.getAttribute('aria-details'), f.id + '-readouts']"
+    assert figs[0].evaluate(details)[0] == figs[0].evaluate(details)[1]
+    assert figs[0].evaluate("f => !!document.getElementById(f.getAttribute('aria-details'))")
+    assert figs[2].evaluate(details)[0] is None
     # A new scene (as a live edit brings) rebuilds the table from its header...
     page.evaluate(
         """async ([a, b]) => {
@@ -69,5 +74,7 @@ def test_table_has_the_builds_numbers_and_follows_a_new_scene(serve, page):
         [figs[0], figs[2], figs[0]],
     )
     assert figs[0].evaluate(READ_TABLE) is None
+    assert figs[0].evaluate(details)[0] is None
     assert figs[2].evaluate(READ_TABLE)["rows"] == expected(QK)
+    assert figs[2].evaluate(details)[0] == figs[2].evaluate(details)[1]
     assert page.errors == []

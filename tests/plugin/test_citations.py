@@ -70,6 +70,7 @@ def test_citations_are_the_numbers_the_figure_computed(site):
     assert '<tr data-mm-ref="QK.sv"><th scope="row">QK</th>' in table
     assert ", ".join(items["sv"]["texts"]) in table
     assert html.index('id="qk"') < html.index('id="qk-readouts"')
+    assert re.search(r'<figure [^>]*id="qk"[^>]*aria-details="qk-readouts"', html)
 
 
 BAD = [

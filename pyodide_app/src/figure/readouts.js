@@ -38,6 +38,9 @@ export function showReadouts(figureEl, readouts) {
     figureEl.after(box);
   }
   box.hidden = rows.length === 0;
+  // The figure points at its numbers (aria-details), as figure_html.py writes it.
+  if (box.id && !box.hidden) figureEl.setAttribute("aria-details", box.id);
+  else figureEl.removeAttribute("aria-details");
   const table = document.createElement("table");
   table.className = "mm-readouts-table"; // themes style bare tables only (readouts_html.py)
   const caption = table.createCaption();
