@@ -381,6 +381,7 @@ def test_alias_bomb_refused_at_the_first_anchor():
         ("[why?]", "'?' inside [ ] or { } must be quoted", 1, 5),
         ("{? a: 1}", "complex keys", 1, 2),
         ('a: "\\U00110000"', "escape '\\U00110000' is not a valid character", 1, 5),
+        ('a: "\\Ua0001F60"', "escape '\\Ua0001F60' is not a valid character", 1, 5),
         ('a: "\\ud83d\\ud83d\\ude00"', "escape '\\ud83d' is not a valid character", 1, 5),
         ("a: |\n  x\n... \n...\nb", "after the document end marker", 5, 1),
     ],

@@ -269,8 +269,9 @@ def parse_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> YNode:
         raise translate(err, ld) from None
     except RecursionError:  # only reachable with a max_depth far above the default
         raise SpecError("nesting is too deep to parse", "flatten the structure", 1, 1) from None
-    except ValueError as err:
-        # chr() of a \\U escape beyond U+10FFFF; the scanner stands on its first digit.
+    except (ValueError, OverflowError) as err:
+        # chr() of a \\U escape beyond U+10FFFF (OverflowError past 2**31); the scanner
+        # stands on its first digit.
         slash = ld.index - 2
         if isinstance(err, SpecError) or text[slash : slash + 2] != "\\U":
             raise
