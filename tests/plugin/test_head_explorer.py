@@ -96,6 +96,9 @@ def test_the_heads_the_prose_names_do_what_it_says():
     assert st(picked["prev"])["prev"] > 0.9
     # a sink: most of the attention on [CLS] and [SEP]
     assert st(picked["sink"])["sink"] > 0.5
+    # "sinks fill the middle layers": layers 1-4 put more on [CLS]/[SEP] than 0 and 5
+    share = [np.mean([stats["%d.%d" % (i, h)]["sink"] for h in range(12)]) for i in range(6)]
+    assert min(share[1:5]) > max(share[0], share[5]), share
     # spread: close to the ln T of uniform attention
     assert st(picked["spread"])["entropy"] > 0.9 * np.log(23)
     # the lowest QK effective rank, as the rank read-out computes it
