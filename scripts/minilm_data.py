@@ -24,7 +24,12 @@ no torch):
    ``q k v`` (12×T×32) each head's queries, keys and values (biases included)
    ``attn`` (12×T×T)   the attention maps the forward pass computed
 
-   plus ``tokens.json`` (the token strings) and ``stats.json`` (per-head measurements).
+   plus ``tokens.json`` (the token strings) and ``stats.json`` (per-head measurements);
+
+5. writes ``head-cores.npz`` (float32, weights only, no sentence): for every head the
+   32×32 cores of its QK and OV circuits and their R factors (`circuit_cores`): the
+   cores' singular values are those of the 384×384 products, so the head explorer
+   needs no 384×384 matrix.
 
 The output folder (``docs/explainers/data/minilm/``, git-ignored) carries a stamp of
 its inputs (this file's text, the sentences, the weights' sha256, numpy's version);
@@ -255,6 +260,35 @@ def head_stats(a: np.ndarray) -> Dict[str, float]:
     }
 
 
+# --------------------------------------------------------------------------- circuit cores
+
+
+def circuit_cores(w: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """The 32×32 factors and cores of every head's QK = W_Q W_Kᵀ and OV = W_V W_O.
+
+    With thin QR factorisations W_Q = Q_Q R_Q and W_K = Q_K R_K (Q with orthonormal
+    columns, 384×32; R 32×32), W_Q W_Kᵀ = Q_Q (R_Q R_Kᵀ) Q_Kᵀ: multiplying by matrices
+    with orthonormal columns keeps singular values, so the 384×384 product has exactly
+    the singular values of the core ``qk = R_Q R_Kᵀ`` (and zeros).  Likewise W_V = Q_V R_V
+    and W_Oᵀ = Q_O R_O give OV = Q_V (R_V R_Oᵀ) Q_Oᵀ, core ``ov = R_V R_Oᵀ``.  Returns
+    ``rq rk rv ro`` (the R factors, which the explorer's figures multiply) and ``qk ov``
+    (their products), each (6, 12, 32, 32): layer, head, then the matrix; float64.
+    A 32×32 core is 1/144 of the product's values, which is what lets one page show
+    all 72 heads' spectra.
+    """
+    out = {n: np.zeros((LAYERS, HEADS, D_HEAD, D_HEAD)) for n in ("rq", "rk", "rv", "ro")}
+    f64 = {k: v.astype(np.float64) for k, v in w.items() if v.dtype != np.int64}
+    for layer in range(LAYERS):
+        hw = head_weights(f64, layer)
+        for h in range(HEADS):
+            for name, m in (("rq", hw["Wq"][h]), ("rk", hw["Wk"][h]), ("rv", hw["Wv"][h])):
+                out[name][layer, h] = np.linalg.qr(m, mode="r")
+            out["ro"][layer, h] = np.linalg.qr(hw["Wo"][h].T, mode="r")  # W_Oᵀ is 384×32
+    out["qk"] = out["rq"] @ out["rk"].transpose(0, 1, 3, 2)
+    out["ov"] = out["rv"] @ out["ro"].transpose(0, 1, 3, 2)
+    return out
+
+
 # --------------------------------------------------------------------------- build step
 
 
@@ -307,6 +341,9 @@ def generate(out_dir: Path = OUT_DIR, force: bool = False) -> bool:
         (out_dir / ("%s-stats.json" % name)).write_text(
             json.dumps(stats, indent=1, sort_keys=True), "utf-8"
         )
+    cores = circuit_cores(w)
+    # float32, not float16: the explorer's read-outs quote the small singular values too
+    np.savez(out_dir / "head-cores.npz", **{k: v.astype(np.float32) for k, v in cores.items()})
     stamp_file.write_text(
         json.dumps(
             {"identity": identity, "sha256": WEIGHTS_SHA256, "stamp": _stamp(WEIGHTS_SHA256)}

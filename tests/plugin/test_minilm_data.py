@@ -139,3 +139,35 @@ def test_the_page_labels_match_the_tokenizer(model):
     assert len(lists) >= 5
     for text in lists:
         assert yaml.safe_load(text) == tokens
+
+
+def test_circuit_cores_have_the_full_products_singular_values(model, tmp_path):
+    """Each head's 32×32 QK and OV cores, as the explorer reads them (float32 from the
+    file), have the singular values of the full 384×384 W_Q W_Kᵀ and W_V W_O."""
+    w, _ = model
+    md.generate(tmp_path)
+    with np.load(tmp_path / "head-cores.npz") as z:
+        r = {n: z[n].astype(np.float64) for n in ("rq", "rk", "rv", "ro")}
+        qk, ov = z["qk"], z["ov"]
+    assert qk.shape == ov.shape == r["rq"].shape == (6, 12, 32, 32) and qk.dtype == np.float32
+    # what the explorer's figures multiply: Rq @ Rk.T and Rv @ Ro.T are the cores
+    np.testing.assert_allclose(r["rq"] @ r["rk"].transpose(0, 1, 3, 2), qk, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(r["rv"] @ r["ro"].transpose(0, 1, 3, 2), ov, rtol=1e-4, atol=1e-5)
+    worst = 0.0
+    for layer in range(6):
+        hw = md.head_weights({k: v.astype(np.float64) for k, v in w.items()}, layer)
+        for h in range(12):
+            for core, full in (
+                (qk[layer, h], hw["Wq"][h] @ hw["Wk"][h].T),
+                (ov[layer, h], hw["Wv"][h] @ hw["Wo"][h]),
+            ):
+                assert full.shape == (384, 384)
+                s_full = np.linalg.svd(full, compute_uv=False)
+                want = s_full[:32]
+                got = np.linalg.svd(core.astype(np.float64), compute_uv=False)
+                rel = np.abs(got - want) / want
+                worst = max(worst, float(rel.max()))
+                assert rel.max() < 1e-3, (layer, h, rel.max())
+                # the rest of the 384 singular values are rounding: rank at most 32
+                assert s_full[32] < 1e-9 * want[0]
+    print("worst relative singular-value error of a core: %.2e" % worst)
