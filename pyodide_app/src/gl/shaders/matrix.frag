@@ -354,32 +354,39 @@ void main() {
     vec3 flatColor = mix(paper, base, fade);
     if (light && !bad) {
       flatColor = onPaper(base * fade, hue);
-      base = onPaper(base, hue);
     }
-
-    vec2 f = fract(vCell) - 0.5;
-    float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
-    float radiusPx = radius * cellPx;
-    float d = length(f);
-    float discCov = clamp((radius - d) / pxLen + 0.5, 0.0, 1.0);
-    vec2 q = f / radius;
-    float q2 = min(dot(q, q), 1.0);
-    vec3 nrm = vec3(q.y, -q.x, sqrt(1.0 - q2));
-    float diffuse = max(dot(nrm, normalize(LIGHT_DIR)), 0.0);
-    // Sphere shading (lighter centre, darker rim) only where the disc has pixels to show it.
-    float shade = smoothstep(1.5, 5.0, radiusPx);
-    vec3 badDisc = light ? vec3(0.25 * shade * pow(diffuse, 8.0)) : vec3(mix(1.0, 0.8 + 0.2 * diffuse, shade));
-    vec3 disc = bad
-      ? badDisc
-      : base * mix(1.0, 0.5 + 0.55 * diffuse, shade) + vec3(0.12 * shade * pow(diffuse, 32.0));
-    if (sgn < 0.0 && !bad) {
-      // Sign by shape, not only hue: negative discs carry a darker ring.
-      float rq = sqrt(q2);
-      float ring = smoothstep(0.45, 0.58, rq) * (1.0 - smoothstep(0.70, 0.83, rq));
-      disc *= 1.0 - 0.4 * ring * uDeco.z * smoothstep(3.0, 7.0, radiusPx);
+    elem = flatColor;
+    cov = 1.0;
+    // Cells below ~2 px are flat squares (discMix 0): the disc's shading is skipped,
+    // the cheap path where cells are smaller than a pixel (a big figure seen whole).
+    if (discMix > 0.0) {
+      if (light && !bad) {
+        base = onPaper(base, hue);
+      }
+      vec2 f = fract(vCell) - 0.5;
+      float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
+      float radiusPx = radius * cellPx;
+      float d = length(f);
+      float discCov = clamp((radius - d) / pxLen + 0.5, 0.0, 1.0);
+      vec2 q = f / radius;
+      float q2 = min(dot(q, q), 1.0);
+      vec3 nrm = vec3(q.y, -q.x, sqrt(1.0 - q2));
+      float diffuse = max(dot(nrm, normalize(LIGHT_DIR)), 0.0);
+      // Sphere shading (lighter centre, darker rim) only where the disc has pixels to show it.
+      float shade = smoothstep(1.5, 5.0, radiusPx);
+      vec3 badDisc = light ? vec3(0.25 * shade * pow(diffuse, 8.0)) : vec3(mix(1.0, 0.8 + 0.2 * diffuse, shade));
+      vec3 disc = bad
+        ? badDisc
+        : base * mix(1.0, 0.5 + 0.55 * diffuse, shade) + vec3(0.12 * shade * pow(diffuse, 32.0));
+      if (sgn < 0.0 && !bad) {
+        // Sign by shape, not only hue: negative discs carry a darker ring.
+        float rq = sqrt(q2);
+        float ring = smoothstep(0.45, 0.58, rq) * (1.0 - smoothstep(0.70, 0.83, rq));
+        disc *= 1.0 - 0.4 * ring * uDeco.z * smoothstep(3.0, 7.0, radiusPx);
+      }
+      elem = mix(flatColor, disc, discMix);
+      cov = mix(1.0, discCov, discMix);
     }
-    elem = mix(flatColor, disc, discMix);
-    cov = mix(1.0, discCov, discMix);
 #ifdef HIGHLIGHT
     if (marking && !marked) {
       elem = mix(paper, elem, MARK_DIM);
