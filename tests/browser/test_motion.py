@@ -109,3 +109,18 @@ def test_dragging_draws_in_motion_and_settles_at_full_resolution(serve, page):
     page.mouse.up()
     settled(page)
     assert page.errors == []
+
+
+def test_a_png_export_in_motion_is_drawn_at_full_resolution(serve, page):
+    page.goto(serve([SMALL]))
+    wait_ready(page, 1)
+    still = pixels(page, 0, "fig.motion.motionScale = 0.5; fig.renderNow();")
+    # an export while the camera moves (the download itself is left to the browser)
+    exported = pixels(
+        page,
+        0,
+        "fig.onCameraChange(); fig.renderNow(); if (fig.frameScale !== 0.5) throw 1;"
+        " fig.savePng(); if (fig.frameScale !== 1 || fig.motion.moving) throw 2;",
+    )
+    assert np.array_equal(exported, still)
+    assert page.errors == []

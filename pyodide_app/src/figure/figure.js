@@ -558,6 +558,11 @@ export class Figure {
 
   /** Download the current view, legends included, as `<figure id>.png`. */
   savePng() {
+    // A frame in motion is coarser (motion.js): export a full-resolution one.
+    if (this.motion && this.motion.moving) {
+      this.motion.settle();
+      this.redraw();
+    }
     downloadPng(this.canvas, this.labels, this.cssSize[0], (this.id || "mm-figure") + ".png", this.stage);
   }
 
