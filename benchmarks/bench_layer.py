@@ -14,7 +14,8 @@ over RUNS runs:
 - in headless Chromium (software WebGL, 1280×720, as bench_viewer.py) for display and
   display8: navigation → first frame (the viewer's `mm:first-frame` mark, whose time
   origin is the navigation), scene bytes → first frame, orbit frame (timed up to a
-  one-pixel readback, so the GPU work is in it), a fused animation step's JavaScript
+  one-pixel readback, so the GPU work is in it) still and in motion (figure/motion.js),
+  a fused animation step's JavaScript
   (`fig.stepTiming`), and memory: the JS heap, and the resident memory of the
   page's renderer and of the GPU process (CDP's process list, VmRSS from /proc).
 
@@ -176,7 +177,16 @@ def bench_viewer(spec_texts):
             write_site(site, [text], limits=LIMITS)
             server = start_server(site)
             url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
-            r = {"nav": [], "bytes": [], "orbit": [], "step": [], "heap": [], "rss": []}
+            r = {
+                "nav": [],
+                "bytes": [],
+                "orbit": [],
+                "moving": [],
+                "settled": [],
+                "step": [],
+                "heap": [],
+                "rss": [],
+            }
             for _ in range(RUNS):
                 context = browser.new_context(viewport={"width": 1280, "height": 720})
                 context.route(
@@ -227,6 +237,32 @@ def bench_viewer(spec_texts):
                         )
                     )
                 )
+                # The orbit as the reader drags it: the controls' change event puts the
+                # figure in motion (figure/motion.js), so it draws at lower resolution;
+                # at each camera position also the full-resolution frame drawn once the
+                # camera is still (settle), so both are timed at the same views.
+                moving, still = page.evaluate(
+                    """([el, n]) => {
+                        const fig = mmViewer.figure(el), moving = [], still = [];
+                        const timed = (out) => {
+                            const t0 = performance.now();
+                            fig.renderNow();
+                            fig.ctx.getImageData(0, 0, 1, 1);
+                            out.push(performance.now() - t0);
+                        };
+                        for (let k = 0; k < n; k++) {
+                            fig.controls.orbit.rotateLeft(0.03);
+                            fig.controls.orbit.update();
+                            timed(moving);
+                            fig.motion.settle();
+                            timed(still);
+                        }
+                        return [moving, still];
+                    }""",
+                    [fig, ORBIT_FRAMES],
+                )
+                r["moving"].append(statistics.median(moving))
+                r["settled"].append(statistics.median(still))
                 r["step"].append(
                     statistics.median(
                         page.evaluate(
@@ -268,6 +304,14 @@ def bench_viewer(spec_texts):
         print(
             "  orbit frame (median of %d, GPU-synced): %s (target <= 50 ms) %s"
             % (ORBIT_FRAMES, spread(r["orbit"], " ms", "%.1f"), verdict(orbit, 50))
+        )
+        print(
+            "  orbit frame in motion (dragged: lower resolution until still): %s (target <= 50 ms) %s"
+            % (spread(r["moving"], " ms", "%.1f"), verdict(statistics.median(r["moving"]), 50))
+        )
+        print(
+            "  the full-resolution frame once still, at the same views: %s"
+            % spread(r["settled"], " ms", "%.1f")
         )
         print(
             "  fused animation step (median of %d): %s of JavaScript (target <= 0.5 ms) %s"

@@ -29,6 +29,7 @@ import { Lens } from "../input/lens.js";
 import { Animator } from "../anim/animator.js";
 import { Framing } from "./framing.js";
 import { Labels } from "./labels.js";
+import { Motion, motionScaleFor } from "./motion.js";
 import { LiveEdit } from "./liveedit.js";
 import { showReadouts } from "./readouts.js";
 import { VIEW_MS, moveCamera, showViewLinks } from "./views.js";
@@ -79,6 +80,8 @@ export class Figure {
     this.inspector = null;
     this.controls = null;
     this.lens = null;
+    this.motion = null; // frames at lower resolution while the camera moves (motion.js)
+    this.frameScale = 1; // the scale the last frame was drawn at (gl/renderer.js)
     // Kept across scene rebuilds.
     this.style = new Style();
     this.live = new LiveEdit(this, runtime);
@@ -249,6 +252,8 @@ export class Figure {
     if (this.inspector) this.inspector.dispose();
     if (this.labels) this.labels.dispose();
     if (this.graph) this.graph.dispose();
+    if (this.motion) this.motion.dispose();
+    this.motion = null;
     this.anim = this.controls = this.lens = this.inspector = this.labels = this.graph = this.framing = null;
     this.built = false;
     this.released = false;
@@ -295,6 +300,7 @@ export class Figure {
     this.el.removeAttribute("data-mm-view");
     showViewLinks(this.el, header.views);
     this.style.update(header);
+    this.motion = new Motion(() => this.markDirty(), motionScaleFor(header));
     const graph = new SceneGraph(header, buffers, {
       maxSide: maxTextureSide(this.shared.renderer),
       paper: THEMES[this.theme].paper,
@@ -389,6 +395,7 @@ export class Figure {
   }
 
   onCameraChange() {
+    if (this.motion) this.motion.moved();
     this.markDirty();
   }
 
@@ -481,6 +488,11 @@ export class Figure {
     this.markDirty();
   }
 
+  /** The scale of each side of the next frame: below 1 while a big figure's camera moves (motion.js). */
+  get renderScale() {
+    return this.motion ? this.motion.scale : 1;
+  }
+
   beforeRender() {
     this.framing.updateClip();
   }
@@ -546,6 +558,11 @@ export class Figure {
 
   /** Download the current view, legends included, as `<figure id>.png`. */
   savePng() {
+    // A frame in motion is coarser (motion.js): export a full-resolution one.
+    if (this.motion && this.motion.moving) {
+      this.motion.settle();
+      this.redraw();
+    }
     downloadPng(this.canvas, this.labels, this.cssSize[0], (this.id || "mm-figure") + ".png", this.stage);
   }
 

@@ -45,7 +45,8 @@ export function stepUniforms() {
  * warm-up (warmup.js) compiles exactly the programs the figures will ask for.
  *
  * @param {"matrix"|"plane"} vertex the vertex shader
- * @param {Object<string, string>} defines PRODUCT, PARTIAL, ACCUM or none
+ * @param {Object<string, string>} defines PRODUCT, PARTIAL, ACCUM or none; HIGHLIGHT for a
+ *   matrix that shows a highlight (setHighlightDefine)
  * @param {object} uniforms
  */
 export function matrixMaterial(vertex, defines, uniforms) {
@@ -57,6 +58,18 @@ export function matrixMaterial(vertex, defines, uniforms) {
     defines,
     uniforms,
   });
+}
+
+/**
+ * Compile `material` (a matrixMaterial) with or without matrix.frag's highlight code: a
+ * quad without a highlight runs none of it, and its program (the one warmup.js compiles)
+ * is smaller.  Switching recompiles at the next draw (three.js caches each variant).
+ */
+export function setHighlightDefine(material, on) {
+  if (on === "HIGHLIGHT" in material.defines) return;
+  if (on) material.defines.HIGHLIGHT = "";
+  else delete material.defines.HIGHLIGHT;
+  material.needsUpdate = true;
 }
 
 /**
@@ -155,6 +168,7 @@ export class SceneGraph {
       view.markedTexture = next.texture;
       if (next.texture) this.own(next.texture);
       for (const [key, u] of Object.entries(next.uniforms)) view.marked[key].value = u.value;
+      for (const mesh of view.meshes) setHighlightDefine(mesh.material, Boolean(next.texture));
     }
   }
 
@@ -206,6 +220,7 @@ export class SceneGraph {
     const marked = highlightUniforms(node, m.shape);
     if (marked.texture) this.own(marked.texture);
     view.marked = marked.uniforms;
+    view.markedTexture = marked.texture;
     const nodeU = this.uniformsFor(m.node);
     const tiles = this.texturesFor(node.buffer);
     const extra = quadExtras ? quadExtras(view) : null;
@@ -248,7 +263,8 @@ export class SceneGraph {
     geometry.setAttribute("position", new THREE.BufferAttribute(positions, 3));
     geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array([a, c, b, c, b, d, a, d]), 2));
     geometry.setIndex([0, 1, 2, 0, 2, 3]);
-    const material = matrixMaterial("matrix", extra ? extra.defines : {}, {
+    const defines = Object.assign({}, extra ? extra.defines : {}, view.markedTexture ? { HIGHLIGHT: "" } : {});
+    const material = matrixMaterial("matrix", defines, {
       uValues: { value: tile.texture },
       uTileOrigin: { value: [tile.row0, tile.col0] },
       uTileSize: { value: [tile.rows, tile.cols] },

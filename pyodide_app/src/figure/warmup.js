@@ -13,8 +13,11 @@
 //
 // The warm objects are held while the page has figures (three.js deletes a program
 // when no material uses it any more) and freed with `dispose` when it has none.
-// PARTIAL and ACCUM planes (split-k and vvprod/axpy animations) are rarer: they
-// compile on first use.
+// PARTIAL and ACCUM planes (split-k and vvprod/axpy animations) and the HIGHLIGHT
+// variant (a matrix showing a highlight) are rarer: they compile on first use.  The two
+// warmed programs carry none of that code (matrix.frag's defines), and one copy of the
+// cell lookup (its sampling loop): SwiftShader's compile time grows with the code, and
+// benchmarks/bench_shaders.py measures it per variant.
 
 import * as THREE from "three";
 import { valueTexture } from "../gl/textures.js";

@@ -163,7 +163,8 @@ function loop(now) {
 export function renderNow(fig) {
   if (!shared || shared.lost) return false;
   fig.beforeRender();
-  drawInto(fig.scene, fig.camera, fig.pixelSize, fig.ctx);
+  fig.frameScale = fig.renderScale; // what this frame is drawn at (tests, benchmarks)
+  drawInto(fig.scene, fig.camera, fig.pixelSize, fig.ctx, fig.frameScale);
   fig.afterRender();
   // The figure changed (camera, animation step): an open lens shows it too.
   if (fig.lens && fig.lens.isOpen) renderLens(fig);
@@ -185,9 +186,13 @@ export function renderLens(fig) {
 }
 
 /** Render `scene` through `camera` into the w × h corner of the shared canvas (grown if
- * needed) and copy that into the 2D context `ctx`: a figure's canvas, or its lens's. */
-function drawInto(scene, camera, [w, h], ctx) {
+ * needed) and copy that into the 2D context `ctx`: a figure's canvas, or its lens's.
+ * At `scale` < 1 (a big figure in motion: figure/motion.js) it renders w·scale × h·scale
+ * pixels and stretches them over the w × h canvas. */
+function drawInto(scene, camera, [cw, ch], ctx, scale = 1) {
   const { renderer, canvas } = shared;
+  const w = scale < 1 ? Math.max(1, Math.round(cw * scale)) : cw;
+  const h = scale < 1 ? Math.max(1, Math.round(ch * scale)) : ch;
   if (w > shared.width || h > shared.height) {
     shared.width = Math.max(shared.width, w);
     shared.height = Math.max(shared.height, h);
@@ -200,7 +205,7 @@ function drawInto(scene, camera, [w, h], ctx) {
   renderer.setScissorTest(false);
   // WebGL's origin is bottom-left: the w × h region is at the bottom of the canvas.
   ctx.globalCompositeOperation = "copy";
-  ctx.drawImage(canvas, 0, canvas.height - h, w, h, 0, 0, w, h);
+  ctx.drawImage(canvas, 0, canvas.height - h, w, h, 0, 0, cw, ch);
 }
 
 /** The shared canvas (for tests that need the GL context). */

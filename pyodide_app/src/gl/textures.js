@@ -1,8 +1,15 @@
 // Scene buffers as GPU textures: one float channel per texel, sampled exactly
 // (texelFetch in the shaders; no filtering, no mipmaps, no colour conversion).
-// Half-float buffers upload their raw binary16 bits as HALF_FLOAT; integer
-// buffers are widened to float32 once.  The CPU copies stay: three.js uploads
-// again from them after a lost context is restored (`needsUpdate`).
+//
+// Uploads copy nothing in JavaScript where they can: a float16 or float32 buffer that
+// fits one texture is uploaded straight from its typed-array view on the scene file
+// (format/scenefile.js; float16 as HALF_FLOAT from the Uint16Array of its bits), so the
+// "CPU copy" three.js keeps for a lost context or a released texture is the file itself.
+// Still copied, and why: a buffer with a side over the texture limit (each tile is
+// gathered into its own array: three.js uploads whole arrays, without
+// UNPACK_ROW_LENGTH), integer buffers (widened to float32 once: no integer sampler
+// path in matrix.frag), and display8 buffers (expanded to half floats when decoded,
+// format/display8.js).
 
 import * as THREE from "three";
 

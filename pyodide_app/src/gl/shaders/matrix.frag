@@ -52,15 +52,19 @@ uniform float uTheme;  // 0 dark (black stage), 1 light (LIGHT_PAPER stage): the
 //     a == major and b < minor, with (a, b) the cube-local cell (swapped if colMajor)
 //   uHighlight: cells in rows [x, z) × cols [y, w) brightened like mm's +0x808080
 //   uDim scales the other elements' brightness (0 hides the view's elements)
-// The spec's highlight (figure/highlight.js): uMarked holds a byte per row (texels
+// The spec's highlight (figure/highlight.js), compiled in only with the HIGHLIGHT define
+// (a matrix with a highlight: its program is made when one is first shown; the other
+// quads compile and run none of it): uMarked holds a byte per row (texels
 // [0, h)) and per column ([h, h + w)), uMarkedInfo.w texels a line; uMarkedInfo is
 // (on, h, w, line width).  Cells outside every highlighted row, column and cell are
 // dimmed toward the paper; highlighted regions get a frame in the ink colour.
+#ifdef HIGHLIGHT
 uniform sampler2D uMarked;
 uniform ivec4 uMarkedInfo;
 uniform ivec2 uMarkedCells[32];
 uniform int uMarkedCellCount;
 const float MARK_DIM = 0.2;  // what is left of an element that is not highlighted
+#endif
 
 uniform vec4 uReveal;
 uniform ivec2 uRevealMod;
@@ -175,6 +179,7 @@ float valueAt(ivec2 cell) {
 #endif
 }
 
+#ifdef HIGHLIGHT
 bool markedAt(ivec2 v) {
   if (v.x < 0 || v.y < 0 || v.x >= uMarkedInfo.y || v.y >= uMarkedInfo.z) {
     return false;
@@ -194,6 +199,7 @@ bool markedAt(ivec2 v) {
   }
   return false;
 }
+#endif
 
 bool inRect(vec2 v, vec4 r) {
   return v.x >= r.x && v.x < r.z && v.y >= r.y && v.y < r.w;
@@ -258,16 +264,18 @@ void main() {
   ivec2 cell = clamp(ivec2(floor(vCell)), ivec2(0), last);
   ivec2 view = cell + uBlockStart;
 
-  float x = valueAt(cell);
-  if (cellPx < 1.0) {
-    // Several cells under this pixel: keep the one of largest |x| (non-finite first).
-    for (int s = 0; s < 4; s++) {
-      vec2 o = vec2(float(s & 1), float(s >> 1)) - 0.5;
-      ivec2 c = clamp(ivec2(floor(vCell + 0.5 * (o.x * dx + o.y * dy))), ivec2(0), last);
-      float y = valueAt(c);
-      if (nonFinite(y) || (!nonFinite(x) && abs(y) > abs(x))) {
-        x = y;
-      }
+  // The cell under the pixel's centre; when several cells share the pixel, four more
+  // samples a quarter pixel around it, keeping the one of largest |x| (non-finite
+  // first).  One loop with a bound the compiler cannot know keeps a single copy of
+  // valueAt in the program: compile time in SwiftShader grows with the code inlined.
+  float x = 0.0;
+  int samples = cellPx < 1.0 ? 5 : 1;
+  for (int s = 0; s < samples; s++) {
+    vec2 o = s == 0 ? vec2(0.0) : vec2(float((s - 1) & 1), float((s - 1) >> 1)) - 0.5;
+    ivec2 c = clamp(ivec2(floor(vCell + 0.5 * (o.x * dx + o.y * dy))), ivec2(0), last);
+    float y = valueAt(c);
+    if (s == 0 || nonFinite(y) || (!nonFinite(x) && abs(y) > abs(x))) {
+      x = y;
     }
   }
   if (!revealed(view)) {
@@ -305,18 +313,22 @@ void main() {
 
   // The spec's highlight: a frame where a highlighted cell meets one that is not (or
   // the matrix's edge), about 2 px wide, where cells are large enough to show it.
+  float frameA = 0.0;
+#ifdef HIGHLIGHT
   bool marking = uMarkedInfo.x != 0;
   bool marked = marking && markedAt(view);
-  float frameA = 0.0;
   if (marked) {
     vec2 f = fract(vCell);
+    // distances to the cell's four sides, in pixels: above, below, left, right
+    vec4 side = vec4(f.x / gr, (1.0 - f.x) / gr, f.y / gc, (1.0 - f.y) / gc);
     float d = 1e6;
-    if (!markedAt(view - ivec2(1, 0))) d = min(d, f.x / gr);
-    if (!markedAt(view + ivec2(1, 0))) d = min(d, (1.0 - f.x) / gr);
-    if (!markedAt(view - ivec2(0, 1))) d = min(d, f.y / gc);
-    if (!markedAt(view + ivec2(0, 1))) d = min(d, (1.0 - f.y) / gc);
+    for (int k = 0; k < 4 * uMarkedInfo.x; k++) {  // a bound unknown to the compiler: one markedAt
+      ivec2 o = k < 2 ? ivec2(2 * k - 1, 0) : ivec2(0, 2 * k - 5);
+      if (!markedAt(view + o)) d = min(d, side[k]);
+    }
     frameA = (1.0 - smoothstep(1.0, 2.0, d)) * smoothstep(3.0, 6.0, cellPx) * 0.9;
   }
+#endif
 
   vec3 elem = vec3(0.0);
   float cov = 0.0;
@@ -342,35 +354,44 @@ void main() {
     vec3 flatColor = mix(paper, base, fade);
     if (light && !bad) {
       flatColor = onPaper(base * fade, hue);
-      base = onPaper(base, hue);
     }
-
-    vec2 f = fract(vCell) - 0.5;
-    float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
-    float radiusPx = radius * cellPx;
-    float d = length(f);
-    float discCov = clamp((radius - d) / pxLen + 0.5, 0.0, 1.0);
-    vec2 q = f / radius;
-    float q2 = min(dot(q, q), 1.0);
-    vec3 nrm = vec3(q.y, -q.x, sqrt(1.0 - q2));
-    float diffuse = max(dot(nrm, normalize(LIGHT_DIR)), 0.0);
-    // Sphere shading (lighter centre, darker rim) only where the disc has pixels to show it.
-    float shade = smoothstep(1.5, 5.0, radiusPx);
-    vec3 badDisc = light ? vec3(0.25 * shade * pow(diffuse, 8.0)) : vec3(mix(1.0, 0.8 + 0.2 * diffuse, shade));
-    vec3 disc = bad
-      ? badDisc
-      : base * mix(1.0, 0.5 + 0.55 * diffuse, shade) + vec3(0.12 * shade * pow(diffuse, 32.0));
-    if (sgn < 0.0 && !bad) {
-      // Sign by shape, not only hue: negative discs carry a darker ring.
-      float rq = sqrt(q2);
-      float ring = smoothstep(0.45, 0.58, rq) * (1.0 - smoothstep(0.70, 0.83, rq));
-      disc *= 1.0 - 0.4 * ring * uDeco.z * smoothstep(3.0, 7.0, radiusPx);
+    elem = flatColor;
+    cov = 1.0;
+    // Cells below ~2 px are flat squares (discMix 0): the disc's shading is skipped,
+    // the cheap path where cells are smaller than a pixel (a big figure seen whole).
+    if (discMix > 0.0) {
+      if (light && !bad) {
+        base = onPaper(base, hue);
+      }
+      vec2 f = fract(vCell) - 0.5;
+      float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
+      float radiusPx = radius * cellPx;
+      float d = length(f);
+      float discCov = clamp((radius - d) / pxLen + 0.5, 0.0, 1.0);
+      vec2 q = f / radius;
+      float q2 = min(dot(q, q), 1.0);
+      vec3 nrm = vec3(q.y, -q.x, sqrt(1.0 - q2));
+      float diffuse = max(dot(nrm, normalize(LIGHT_DIR)), 0.0);
+      // Sphere shading (lighter centre, darker rim) only where the disc has pixels to show it.
+      float shade = smoothstep(1.5, 5.0, radiusPx);
+      vec3 badDisc = light ? vec3(0.25 * shade * pow(diffuse, 8.0)) : vec3(mix(1.0, 0.8 + 0.2 * diffuse, shade));
+      vec3 disc = bad
+        ? badDisc
+        : base * mix(1.0, 0.5 + 0.55 * diffuse, shade) + vec3(0.12 * shade * pow(diffuse, 32.0));
+      if (sgn < 0.0 && !bad) {
+        // Sign by shape, not only hue: negative discs carry a darker ring.
+        float rq = sqrt(q2);
+        float ring = smoothstep(0.45, 0.58, rq) * (1.0 - smoothstep(0.70, 0.83, rq));
+        disc *= 1.0 - 0.4 * ring * uDeco.z * smoothstep(3.0, 7.0, radiusPx);
+      }
+      elem = mix(flatColor, disc, discMix);
+      cov = mix(1.0, discCov, discMix);
     }
-    elem = mix(flatColor, disc, discMix);
-    cov = mix(1.0, discCov, discMix);
+#ifdef HIGHLIGHT
     if (marking && !marked) {
       elem = mix(paper, elem, MARK_DIM);
     }
+#endif
     if (inRect(vec2(view % uHighlightMod), uHighlight)) {
       // highlighted cells are never dimmed… (on light: deepened, away from the paper)
       elem = light ? elem * 0.6 : min(elem + 0.5, vec3(1.0));
