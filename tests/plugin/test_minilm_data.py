@@ -144,9 +144,10 @@ def test_the_page_labels_match_the_tokenizer(model):
 def test_full_layer_arrays_are_the_raw_tensors_and_make_the_layer(model, tmp_path):
     """The whole-layer page's arrays: raw slices, and the layer they make is the model's.
 
-    The layer is recomputed as the page's figure writes it (post-LayerNorm BERT:
-    h1 = LN(x + z Wo + bo) g1 + c1, out = LN(gelu(h1 W1 + b1) W2 + b2 + h1) g2 + c2),
-    from the stored float16 arrays, and compared with the forward pass's next input.
+    The layer is recomputed as the page's two figures write it (post-LayerNorm BERT:
+    h1 = LN(x + z Wo + bo) g1 + c1, and, from the stored h1,
+    out = LN(gelu(h1 W1 + b1) W2 + b2 + h1) g2 + c2) from the stored float16 arrays,
+    and compared with the forward pass's next input.
     """
     w, tok = model
     md.generate(tmp_path)
@@ -182,7 +183,8 @@ def test_full_layer_arrays_are_the_raw_tensors_and_make_the_layer(model, tmp_pat
         return (x - mu) / np.sqrt(((x - mu) ** 2).mean(-1, keepdims=True) + md.LN_EPS)
 
     h1 = ln(f["x"] + f["z"] @ f["Wo"] + f["bo"]) * f["g1"] + f["c1"]
-    out = ln(md.gelu(h1 @ f["W1"] + f["b1"]) @ f["W2"] + f["b2"] + f["h1"]) * f["g2"] + f["c2"]
+    # the MLP figure reads h1 from the file, as input and as residual
+    out = ln(md.gelu(f["h1"] @ f["W1"] + f["b1"]) @ f["W2"] + f["b2"] + f["h1"]) * f["g2"] + f["c2"]
     run = md.forward(w, md.tokenize(tok, md.SENTENCES["cat"])[0])
     truth = run["inputs"][layer + 1]
     np.testing.assert_allclose(f["out"], truth, atol=2e-2)  # float16 storage
