@@ -25,6 +25,8 @@ no torch):
    ``attn`` (12×T×T)   the attention maps the forward pass computed
 
    plus ``tokens.json`` (the token strings) and ``stats.json`` (per-head measurements);
+   and for the layers in ``FULL_LAYERS`` a ``-full.npz`` with what the whole layer needs
+   (see `full_layer_arrays`);
 
 5. writes ``head-cores.npz`` (float32, weights only, no sentence): for every head the
    32×32 cores of its QK and OV circuits and their R factors (`circuit_cores`): the
@@ -65,6 +67,9 @@ LN_EPS = 1e-12
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "docs" / "explainers" / "data" / "minilm"
+
+# The layers the whole-layer page shows in full (MLP weights included: 2.4 MB each).
+FULL_LAYERS = (3,)
 
 # The sentences the pages show, by the name their files carry.
 SENTENCES: Dict[str, str] = {
@@ -237,6 +242,40 @@ def embed(w: Dict[str, np.ndarray], ids: Sequence[int]) -> np.ndarray:
     return x / np.linalg.norm(x)
 
 
+def full_layer_arrays(w: Dict[str, np.ndarray], run: Dict[str, object], layer: int):
+    """What one whole layer needs, in x @ W orientation (float64; the caller rounds).
+
+    ``x`` (T×384) the layer's input; ``z`` (T×384) the twelve heads' ``attn @ V`` side by
+    side (head h in columns 32h..32h+31); ``Wo`` (384×384), ``bo``; the post-attention
+    LayerNorm's ``g1``, ``c1``; ``h1`` (T×384) its output; the MLP's ``W1`` (384×1536),
+    ``b1``, ``W2`` (1536×384), ``b2``; the output LayerNorm's ``g2``, ``c2``; and
+    ``out`` (T×384), the layer's output as the forward pass computed it.  Vectors are
+    1×n rows, the shape a bias takes in an expression.
+    """
+    f = lambda name: w[name].astype(np.float64)  # noqa: E731
+    p = "encoder.layer.%d." % layer
+    qkv = run["qkv"][layer]
+    z = np.einsum("hts,hse->hte", run["attn"][layer], qkv["v"])  # (12, T, 32)
+    x = run["inputs"][layer]
+    a = {
+        "x": x,
+        "z": np.concatenate(list(z), axis=1),
+        "Wo": f(p + "attention.output.dense.weight").T,
+        "bo": f(p + "attention.output.dense.bias")[None, :],
+        "g1": f(p + "attention.output.LayerNorm.weight")[None, :],
+        "c1": f(p + "attention.output.LayerNorm.bias")[None, :],
+        "W1": f(p + "intermediate.dense.weight").T,
+        "b1": f(p + "intermediate.dense.bias")[None, :],
+        "W2": f(p + "output.dense.weight").T,
+        "b2": f(p + "output.dense.bias")[None, :],
+        "g2": f(p + "output.LayerNorm.weight")[None, :],
+        "c2": f(p + "output.LayerNorm.bias")[None, :],
+        "out": run["inputs"][layer + 1],
+    }
+    a["h1"] = layernorm(x + a["z"] @ a["Wo"] + a["bo"], a["g1"], a["c1"])
+    return a
+
+
 # --------------------------------------------------------------------------- measurements
 
 
@@ -335,6 +374,12 @@ def generate(out_dir: Path = OUT_DIR, force: bool = False) -> bool:
             np.savez(out_dir / ("%s-layer%d.npz" % (name, layer)), **arrays)
             for h in range(HEADS):
                 stats["%d.%d" % (layer, h)] = head_stats(run["attn"][layer][h])
+            if layer in FULL_LAYERS:
+                full = full_layer_arrays(w, run, layer)
+                np.savez(
+                    out_dir / ("%s-layer%d-full.npz" % (name, layer)),
+                    **{k: v.astype(np.float16) for k, v in full.items()},
+                )
         (out_dir / ("%s-tokens.json" % name)).write_text(
             json.dumps({"text": text, "ids": ids, "tokens": tokens}, indent=1), "utf-8"
         )

@@ -132,6 +132,10 @@ def check_pages(
     sys.path.insert(0, str(ROOT / "scripts"))
     from demo_site import write_site
 
+    from tests.plugin.conftest import docs_limits
+
+    limits = docs_limits()  # the docs site's caps: its full-size GPT-2 layer is 13.3 M elements
+
     results: Dict[str, List[str]] = {}
     context = browser.new_context(viewport={"width": WIDTH, "height": 800}, reduced_motion="reduce")
     context.route(
@@ -147,7 +151,7 @@ def check_pages(
                 by_dir.setdefault(base, []).append((key, text))
             for n, (base, items) in enumerate(by_dir.items()):
                 folder = "%s-%d" % (name, n)
-                write_site(serve_dir / folder, [t for _, t in items], base_dir=base)
+                write_site(serve_dir / folder, [t for _, t in items], base_dir=base, limits=limits)
                 page = context.new_page()
                 page.goto("%s/%s/index.html" % (base_url, folder))
                 page.add_style_tag(content="body{margin:0} figure.mm-figure{margin:0 0 8px 0}")

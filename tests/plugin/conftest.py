@@ -32,6 +32,22 @@ def ensure_explainer_data() -> None:
         module.generate()
 
 
+def docs_limits():
+    """The core `Limits` the docs site builds with: the `mm` plugin's options in
+    mkdocs.yml (`max_elements`, raised for the full-size GPT-2 layer of
+    explainers/whole-layer.md), so tests that build docs figures without MkDocs
+    accept what the site accepts."""
+    from mm_docs_plugin.core import Limits
+
+    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    for plugin in cfg.get("plugins", []):
+        if isinstance(plugin, dict) and "mm" in plugin:
+            options = plugin["mm"] or {}
+            if "max_elements" in options:
+                return Limits(max_elements=int(options["max_elements"]))
+    return Limits()
+
+
 def write_site(root: Path, pages: dict, **config) -> Path:
     """Write a site under ``root``; ``pages`` maps docs-relative paths to Markdown."""
     cfg = {"site_name": "t", "plugins": ["mm"], **config}

@@ -21,7 +21,7 @@ from mm_docs_plugin.core.scene.pack import unpack
 from mm_docs_plugin.poster import render_themes as render_posters
 from mm_docs_plugin.sourcemap import fence_lines
 
-from .conftest import ROOT, ensure_explainer_data
+from .conftest import ROOT, docs_limits, ensure_explainer_data
 
 GOLDEN = ROOT / "tests" / "fixtures" / "golden" / "docs-scenes.json"
 PARTS = (
@@ -58,7 +58,7 @@ def _figures():
 
 
 def _summary(body: str, base_dir: str) -> dict:
-    scene = build(parse_spec(body, base_dir))
+    scene = build(parse_spec(body, base_dir, limits=docs_limits()))
     header, arrays = unpack(scene.to_bytes())
     out = {part: _digest(header.get(part)) for part in PARTS if part in header}
     for theme, svg in render_posters(scene).items():

@@ -171,3 +171,66 @@ def test_circuit_cores_have_the_full_products_singular_values(model, tmp_path):
                 # the rest of the 384 singular values are rounding: rank at most 32
                 assert s_full[32] < 1e-9 * want[0]
     print("worst relative singular-value error of a core: %.2e" % worst)
+
+
+def test_full_layer_arrays_are_the_raw_tensors_and_make_the_layer(model, tmp_path):
+    """The whole-layer page's arrays: raw slices, and the layer they make is the model's.
+
+    The layer is recomputed as the page's two figures write it (post-LayerNorm BERT:
+    h1 = LN(x + z Wo + bo) g1 + c1, and, from the stored h1,
+    out = LN(gelu(h1 W1 + b1) W2 + b2 + h1) g2 + c2) from the stored float16 arrays,
+    and compared with the forward pass's next input.
+    """
+    w, tok = model
+    md.generate(tmp_path)
+    layer = md.FULL_LAYERS[0]
+    p = "encoder.layer.%d." % layer
+    with np.load(tmp_path / ("cat-layer%d-full.npz" % layer)) as z:
+        a = {k: z[k] for k in z.files}
+    raw = {
+        "Wo": w[p + "attention.output.dense.weight"].T,
+        "bo": w[p + "attention.output.dense.bias"][None, :],
+        "g1": w[p + "attention.output.LayerNorm.weight"][None, :],
+        "c1": w[p + "attention.output.LayerNorm.bias"][None, :],
+        "W1": w[p + "intermediate.dense.weight"].T,
+        "b1": w[p + "intermediate.dense.bias"][None, :],
+        "W2": w[p + "output.dense.weight"].T,
+        "b2": w[p + "output.dense.bias"][None, :],
+        "g2": w[p + "output.LayerNorm.weight"][None, :],
+        "c2": w[p + "output.LayerNorm.bias"][None, :],
+    }
+    assert a["W1"].shape == (384, 1536) and a["W2"].shape == (1536, 384)
+    for k, v in raw.items():
+        assert a[k].dtype == np.float16, k
+        np.testing.assert_array_equal(a[k], v.astype(np.float16), err_msg=k)
+    # z is the heads' attn @ V side by side: head 5's columns from the per-head file
+    with np.load(tmp_path / ("cat-layer%d.npz" % layer)) as h:
+        zh = h["attn"][5].astype(np.float64) @ h["v"][5].astype(np.float64)
+    np.testing.assert_allclose(a["z"][:, 160:192].astype(np.float64), zh, atol=2e-2)
+
+    f = {k: v.astype(np.float64) for k, v in a.items()}
+
+    def ln(x):
+        mu = x.mean(-1, keepdims=True)
+        return (x - mu) / np.sqrt(((x - mu) ** 2).mean(-1, keepdims=True) + md.LN_EPS)
+
+    h1 = ln(f["x"] + f["z"] @ f["Wo"] + f["bo"]) * f["g1"] + f["c1"]
+    # the MLP figure reads h1 from the file, as input and as residual
+    out = ln(md.gelu(f["h1"] @ f["W1"] + f["b1"]) @ f["W2"] + f["b2"] + f["h1"]) * f["g2"] + f["c2"]
+    run = md.forward(w, md.tokenize(tok, md.SENTENCES["cat"])[0])
+    truth = run["inputs"][layer + 1]
+    np.testing.assert_allclose(f["out"], truth, atol=2e-2)  # float16 storage
+    np.testing.assert_allclose(h1, f["h1"], atol=5e-2)
+    err = np.abs(out - truth).max()
+    print(
+        "layer %d from float16 arrays: max |error| %.4f (values up to %.2f)"
+        % (layer, err, np.abs(truth).max())
+    )
+    assert err < 0.02, err  # measured 0.0024 on values up to 10.5
+    # and exactly (float64, before rounding) from the function itself
+    exact = md.full_layer_arrays(w, run, layer)
+    e = exact
+    out64 = (
+        ln(md.gelu(e["h1"] @ e["W1"] + e["b1"]) @ e["W2"] + e["b2"] + e["h1"]) * e["g2"] + e["c2"]
+    )
+    np.testing.assert_allclose(out64, truth, rtol=0, atol=1e-9)
