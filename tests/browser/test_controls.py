@@ -332,3 +332,16 @@ def test_a_wide_figure_shows_its_whole_toolbar(serve, page):
     page.goto(serve([STILL]))
     wait_ready(page)
     assert page.evaluate(TOOLBAR) == ALL_BUTTONS
+
+
+def test_the_step_count_is_written_as_a_reader_would(serve, browser):
+    one = "expr: x @ W\nnodes: {x: {shape: [1, 8]}, W: {shape: [8, 6]}}\nanim: vmprod\n"
+    page = open_page(browser, viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    try:
+        page.goto(serve([one, ANIMATED]))  # reduced motion: no autoplay, the count shows
+        wait_ready(page)
+        counts = page.locator("figure.mm-figure .mm-playbar").all_inner_texts()
+        assert "1 step\n" in counts[0] + "\n" and "1 steps" not in counts[0], counts
+        assert " steps" in counts[1], counts
+    finally:
+        page.context.close()

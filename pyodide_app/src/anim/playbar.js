@@ -79,7 +79,7 @@ export class Playbar {
       shown.active = anim.active;
       this.scrub.value = String(player.step);
       // Idle (reduced motion, before any control is used): the finished figure is shown.
-      this.count.textContent = anim.active ? `${player.step + 1} / ${player.total}` : `${player.total} steps`;
+      this.count.textContent = anim.active ? `${player.step + 1} / ${player.total}` : `${player.total} ${player.total === 1 ? "step" : "steps"}`;
     }
     if (shown.speed !== player.speed) {
       shown.speed = player.speed;
