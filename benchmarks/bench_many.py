@@ -10,13 +10,13 @@ cope; each head has its own seed.  Printed, each as min/median/max over RUNS loa
 navigation -> first frame of the first head; while scrolling by half a viewport at a time,
 the gaps between animation frames and the long tasks (> 50 ms) on the main thread; the
 peaks of textures on the GPU (count and bytes, against the bytes all mounted figures would
-hold without the release) and of the GPU process's resident memory (/proc, Linux).
+hold without the release) and of the resident memory of the page's renderer process and
+of the GPU process (CDP's process list, VmRSS from /proc: Linux), sampled at every step.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -75,31 +75,24 @@ def specs():
     return out
 
 
-def gpu_rss_kb():
-    """Resident memory of this process tree's Chromium GPU processes, in KB (Linux)."""
-    parents, cmd = {}, {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+def process_memory(browser):
+    """{type: MB} resident memory of the largest of the browser's processes of each type
+    ("renderer", "GPU"...): ids from CDP's SystemInfo.getProcessInfo, VmRSS from /proc."""
+    cdp = browser.new_browser_cdp_session()
+    try:
+        infos = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
+    finally:
+        cdp.detach()
+    out = {}
+    for info in infos:
         try:
-            stat = Path("/proc/%s/stat" % pid).read_text()
-            parents[int(pid)] = int(stat.rsplit(")", 1)[1].split()[1])
-            cmd[int(pid)] = Path("/proc/%s/cmdline" % pid).read_bytes()
+            status = Path("/proc/%d/status" % info["id"]).read_text()
         except OSError:
             continue
-    me, total = os.getpid(), 0
-    for pid, line in cmd.items():
-        if b"--type=gpu-process" not in line:
-            continue
-        p = pid
-        while p > 1 and p != me:
-            p = parents.get(p, 1)
-        if p != me:
-            continue
-        for row in Path("/proc/%d/status" % pid).read_text().splitlines():
-            if row.startswith("VmRSS:"):
-                total += int(row.split()[1])
-    return total
+        rss = [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")]
+        if rss:  # the page's renderer is the largest; idle ones hold a few MB each
+            out[info["type"]] = max(out.get(info["type"], 0.0), rss[0] / 1024)
+    return out
 
 
 def spread(values, fmt="%.0f"):
@@ -114,7 +107,8 @@ def main() -> None:
         size = sum(p.stat().st_size for p in Path(tmp).glob("*.mmsc")) / 1024
         server = start_server(Path(tmp))
         url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
-        firsts, gaps, longs, tex, tex_bytes, all_bytes, rss, contexts = (
+        firsts, gaps, longs, tex, tex_bytes, all_bytes, rss, renderer_rss, contexts = (
+            [],
             [],
             [],
             [],
@@ -149,7 +143,7 @@ def main() -> None:
                 )
                 page.evaluate("__mm.gaps = []; __mm.long = []")
                 height = page.evaluate("document.documentElement.scrollHeight")
-                peak = {"textures": 0, "bytes": 0, "all": 0, "rss": 0}
+                peak = {"textures": 0, "bytes": 0, "all": 0, "rss": 0, "renderer": 0}
                 y = 0
                 while y < height:
                     y += int(720 * STEP)
@@ -159,7 +153,9 @@ def main() -> None:
                     peak["textures"] = max(peak["textures"], s["textures"])
                     peak["bytes"] = max(peak["bytes"], s["bytes"])
                     peak["all"] = max(peak["all"], s["all"])
-                    peak["rss"] = max(peak["rss"], gpu_rss_kb())
+                    mem = process_memory(browser)
+                    peak["rss"] = max(peak["rss"], mem.get("GPU", 0.0))
+                    peak["renderer"] = max(peak["renderer"], mem.get("renderer", 0.0))
                     contexts.append(s["contexts"])
                 seen = page.evaluate("__mm")
                 gaps.extend(seen["gaps"])
@@ -167,7 +163,8 @@ def main() -> None:
                 tex.append(peak["textures"])
                 tex_bytes.append(peak["bytes"] / 2**20)
                 all_bytes.append(peak["all"] / 2**20)
-                rss.append(peak["rss"] / 1024)
+                rss.append(peak["rss"])
+                renderer_rss.append(peak["renderer"])
                 context.close()
             browser.close()
         server.shutdown()
@@ -195,8 +192,8 @@ def main() -> None:
         % (spread(tex), spread(tex_bytes, "%.1f"), spread(all_bytes, "%.1f"))
     )
     print(
-        "peak GPU process resident memory: min/median/max %s MB; WebGL contexts: %s"
-        % (spread(rss), json.dumps(sorted(set(contexts))))
+        "peak resident memory: renderer min/median/max %s MB, GPU process %s MB; WebGL contexts: %s"
+        % (spread(renderer_rss), spread(rss), json.dumps(sorted(set(contexts))))
     )
 
 
