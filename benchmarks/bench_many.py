@@ -22,11 +22,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _browser import FRAME_GAPS, LONG_TASKS, launch, new_page, process_memory, serve, spread
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from conftest import ARGS, CHROMIUM, start_server  # noqa: E402
 from demo_site import write_site  # noqa: E402
 
 LAYERS, HEADS = 6, 12
@@ -41,20 +41,6 @@ HEAD = (
     "nodes: {Q: {shape: [%d, %d]}, K: {shape: [%d, %d]}, V: {shape: [%d, %d]}}\n"
     "caption: layer %d, head %d\n"
 )
-
-# Records animation-frame gaps and long tasks from the start, before the viewer runs.
-PROBE = """
-window.__mm = {gaps: [], long: []};
-(() => {
-  let last = 0;
-  const frame = (t) => { if (last) __mm.gaps.push(t - last); last = t; requestAnimationFrame(frame); };
-  requestAnimationFrame(frame);
-  try {
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) __mm.long.push(e.duration); })
-      .observe({entryTypes: ['longtask']});
-  } catch (err) {}
-})();
-"""
 
 SAMPLE = """() => {
   const figs = [...document.querySelectorAll('figure.mm-figure')].map(el => mmViewer.figure(el)).filter(Boolean);
@@ -75,38 +61,14 @@ def specs():
     return out
 
 
-def process_memory(browser):
-    """{type: MB} resident memory of the largest of the browser's processes of each type
-    ("renderer", "GPU"...): ids from CDP's SystemInfo.getProcessInfo, VmRSS from /proc."""
-    cdp = browser.new_browser_cdp_session()
-    try:
-        infos = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
-    finally:
-        cdp.detach()
-    out = {}
-    for info in infos:
-        try:
-            status = Path("/proc/%d/status" % info["id"]).read_text()
-        except OSError:
-            continue
-        rss = [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")]
-        if rss:  # the page's renderer is the largest; idle ones hold a few MB each
-            out[info["type"]] = max(out.get(info["type"], 0.0), rss[0] / 1024)
-    return out
-
-
-def spread(values, fmt="%.0f"):
-    return "/".join(fmt % v for v in (min(values), statistics.median(values), max(values)))
-
-
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         write_site(Path(tmp), specs(), preload=True)
         size = sum(p.stat().st_size for p in Path(tmp).glob("*.mmsc")) / 1024
-        server = start_server(Path(tmp))
-        url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
+        server, root = serve(tmp)
+        url = root + "index.html"
         firsts, gaps, longs, tex, tex_bytes, all_bytes, rss, renderer_rss, contexts = (
             [],
             [],
@@ -119,17 +81,9 @@ def main() -> None:
             [],
         )
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = launch(p)
             for _ in range(RUNS):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                context.route(
-                    "**/*",
-                    lambda r: (
-                        r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
-                    ),
-                )
-                context.add_init_script(PROBE)
-                page = context.new_page()
+                page = new_page(browser, init=[FRAME_GAPS, LONG_TASKS])
                 page.goto(url)
                 first = page.query_selector("figure.mm-figure")
                 page.wait_for_function(
@@ -159,13 +113,13 @@ def main() -> None:
                     contexts.append(s["contexts"])
                 seen = page.evaluate("__mm")
                 gaps.extend(seen["gaps"])
-                longs.append(seen["long"])
+                longs.append([d for _, d in seen["long"]])
                 tex.append(peak["textures"])
                 tex_bytes.append(peak["bytes"] / 2**20)
                 all_bytes.append(peak["all"] / 2**20)
                 rss.append(peak["rss"])
                 renderer_rss.append(peak["renderer"])
-                context.close()
+                page.context.close()
             browser.close()
         server.shutdown()
     n = LAYERS * HEADS
