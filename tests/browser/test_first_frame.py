@@ -38,11 +38,9 @@ def test_the_first_frames_programs_are_compiled_before_the_scene_arrives(page, t
     finally:
         server.shutdown()
     assert state == "loading"
-    # matrix blocks and flow arrows (the product planes compile at the animated figure's
-    # first frame: a still figure would wait for them, figure/warmup.js)
-    assert before["programs"] == 2, before
-    # The figure drew with the warm programs: three.js found each in its cache, and
-    # added the product planes' only.
+    # matrix blocks, product planes, flow arrows
+    assert before["programs"] == 3, before
+    # The figure drew with the warm programs: three.js found each in its cache.
     assert after["programs"] == 3, after
     assert page.errors == []
 

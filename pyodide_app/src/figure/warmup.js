@@ -13,19 +13,18 @@
 //
 // The warm objects are held while the page has figures (three.js deletes a program
 // when no material uses it any more) and freed with `dispose` when it has none.
-// The animation's planes (PRODUCT; PARTIAL and ACCUM for split-k and vvprod/axpy) compile
-// on first use: the GPU process compiles one program at a time, in the order asked, so
-// a still figure's first frame waited for the product planes' compile when they were
-// warmed here too (≈ 250 ms of the first head on a page of 72, bench_many.py), while an
-// animated figure's first frame ends no later for compiling them itself: its scene is
-// built before the GPU process is through with the programs warmed here.
+// PARTIAL and ACCUM planes (split-k and vvprod/axpy animations) are rarer: they
+// compile on first use.
 
 import * as THREE from "three";
 import { valueTexture } from "../gl/textures.js";
 import { arrowMaterial, matrixMaterial } from "./scenegraph.js";
 
-/** What a still figure's first frame draws with: [vertex shader, defines] of matrixMaterial, plus the arrows. */
-export const WARM_PROGRAMS = [["matrix", {}]];
+/** What a first frame draws with: [vertex shader, defines] of matrixMaterial, plus the arrows. */
+export const WARM_PROGRAMS = [
+  ["matrix", {}],
+  ["plane", { PRODUCT: "" }],
+];
 
 /**
  * Draw one quad with each program a first frame needs, into the bottom-left pixel of
