@@ -17,7 +17,8 @@ over RUNS runs:
   one-pixel readback, so the GPU work is in it) still and in motion (figure/motion.js),
   a fused animation step's JavaScript
   (`fig.stepTiming`), and memory: the JS heap, and the resident memory of the
-  page's renderer and of the GPU process (CDP's process list, VmRSS from /proc).
+  page's renderer and of the GPU process at their peak (the larger of two samples: after
+  the first frame and after the orbits; CDP's process list, VmRSS from /proc).
 
 Targets (issue 15): build <= 3 s; scene file <= 25 MB at float16; first frame <= 3 s;
 orbit <= 50 ms; fused step <= 0.5 ms.
@@ -25,7 +26,6 @@ orbit <= 50 ms; fused step <= 0.5 ms.
 
 from __future__ import annotations
 
-import json
 import resource
 import statistics
 import sys
@@ -34,9 +34,16 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _browser import (
+    FULL,
+    first_frame,
+    launch,
+    new_page,
+    process_memory,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from mm_docs_plugin.core import Limits, Scene, build, parse_spec  # noqa: E402
@@ -49,7 +56,6 @@ LIMITS = Limits(max_elements=14_000_000)
 RUNS = 3
 ORBIT_FRAMES = 20
 STEPS = 50
-FULL = "body{margin:0} figure.mm-figure{--mm-height:720px !important;margin:0 !important} figcaption{display:none}"
 HEAD = "root.left.left"  # attn_out = (attn @ V) @ wO: the attention head's subtree
 
 
@@ -143,44 +149,22 @@ def bench_error(spec, scene, data8):
     )
 
 
-def process_memory(browser):
-    """{type: MB} resident memory of the largest of the browser's processes of each type
-    ("renderer", "GPU"...): ids from CDP's SystemInfo.getProcessInfo, VmRSS from /proc."""
-    cdp = browser.new_browser_cdp_session()
-    try:
-        infos = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
-    finally:
-        cdp.detach()
-    out = {}
-    for info in infos:
-        try:
-            status = Path("/proc/%d/status" % info["id"]).read_text()
-        except OSError:
-            continue
-        rss = [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")]
-        if rss:  # the page's renderer is the largest; idle ones hold a few MB each
-            out[info["type"]] = max(out.get(info["type"], 0.0), rss[0] / 1024)
-    return out
-
-
 def bench_viewer(spec_texts):
-    from conftest import ARGS, CHROMIUM, start_server
     from demo_site import write_site
     from playwright.sync_api import sync_playwright
 
     results = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = launch(p)
         # display8 first: a later figure would find a warmer browser (RUNS loads each)
         for precision, text in spec_texts.items():
             site = Path(tmp) / precision
             write_site(site, [text], limits=LIMITS)
-            server = start_server(site)
-            url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
+            server, root = serve(site)
+            url = root + "index.html"
             r = {
                 "nav": [],
                 "bytes": [],
-                "orbit": [],
                 "moving": [],
                 "settled": [],
                 "step": [],
@@ -188,55 +172,15 @@ def bench_viewer(spec_texts):
                 "rss": [],
             }
             for _ in range(RUNS):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                context.route(
-                    "**/*",
-                    lambda rt: (
-                        rt.continue_()
-                        if rt.request.url.startswith("http://127.0.0.1")
-                        else rt.abort()
-                    ),
-                )
-                context.add_init_script(
-                    "document.addEventListener('DOMContentLoaded', () => {"
-                    " const s = document.createElement('style'); s.textContent = %s;"
-                    " document.head.appendChild(s); });" % json.dumps(FULL)
-                )
-                page = context.new_page()
+                page = new_page(browser, style=FULL)
                 page.goto(url)
                 fig = page.query_selector("figure.mm-figure")
-                page.wait_for_function(
-                    "el => el.dataset.mmState === 'ready'", arg=fig, timeout=120_000
-                )
-                nav, since_bytes = page.evaluate(
-                    """el => {
-                        const first = performance.getEntriesByName('mm:first-frame:' + el.id)[0].startTime;
-                        const bytes = performance.getEntriesByName('mm:scene-bytes:' + el.id)[0].startTime;
-                        return [first, first - bytes];
-                    }""",
-                    fig,
-                )
+                marks = first_frame(page, fig, timeout=120_000)
+                nav = marks["first-frame"]
+                since_bytes = marks["first-frame"] - marks["scene-bytes"]
                 r["nav"].append(nav)
                 r["bytes"].append(since_bytes)
-                r["orbit"].append(
-                    statistics.median(
-                        page.evaluate(
-                            """([el, n]) => {
-                                const fig = mmViewer.figure(el), out = [];
-                                fig.renderNow(); fig.ctx.getImageData(0, 0, 1, 1);
-                                for (let k = 0; k < n; k++) {
-                                    const t0 = performance.now();
-                                    fig.controls.orbit.rotateLeft(0.03);
-                                    fig.renderNow();
-                                    fig.ctx.getImageData(0, 0, 1, 1);
-                                    out.push(performance.now() - t0);
-                                }
-                                return out;
-                            }""",
-                            [fig, ORBIT_FRAMES],
-                        )
-                    )
-                )
+                first_mem = process_memory(browser)  # the peak is the larger of two samples
                 # The orbit as the reader drags it: the controls' change event puts the
                 # figure in motion (figure/motion.js), so it draws at lower resolution;
                 # at each camera position also the full-resolution frame drawn once the
@@ -286,14 +230,15 @@ def bench_viewer(spec_texts):
                     / 1e6
                 )
                 mem = process_memory(browser)
-                r["rss"].append((mem.get("renderer", 0.0), mem.get("GPU", 0.0)))
-                context.close()
+                r["rss"].append(
+                    tuple(max(m.get(k, 0.0) for m in (first_mem, mem)) for k in ("renderer", "GPU"))
+                )
+                page.context.close()
             server.shutdown()
             results[precision] = r
         browser.close()
     for precision, r in results.items():
         nav = statistics.median(r["nav"])
-        orbit = statistics.median(r["orbit"])
         step = statistics.median(r["step"])
         print("viewer %s (%d loads):" % (precision, RUNS))
         print(
@@ -302,12 +247,12 @@ def bench_viewer(spec_texts):
         )
         print("  scene bytes -> first frame: %s" % spread(r["bytes"], " ms", "%.0f"))
         print(
-            "  orbit frame (median of %d, GPU-synced): %s (target <= 50 ms) %s"
-            % (ORBIT_FRAMES, spread(r["orbit"], " ms", "%.1f"), verdict(orbit, 50))
-        )
-        print(
-            "  orbit frame in motion (dragged: lower resolution until still): %s (target <= 50 ms) %s"
-            % (spread(r["moving"], " ms", "%.1f"), verdict(statistics.median(r["moving"]), 50))
+            "  orbit frame in motion (median of %d, GPU-synced; lower resolution until still): %s (target <= 50 ms) %s"
+            % (
+                ORBIT_FRAMES,
+                spread(r["moving"], " ms", "%.1f"),
+                verdict(statistics.median(r["moving"]), 50),
+            )
         )
         print(
             "  the full-resolution frame once still, at the same views: %s"
@@ -319,7 +264,7 @@ def bench_viewer(spec_texts):
         )
         print("  JS heap: %s" % spread(r["heap"], " MB", "%.0f"))
         print(
-            "  resident memory: renderer %s; GPU process %s"
+            "  peak resident memory (after the first frame, after orbits): renderer %s; GPU process %s"
             % (
                 spread([a for a, _ in r["rss"]], " MB", "%.0f"),
                 spread([b for _, b in r["rss"]], " MB", "%.0f"),

@@ -27,10 +27,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _browser import LONG_TASKS, launch, new_page, serve, spread
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import ARGS, CHROMIUM, start_server  # noqa: E402
 from tests.plugin.conftest import mkdocs_build, write_site  # noqa: E402
 
 HEAD = (ROOT / "examples" / "attention-head.yaml").read_text()
@@ -39,15 +40,6 @@ PYODIDE = ROOT / ".cache" / "pyodide" / "0.17.1"
 RUNS = 5
 FIRST_RUNS = 3
 READ_S = 10  # seconds on the page before the first edit (runtime: visible)
-
-# Long tasks from the start of the page (buffered), for the window while Python loads.
-LONGTASKS = """
-window.__longs = [];
-try {
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) __longs.push([e.startTime, e.duration]); })
-    .observe({type: 'longtask', buffered: true});
-} catch (err) {}
-"""
 
 # The reader opens the first figure's editor and changes a shape: times to Python ready
 # and to the figure redrawn, from the moment the editor opens.
@@ -66,14 +58,10 @@ FIRST_EDIT = """async () => {
   const at = (n) => performance.getEntriesByName(n)[0].startTime;
   const start = at('mm:python-start'), end = at('mm:python-ready');
   // tasks begun while Python loads (the one that started it, the first frame's, is the viewer's)
-  const loading = __longs.filter(([s]) => s > start && s < end).map(([s, d]) => d);
+  const loading = __mm.long.filter(([s]) => s > start && s < end).map(([s, d]) => d);
   return {ready, redrawn: performance.now() - t0, info: rt.info, longest: Math.max(0, ...loading),
           longs: loading.length};
 }"""
-
-
-def spread(values, fmt="%.0f"):
-    return "/".join(fmt % v for v in (min(values), statistics.median(values), max(values)))
 
 
 def first_edits(browser, runtime, wait_s):
@@ -89,26 +77,19 @@ def first_edits(browser, runtime, wait_s):
         result = mkdocs_build(root)
         if result.returncode:
             sys.exit(result.stderr)
-        server = start_server(root / "site")
+        server, url = serve(root / "site")
         out = []
         for _ in range(FIRST_RUNS):
-            context = browser.new_context(viewport={"width": 1280, "height": 720})
-            context.route(
-                "**/*",
-                lambda r: (
-                    r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
-                ),
-            )
-            context.add_init_script(LONGTASKS)
-            page = context.new_page()
-            page.goto("http://127.0.0.1:%d/" % server.server_address[1])
+            # Long tasks from the start of the page (LONG_TASKS), for the window while Python loads.
+            page = new_page(browser, init=[LONG_TASKS])
+            page.goto(url)
             page.wait_for_function(
                 "document.querySelector('figure.mm-figure')?.dataset.mmState === 'ready'",
                 timeout=60_000,
             )
             page.wait_for_timeout(wait_s * 1000)
             out.append(page.evaluate(FIRST_EDIT))
-            context.close()
+            page.context.close()
         server.shutdown()
     return out
 
@@ -163,39 +144,17 @@ def main() -> None:
         result = mkdocs_build(root)
         if result.returncode:
             sys.exit(result.stderr)
-        server = start_server(root / "site")
-        url = "http://127.0.0.1:%d/" % server.server_address[1]
+        server, url = serve(root / "site")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.route(
-                "**/*",
-                lambda r: (
-                    r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
-                ),
-            )
+            browser = launch(p)
+            page = new_page(browser, init=[LONG_TASKS])
             page.goto(url)
             page.wait_for_function(
                 "[...document.querySelectorAll('figure.mm-figure')].every(f => f.dataset.mmState === 'ready')",
                 timeout=60_000,
             )
             # Cold: the reader opens the first figure's editor and changes a shape.
-            t = page.evaluate(
-                """async () => {
-                  const t0 = performance.now();
-                  const el = document.querySelector('figure.mm-figure');
-                  mmViewer.figure(el).toggleEditor(true);
-                  const rt = mmViewer.runtime();
-                  await rt.start();
-                  const ready = performance.now() - t0;
-                  const input = document.querySelector("input[aria-label='A rows']");
-                  input.value = '40';
-                  const done = new Promise((r) => el.addEventListener('mm:edited', r, {once: true}));
-                  input.dispatchEvent(new Event('input'));
-                  await done;
-                  return {ready, redrawn: performance.now() - t0, info: rt.info};
-                }"""
-            )
+            t = page.evaluate(FIRST_EDIT)
             print(
                 "cold start (Pyodide %s, numpy %s): first edit -> Python ready %.1f s, -> figure redrawn %.1f s"
                 " (includes the editor's %d ms typing pause)"
@@ -216,6 +175,7 @@ def main() -> None:
             warm = first_edits(browser, "visible", READ_S)
             cold = first_edits(browser, "interaction", 0)
             browser.close()
+        server.shutdown()
         for name, runs in [
             ("runtime: visible, first edit after %d s" % READ_S, warm),
             ("runtime: interaction, first edit at once (cold)", cold),

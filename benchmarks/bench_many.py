@@ -10,23 +10,23 @@ cope; each head has its own seed.  Printed, each as min/median/max over RUNS loa
 navigation -> first frame of the first head; while scrolling by half a viewport at a time,
 the gaps between animation frames and the long tasks (> 50 ms) on the main thread; the
 peaks of textures on the GPU (count and bytes, against the bytes all mounted figures would
-hold without the release) and of the GPU process's resident memory (/proc, Linux).
+hold without the release) and of the resident memory of the page's renderer process and
+of the GPU process (CDP's process list, VmRSS from /proc: Linux), sampled at every step.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
+from _browser import FRAME_GAPS, LONG_TASKS, launch, new_page, process_memory, serve, spread
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from conftest import ARGS, CHROMIUM, start_server  # noqa: E402
 from demo_site import write_site  # noqa: E402
 
 LAYERS, HEADS = 6, 12
@@ -41,20 +41,6 @@ HEAD = (
     "nodes: {Q: {shape: [%d, %d]}, K: {shape: [%d, %d]}, V: {shape: [%d, %d]}}\n"
     "caption: layer %d, head %d\n"
 )
-
-# Records animation-frame gaps and long tasks from the start, before the viewer runs.
-PROBE = """
-window.__mm = {gaps: [], long: []};
-(() => {
-  let last = 0;
-  const frame = (t) => { if (last) __mm.gaps.push(t - last); last = t; requestAnimationFrame(frame); };
-  requestAnimationFrame(frame);
-  try {
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) __mm.long.push(e.duration); })
-      .observe({entryTypes: ['longtask']});
-  } catch (err) {}
-})();
-"""
 
 SAMPLE = """() => {
   const figs = [...document.querySelectorAll('figure.mm-figure')].map(el => mmViewer.figure(el)).filter(Boolean);
@@ -75,46 +61,16 @@ def specs():
     return out
 
 
-def gpu_rss_kb():
-    """Resident memory of this process tree's Chromium GPU processes, in KB (Linux)."""
-    parents, cmd = {}, {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = Path("/proc/%s/stat" % pid).read_text()
-            parents[int(pid)] = int(stat.rsplit(")", 1)[1].split()[1])
-            cmd[int(pid)] = Path("/proc/%s/cmdline" % pid).read_bytes()
-        except OSError:
-            continue
-    me, total = os.getpid(), 0
-    for pid, line in cmd.items():
-        if b"--type=gpu-process" not in line:
-            continue
-        p = pid
-        while p > 1 and p != me:
-            p = parents.get(p, 1)
-        if p != me:
-            continue
-        for row in Path("/proc/%d/status" % pid).read_text().splitlines():
-            if row.startswith("VmRSS:"):
-                total += int(row.split()[1])
-    return total
-
-
-def spread(values, fmt="%.0f"):
-    return "/".join(fmt % v for v in (min(values), statistics.median(values), max(values)))
-
-
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         write_site(Path(tmp), specs(), preload=True)
         size = sum(p.stat().st_size for p in Path(tmp).glob("*.mmsc")) / 1024
-        server = start_server(Path(tmp))
-        url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
-        firsts, gaps, longs, tex, tex_bytes, all_bytes, rss, contexts = (
+        server, root = serve(tmp)
+        url = root + "index.html"
+        firsts, gaps, longs, tex, tex_bytes, all_bytes, rss, renderer_rss, contexts = (
+            [],
             [],
             [],
             [],
@@ -125,17 +81,9 @@ def main() -> None:
             [],
         )
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = launch(p)
             for _ in range(RUNS):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                context.route(
-                    "**/*",
-                    lambda r: (
-                        r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
-                    ),
-                )
-                context.add_init_script(PROBE)
-                page = context.new_page()
+                page = new_page(browser, init=[FRAME_GAPS, LONG_TASKS])
                 page.goto(url)
                 first = page.query_selector("figure.mm-figure")
                 page.wait_for_function(
@@ -149,7 +97,7 @@ def main() -> None:
                 )
                 page.evaluate("__mm.gaps = []; __mm.long = []")
                 height = page.evaluate("document.documentElement.scrollHeight")
-                peak = {"textures": 0, "bytes": 0, "all": 0, "rss": 0}
+                peak = {"textures": 0, "bytes": 0, "all": 0, "rss": 0, "renderer": 0}
                 y = 0
                 while y < height:
                     y += int(720 * STEP)
@@ -159,16 +107,19 @@ def main() -> None:
                     peak["textures"] = max(peak["textures"], s["textures"])
                     peak["bytes"] = max(peak["bytes"], s["bytes"])
                     peak["all"] = max(peak["all"], s["all"])
-                    peak["rss"] = max(peak["rss"], gpu_rss_kb())
+                    mem = process_memory(browser)
+                    peak["rss"] = max(peak["rss"], mem.get("GPU", 0.0))
+                    peak["renderer"] = max(peak["renderer"], mem.get("renderer", 0.0))
                     contexts.append(s["contexts"])
                 seen = page.evaluate("__mm")
                 gaps.extend(seen["gaps"])
-                longs.append(seen["long"])
+                longs.append([d for _, d in seen["long"]])
                 tex.append(peak["textures"])
                 tex_bytes.append(peak["bytes"] / 2**20)
                 all_bytes.append(peak["all"] / 2**20)
-                rss.append(peak["rss"] / 1024)
-                context.close()
+                rss.append(peak["rss"])
+                renderer_rss.append(peak["renderer"])
+                page.context.close()
             browser.close()
         server.shutdown()
     n = LAYERS * HEADS
@@ -195,8 +146,8 @@ def main() -> None:
         % (spread(tex), spread(tex_bytes, "%.1f"), spread(all_bytes, "%.1f"))
     )
     print(
-        "peak GPU process resident memory: min/median/max %s MB; WebGL contexts: %s"
-        % (spread(rss), json.dumps(sorted(set(contexts))))
+        "peak resident memory: renderer min/median/max %s MB, GPU process %s MB; WebGL contexts: %s"
+        % (spread(renderer_rss), spread(rss), json.dumps(sorted(set(contexts))))
     )
 
 

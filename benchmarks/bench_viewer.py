@@ -19,30 +19,23 @@ control bar) are set, without the draw that follows — the JavaScript a step co
 from __future__ import annotations
 
 import gzip
-import json
 import statistics
 import sys
 from pathlib import Path
 
+from _browser import ASSETS, FULL, first_frame, launch, new_page, orbit_frames, serve, spread
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from conftest import ARGS, ASSETS, CHROMIUM, start_server  # noqa: E402
 from demo_site import write_site  # noqa: E402
 
 SPEC = (ROOT / "examples" / "attention-head.yaml").read_text()
-FULL = "body{margin:0} figure.mm-figure{--mm-height:720px !important;margin:0 !important} figcaption{display:none}"
 RUNS = 5
 STEPS = 50
 NAV_TARGET = 350  # ms, navigation -> first frame (issue 15)
 # performance marks the viewer sets (figure.js), in the order they happen
 PHASES = ("scene-bytes", "decoded", "built", "first-frame")
-
-
-def spread(values, fmt="%.0f") -> str:
-    """min / median / max of ``values``."""
-    return "/".join(fmt % v for v in (min(values), statistics.median(values), max(values)))
 
 
 def main() -> None:
@@ -59,58 +52,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_site(Path(tmp) / "plain", [SPEC])
         write_site(Path(tmp) / "preload", [SPEC], preload=True)
-        server = start_server(Path(tmp))
-        root = "http://127.0.0.1:%d/" % server.server_address[1]
+        server, root = serve(tmp)
         firsts, orbit, steps, lens = [], [], [], {}
         nav = {"preload": [], "plain": []}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = launch(p)
             for run, variant in [(r, v) for r in range(RUNS) for v in ("plain", "preload")]:
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                context.route(
-                    "**/*",
-                    lambda r: (
-                        r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
-                    ),
-                )
-                context.add_init_script(
-                    # before the viewer's module runs: readyState "interactive" comes first
-                    "document.addEventListener('readystatechange', () => {"
-                    " const s = document.createElement('style'); s.textContent = %s;"
-                    " document.head.appendChild(s); }, {once: true});" % json.dumps(FULL)
-                )
-                page = context.new_page()
+                page = new_page(browser, style=FULL)
                 page.goto(root + variant + "/index.html")
                 fig = page.query_selector("figure.mm-figure")
-                page.wait_for_function(
-                    "el => el.dataset.mmState === 'ready'", arg=fig, timeout=60_000
-                )
-                marks = page.evaluate(
-                    """([el, phases]) => {
-                        const nav = performance.getEntriesByType('navigation')[0];
-                        const at = {dcl: nav.domContentLoadedEventStart};
-                        for (const p of phases) at[p] = performance.getEntriesByName('mm:' + p + ':' + el.id)[0].startTime;
-                        return at;
-                    }""",
-                    [fig, PHASES],
-                )
+                marks = first_frame(page, fig, PHASES)
                 nav[variant].append(marks)
                 firsts.append(marks["first-frame"] - marks["scene-bytes"])
                 if run == RUNS - 1 and variant == "preload":
-                    orbit = page.evaluate(
-                        """el => {
-                            const fig = mmViewer.figure(el), out = [];
-                            for (let n = 0; n < 30; n++) {
-                                const t0 = performance.now();
-                                fig.controls.orbit.rotateLeft(0.03);
-                                fig.renderNow();
-                                fig.ctx.getImageData(0, 0, 1, 1);
-                                out.push(performance.now() - t0);
-                            }
-                            return out;
-                        }""",
-                        fig,
-                    )
+                    orbit = orbit_frames(page, fig, 30)
                     lens = page.evaluate(
                         """el => {
                             const fig = mmViewer.figure(el), [w, h] = fig.cssSize, out = {frame: [], move: []};
@@ -149,7 +104,7 @@ def main() -> None:
                         }""",
                         [fig, STEPS],
                     )
-                context.close()
+                page.context.close()
             browser.close()
         server.shutdown()
     first = statistics.median(firsts)

@@ -23,6 +23,7 @@ import { Figure } from "./figure/figure.js";
 import { pageRuntime, startIf } from "./live/pageruntime.js";
 import { liveContexts as contexts, rendererInfo, sharedRenderer } from "./gl/renderer.js";
 import { warmUp } from "./figure/warmup.js";
+import * as buildQueue from "./figure/buildqueue.js";
 import { pageTheme } from "./figure/theme.js";
 import { parseViewHash } from "./figure/views.js";
 
@@ -79,6 +80,7 @@ function ensureObservers() {
       fig.onScreen = entry.isIntersecting;
       if (fig.onScreen) fig.markDirty();
     }
+    buildQueue.wake(); // the figures on the screen go first
   });
 }
 
@@ -98,6 +100,11 @@ function isFigure(el) {
 
 /** Mount `el` now (idempotent). Returns its Figure, or null if `el` is not a placeholder. */
 export function mount(el) {
+  return mountAt(el, null);
+}
+
+/** mount(), knowing already whether `el` is near and on the screen (its scene's priority). */
+function mountAt(el, where) {
   if (!isFigure(el)) return null;
   const existing = figures.get(el);
   if (existing) return existing;
@@ -126,6 +133,7 @@ export function mount(el) {
     fig.near = true;
     fig.onScreen = true;
   }
+  if (where) Object.assign(fig, where);
   fig.start();
   return fig;
 }
@@ -183,7 +191,7 @@ function scan(root, explicit) {
   for (const el of found) {
     if (watched.has(el) && !figures.has(el)) {
       const where = nearness(el);
-      if (where.near) Object.assign(mount(el), where);
+      if (where.near) mountAt(el, where);
     }
   }
   return found.length;

@@ -21,6 +21,7 @@
 // `fig.stepTiming` (ms of JavaScript of the last animation step).
 
 import { decodeScene } from "../format/scenefile.js";
+import * as buildQueue from "./buildqueue.js";
 import * as gpu from "../gl/renderer.js";
 import { maxTextureSide, textureBytes } from "../gl/textures.js";
 import { Controls } from "../input/controls.js";
@@ -161,12 +162,17 @@ export class Figure {
     }
     let bytes;
     this._abort = typeof AbortController === "function" ? new AbortController() : null;
+    buildQueue.expect(this); // while it is on the screen, figures off it wait for it
     try {
       const url = new URL(src, document.baseURI);
-      const response = await fetch(url, { signal: this._abort ? this._abort.signal : undefined });
+      // The network serves the reader's figures first (Chromium's fetch priority hint;
+      // a preloaded file is reused whatever the hint).
+      const priority = this.onScreen ? "high" : "low";
+      const response = await fetch(url, { signal: this._abort ? this._abort.signal : undefined, priority });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       bytes = await response.arrayBuffer();
     } catch (err) {
+      buildQueue.forget(this);
       if (this.disposed) return;
       this.fail("Could not load the figure data (" + oneLine(err && err.message) + ").");
       return;
@@ -174,11 +180,16 @@ export class Figure {
     if (this.disposed) return;
     this.timings.bytes = performance.now();
     performance.mark("mm:scene-bytes:" + this.id);
-    this.show(bytes);
+    // Built at its turn (buildqueue.js: one figure a frame, the screen's first); one off
+    // the screen draws its first frame at the next frame, not in the same task.
+    buildQueue.enqueue(this, () => this.show(bytes, { drawNow: this.onScreen }));
   }
 
-  /** Build from scene-file bytes and draw the first frame (used by load and by tests). */
-  show(bytes) {
+  /**
+   * Build from scene-file bytes and draw the first frame: now (used by load, live edits
+   * and tests), or with `drawNow: false` at the next animation frame.
+   */
+  show(bytes, { drawNow = true } = {}) {
     let scene;
     try {
       scene = decodeScene(bytes);
@@ -198,7 +209,8 @@ export class Figure {
     this.built = true;
     this.live.clearNote();
     // Draw at once (no wait for the next animation frame) when it is near the screen.
-    this.redraw();
+    if (drawNow) this.redraw();
+    else this.markDirty();
   }
 
   setState(state) {
@@ -233,6 +245,7 @@ export class Figure {
     if (this.disposed) return;
     this.disposed = true;
     if (this._abort) this._abort.abort();
+    buildQueue.forget(this);
     gpu.unregister(this);
     if (this._resize) this._resize.disconnect();
     if (this._unfollowTheme) this._unfollowTheme();
@@ -276,10 +289,15 @@ export class Figure {
    * of many figures holds the textures of the few near the screen only.  The CPU copies
    * stay: three.js uploads a disposed texture again at its next draw, which happens as
    * the figure comes back within the loading margin (canRender), before it is seen.
+   * Its canvas's pixels go too (4 bytes a device pixel: 3.5 MB for 1280 × 720): the
+   * canvas is emptied to 0 × 0 (CSS keeps its size on the page) and sized again just
+   * before that draw (beforeRender).
    */
   releaseTextures() {
     if (!this.built || this.released) return;
     for (const tex of this.textures()) tex.dispose();
+    this.canvas.width = 0;
+    this.canvas.height = 0;
     this.released = true;
   }
 
@@ -480,8 +498,7 @@ export class Figure {
     const [pw, ph] = gpu.devicePixels(w, h);
     if (pw !== this.pixelSize[0] || ph !== this.pixelSize[1]) {
       this.pixelSize = [pw, ph];
-      this.canvas.width = pw;
-      this.canvas.height = ph;
+      if (!this.released) this.sizeCanvas(); // else at its next draw
     }
     if (this.framing) this.framing.setSize(this.cssSize);
     this.reserveControls();
@@ -493,7 +510,15 @@ export class Figure {
     return this.motion ? this.motion.scale : 1;
   }
 
+  /** Give the canvas its pixels (pixelSize): after a resize, or back from releaseTextures. */
+  sizeCanvas() {
+    const [pw, ph] = this.pixelSize;
+    if (this.canvas.width !== pw) this.canvas.width = pw;
+    if (this.canvas.height !== ph) this.canvas.height = ph;
+  }
+
   beforeRender() {
+    this.sizeCanvas();
     this.framing.updateClip();
   }
 

@@ -139,11 +139,16 @@ function loop(now) {
     // more frames alone does not redraw (an animation at 20 steps/s draws 20 frames/s).
     if (fig.onScreen && fig.tick(now)) again = true;
   }
+  let offScreen = 0; // first frames and re-uploads of figures near the screen, not on it
   for (const fig of dirty) {
     // (Deleting the current entry while iterating a Set is safe and allocates nothing.)
     if (!fig.canRender()) {
       // Not loaded yet, or off-screen (its first frame is drawn once it is near).
       if (!registered.has(fig)) dirty.delete(fig);
+      continue;
+    }
+    if (!fig.onScreen && offScreen++ > 0) {
+      again = true; // one a frame, so that scrolling past many figures stays smooth
       continue;
     }
     dirty.delete(fig);
