@@ -27,7 +27,8 @@ def test_inspect_prints_nodes_shapes_and_size(spec_file, capsys):
     assert "scene file:" in out and "elements" in out
 
 
-def test_url_round_trips(spec_file, capsys):
+def test_url_round_trips(spec_file, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml here (the repository's has a site_url)
     assert main(["url", str(spec_file)]) == 0
     link = capsys.readouterr().out.strip()
     assert link.startswith("app.html#mm=")
@@ -158,3 +159,14 @@ def test_validate_reports_a_broken_figure_once_not_again_for_its_citations(tmp_p
     assert err[0].startswith("%s:4:7: inner dimensions differ" % page), err
     assert err[1].startswith("%s:10:78: {mm kq:QK.sv[1]}" % page), err
     assert err[2:] == ["mm-docs validate: 1 file(s), 2 problem(s)"]
+
+
+def test_url_takes_its_base_from_the_site_url_of_the_mkdocs_yml_here(
+    spec_file, capsys, tmp_path, monkeypatch
+):
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nsite_url: https://me.github.io/notes/\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["url", str(spec_file)]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link.startswith("https://me.github.io/notes/assets/mm/app.html#mm=")
+    assert decode_url_state(link) == parse_spec(spec_file.read_text())
