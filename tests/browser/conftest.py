@@ -83,6 +83,23 @@ def browser():
         b.close()
 
 
+def failed_requests(page):
+    """The URLs of ``page``'s requests that do not load, as they fail (a built site asks
+    for web fonts outside 127.0.0.1, which open_page blocks)."""
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    return failed
+
+
+def assert_loaded_cleanly(page, failed):
+    """Nothing of the site itself failed to load and the console has no errors (the
+    blocked outside requests' "Failed to load resource" aside)."""
+    local = [u for u in failed if u.startswith("http://127.0.0.1")]
+    assert not local, local
+    errors = [e for e in page.errors if not (failed and e.startswith("Failed to load resource"))]
+    assert not errors, errors
+
+
 def open_page(browser, **context_options):
     """A page in a new context (``browser.new_context`` options) that blocks non-local
     requests and records console errors in ``page.errors``; close its ``context`` after."""

@@ -16,7 +16,7 @@ import pytest
 
 from tests.plugin.conftest import copy_docs_project, mkdocs_build
 
-from .conftest import open_page, start_server
+from .conftest import assert_loaded_cleanly, failed_requests, open_page, start_server
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +78,7 @@ def follow(page, title):
 
 def test_figures_mount_across_instant_navigation(browser, docs_site):
     page = open_page(browser, viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
-    failed = []  # requests that did not load: only the web fonts outside 127.0.0.1 may
-    page.on("requestfailed", lambda r: failed.append(r.url))
+    failed = failed_requests(page)  # only the web fonts outside 127.0.0.1 may fail
     loads = []
     page.on("load", lambda: loads.append(page.url))
     try:
@@ -107,11 +106,6 @@ def test_figures_mount_across_instant_navigation(browser, docs_site):
         )
         assert len(loads) == 1, loads  # one document load: every later page came instantly
 
-        local = [u for u in failed if u.startswith("http://127.0.0.1")]
-        assert not local, local
-        errors = [
-            e for e in page.errors if not (failed and e.startswith("Failed to load resource"))
-        ]
-        assert not errors, errors
+        assert_loaded_cleanly(page, failed)
     finally:
         page.context.close()

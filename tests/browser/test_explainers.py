@@ -16,7 +16,7 @@ import pytest
 from mm_docs_plugin.sourcemap import fences
 from tests.plugin.conftest import copy_docs_project, mkdocs_build
 
-from .conftest import ROOT, open_page, start_server
+from .conftest import ROOT, assert_loaded_cleanly, failed_requests, open_page, start_server
 
 PAGES = sorted(p.stem for p in (ROOT / "docs" / "explainers").glob("*.md"))
 
@@ -59,8 +59,7 @@ def test_explainer_page_figures_ready_and_views_switch(browser, docs_site, name)
     expected = len(fences(source))
     assert expected > 0, "an explainer without figures"
     page = open_page(browser, viewport={"width": 1000, "height": 800}, reduced_motion="reduce")
-    failed = []  # requests that did not load: only the web fonts outside 127.0.0.1 may
-    page.on("requestfailed", lambda r: failed.append(r.url))
+    failed = failed_requests(page)  # only the web fonts outside 127.0.0.1 may fail
     try:
         page.goto("%s/explainers/%s/" % (docs_site, name))
         figs = page.query_selector_all("figure.mm-figure")
@@ -98,12 +97,7 @@ def test_explainer_page_figures_ready_and_views_switch(browser, docs_site, name)
             wait_view(page, fig_id, other.split(":", 1)[1])
             page.click('article a[href="%s"]:not(nav.mm-views a)' % href)
             wait_view(page, fig_id, view)
-        local = [u for u in failed if u.startswith("http://127.0.0.1")]
-        assert not local, local
-        errors = [
-            e for e in page.errors if not (failed and e.startswith("Failed to load resource"))
-        ]
-        assert not errors, errors
+        assert_loaded_cleanly(page, failed)
     finally:
         page.context.close()
 

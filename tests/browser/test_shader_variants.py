@@ -5,16 +5,7 @@ the HIGHLIGHT variant exactly while it shows a highlight (the spec's or a named 
 from __future__ import annotations
 
 from .conftest import wait_ready
-
-WORDS = """expr: scores = Q @ K.T
-labels: {tokens: [my, dog, drank, the, milk]}
-nodes:
-  Q: {labels: {rows: tokens}, shape: [null, 3], init: gaussian}
-  K: {labels: {rows: tokens}, init: gaussian}
-views:
-  drank: {highlight: {Q: {rows: [drank]}}}
-  all: {}
-"""
+from .test_views import WORDS
 
 # Per matrix: [HIGHLIGHT defined, the linked program has uMarkedInfo] for each of its quads.
 PROGRAMS = """el => {
