@@ -233,7 +233,11 @@ def render(source: str, ctx: Context, header: Header = Header(), occurrence: int
             ctx.cache.put(key, entry)
     scene_bytes, dark, light, template = entry
     fig_id = header.id or figure_id(ctx.page, source, occurrence)
-    scene_header = unpack(scene_bytes)[0] if spec.readouts or spec.views else {}
+    scene_header = unpack(scene_bytes)[0]
+    # Every build says what a figure warns about (e.g. placeholder values for remote
+    # data), a cached one too: the notes come from the scene file, not from building it.
+    for warning in scene_header.get("warnings", []):
+        log.info("%s: %s", ctx.page, warning)
     ctx.readouts[fig_id] = scene_header.get("readouts", [])
     ctx.views[fig_id] = [v["name"] for v in scene_header.get("views", [])]
     template = template.replace(ID_SLOT, escape(fig_id))
@@ -258,8 +262,6 @@ def render(source: str, ctx: Context, header: Header = Header(), occurrence: int
 
 def _build(spec, ctx: Context, height: Optional[int], classes: Tuple[str, ...]) -> Entry:
     scene = build(spec)
-    for warning in scene.warnings:
-        log.info("%s: %s", ctx.page, warning)
     html = figure_html(
         scene,
         SCENE_SLOT,

@@ -282,3 +282,24 @@ def test_a_fence_in_an_admonition_reports_the_column_in_the_file(site):
     )
     r = mkdocs_build(root)
     assert "index.md:7:23: nodes.A.init must be one of" in r.stderr, r.stderr
+
+
+REMOTE = """# Remote
+
+```mm
+expr: x @ W
+nodes:
+  x: {shape: [8, 12]}
+  W: {data: {url: "https://example.org/w.csv"}, shape: [12, 8]}
+```
+"""
+
+
+def test_a_figures_notes_are_logged_by_every_build_cached_or_not(site):
+    root = site({"index.md": REMOTE})
+    note = "index.md: W: placeholder values; the data at https://example.org/w.csv was not fetched"
+    for build in ("first", "cached"):
+        r = mkdocs_build(root, "--strict", "--verbose")
+        assert r.returncode == 0, r.stderr
+        assert note in r.stdout + r.stderr, build
+    assert any((root / ".cache" / "mm-docs").iterdir())  # the second build was a cached one
