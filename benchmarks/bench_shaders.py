@@ -1,8 +1,9 @@
-"""Compile time of each matrix.frag program variant (issue 15: first frame).
+"""Compile time of each matrix.vert/.frag program variant (issue 15: first frame).
 
 In software WebGL (SwiftShader) a program is compiled to machine code at its first
 draw, and that is what a figure's first frame waits for (figure/warmup.js compiles the
-plain "matrix" and "plane PRODUCT" variants once per page).  For each variant this links
+page's palette's plain variant once per page: "matrix" on a dark page, "matrix LIGHT" on
+a light one; it draws matrix blocks and product planes alike).  For each variant this links
 the program as three.js would (`#version 300 es`, the defines, the shader files) in a
 fresh WebGL 2 context of headless Chromium, draws one pixel and reads it back; a salt
 comment makes every source new, so no cache answers.  Printed per variant: link, and
@@ -22,13 +23,13 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 SHADERS = ROOT / "pyodide_app" / "src" / "gl" / "shaders"
 RUNS = 5
-# name: (vertex shader, defines); scenegraph.js matrixMaterial's variants
+# name: defines; scenegraph.js matrixMaterial's variants
 VARIANTS = {
-    "matrix": ("matrix.vert", []),
-    "matrix HIGHLIGHT": ("matrix.vert", ["HIGHLIGHT"]),
-    "plane PRODUCT": ("plane.vert", ["PRODUCT"]),
-    "plane PARTIAL": ("plane.vert", ["PARTIAL"]),
-    "matrix ACCUM": ("matrix.vert", ["ACCUM"]),
+    "matrix": [],
+    "matrix LIGHT": ["LIGHT"],
+    "matrix HIGHLIGHT": ["HIGHLIGHT"],
+    "matrix PARTIAL": ["PARTIAL"],
+    "matrix ACCUM": ["ACCUM"],
 }
 
 COMPILE = """([vs, fs]) => {
@@ -77,10 +78,10 @@ def main() -> None:
         page = browser.new_page()
         page.goto("about:blank")
         for _ in range(RUNS):  # variants interleaved: the machine's load hits all alike
-            for name, (vert, defines) in VARIANTS.items():
+            for name, defines in VARIANTS.items():
                 head = "#version 300 es\n" + "".join("#define %s\n" % d for d in defines)
                 head += "// salt %d\n" % random.getrandbits(48)
-                vs = head + (SHADERS / vert).read_text()
+                vs = head + (SHADERS / "matrix.vert").read_text()
                 times[name].append(page.evaluate(COMPILE, [vs, head + frag]))
         browser.close()
     load.append(os.getloadavg()[0])

@@ -302,7 +302,7 @@ function holdPrograms() {
   const want = figures.size + watched.size > 0;
   if (want && !warm) {
     try {
-      warm = warmUp(sharedRenderer().renderer);
+      warm = warmUp(sharedRenderer().renderer, pageTheme());
     } catch (err) {
       warm = null; // no WebGL 2: each figure says so itself (Figure.start)
     }

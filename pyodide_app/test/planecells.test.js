@@ -17,7 +17,7 @@ const cube = {
 };
 const VMPROD = { axes: [2, 1], strip: -1 }; // plane_kj: a k × j plane at the current row i
 
-/** plane.vert's placement of cube cell c (from block corner) in block (bi, bj, bk), written out. */
+/** matrix.vert's plane placement of cube cell c (from block corner) in block (bi, bj, bk), written out. */
 function world(blockStarts, blockIndex, c) {
   return [0, 1, 2].map((d) =>
     [0, 1, 2].reduce(

@@ -55,9 +55,7 @@ test("parseSchemes: the script attribute, space-separated; absent means the defa
   assert.equal(decideTheme({ scheme: "slate", darkSchemes: parseSchemes("") }), "light");
 });
 
-test("the palettes: the shader's uTheme and the stage colours", () => {
-  assert.equal(THEMES.dark.uniform, 0);
-  assert.equal(THEMES.light.uniform, 1);
+test("the palettes: the stage colours", () => {
   assert.equal(THEMES.dark.paper, 0x000000);
   assert.equal(THEMES.light.paper, 0xfafafa);
 });
@@ -167,24 +165,23 @@ test("subscribers hear the theme now and on every change; watchers exist only wh
   }
 });
 
-test("applyTheme sets the uniform, the attribute and the background, and asks for a frame", () => {
+test("applyTheme sets the scene's palette and the attribute, and asks for a frame", () => {
   const attrs = {};
+  const shown = [];
   let dirty = 0;
-  let hex = null;
   const fig = {
     theme: "dark",
-    themeUniform: { value: 0 },
     el: { setAttribute: (k, v) => (attrs[k] = v) },
-    scene: { background: { setHex: (h) => (hex = h) } },
+    graph: { setTheme: (t) => shown.push(t) },
     markDirty: () => dirty++,
   };
   applyTheme(fig, "light");
-  assert.deepEqual([fig.theme, fig.themeUniform.value, attrs["data-mm-theme"], hex, dirty], ["light", 1, "light", 0xfafafa, 1]);
+  assert.deepEqual([fig.theme, attrs["data-mm-theme"], shown, dirty], ["light", "light", ["light"], 1]);
   applyTheme(fig, "dark");
-  assert.deepEqual([fig.theme, fig.themeUniform.value, attrs["data-mm-theme"], hex, dirty], ["dark", 0, "dark", 0, 2]);
+  assert.deepEqual([fig.theme, attrs["data-mm-theme"], shown, dirty], ["dark", "dark", ["light", "dark"], 2]);
   applyTheme(fig, "sepia"); // unknown: dark
   assert.equal(fig.theme, "dark");
-  fig.scene = null; // not built yet: build() reads fig.theme
+  fig.graph = null; // not built yet: build() reads fig.theme
   applyTheme(fig, "light");
-  assert.equal(fig.themeUniform.value, 1);
+  assert.deepEqual([fig.theme, shown.length, dirty], ["light", 3, 4]);
 });

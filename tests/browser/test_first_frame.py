@@ -7,15 +7,31 @@ preloads (siteassets.preload_tags) are requests the viewer reuses, not second do
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import write_site
 
 # A matrix product with an animation (product planes) and flow arrows: every warm program.
 ANIMATED = "expr: A @ B\nnodes: {A: {shape: [16, 8]}, B: {shape: [8, 12]}}\nanim: vmprod\n"
 
 
-def test_the_first_frames_programs_are_compiled_before_the_scene_arrives(page, tmp_path):
+# The figure's matrix blocks and animation planes: how many, and how many programs draw them.
+SHARED_PROGRAM = """() => {
+    const fig = mmViewer.figure(document.querySelector('figure.mm-figure'));
+    const props = fig.shared.renderer.properties;
+    const blocks = fig.graph.views.flatMap(v => v.meshes);
+    const planes = fig.graph.layers.children;
+    const programs = new Set([...blocks, ...planes].map(m => props.get(m.material).currentProgram));
+    return {blocks: blocks.length, planes: planes.length, programs: programs.size};
+}"""
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_first_frames_programs_are_compiled_before_the_scene_arrives(page, tmp_path, theme):
+    """In either palette: the warm program is the one the page's figures draw with."""
     from .conftest import start_server
 
+    page.emulate_media(color_scheme=theme)
     write_site(tmp_path, [ANIMATED])
     server = start_server(tmp_path)
     held = []
@@ -38,10 +54,11 @@ def test_the_first_frames_programs_are_compiled_before_the_scene_arrives(page, t
     finally:
         server.shutdown()
     assert state == "loading"
-    # matrix blocks, product planes, flow arrows
-    assert before["programs"] == 3, before
+    # matrix blocks and product planes (one program: matrix.vert/.frag), flow arrows
+    assert before["programs"] == 2, before
     # The figure drew with the warm programs: three.js found each in its cache.
-    assert after["programs"] == 3, after
+    assert after["programs"] == 2, after
+    assert page.evaluate(SHARED_PROGRAM) == {"blocks": 3, "planes": 1, "programs": 1}
     assert page.errors == []
 
 

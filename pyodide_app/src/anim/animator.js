@@ -2,8 +2,8 @@
 //
 // Built once per scene:
 //   - per track, one quad per (i, j, k) block inside its cube for what a step shows
-//     (a plane or vector of products L[i,k]·R[k,j]); plane.vert places it at the
-//     track's current index, matrix.frag (PRODUCT) reads L and R from the argument
+//     (a plane or vector of products L[i,k]·R[k,j]); matrix.vert (uPlane) places it at
+//     the track's current index, matrix.frag (uProduct) reads L and R from the argument
 //     textures and draws each product like a matrix element;
 //   - with split-k (`partial_sums`), one partial-result plane per k block (matrix.frag
 //     PARTIAL: Σ over that block, raw): the block next to the result face draws its
@@ -34,7 +34,7 @@ import { cellShown } from "./cellstate.js";
 import { blocksOf, productFaces } from "./planecells.js";
 import { Playbar } from "./playbar.js";
 import { valueTexture } from "../gl/textures.js";
-import { matrixMaterial, stepUniforms, v3 } from "../figure/scenegraph.js";
+import { stepUniforms, v3 } from "../figure/scenegraph.js";
 import { colorUniforms, setColorUniforms } from "../figure/style.js";
 
 /** Brightness of an argument face's other elements while a row/column of it is highlighted. */
@@ -44,7 +44,7 @@ export class Animator {
   /**
    * Prepares the player and per-track uniforms (no GL objects yet: the graph's
    * views are built next, and ask `quadExtras` for the result faces that accumulate).
-   * @param {object} fig the Figure (reducedMotion, style, themeUniform, stage, addTicker, markDirty, redraw)
+   * @param {object} fig the Figure (reducedMotion, style, stage, addTicker, markDirty, redraw)
    * @param {import("../figure/scenegraph.js").SceneGraph} graph the scene's GL objects
    *   (header, buffers, textures, node uniforms; views and layers once built)
    */
@@ -104,6 +104,8 @@ export class Animator {
       "position",
       new THREE.BufferAttribute(new Float32Array([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]), 3),
     );
+    // Unused by planes, but the matrix blocks' vertex layout: one pipeline for both.
+    this.geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array(8), 2));
     this.geometry.setIndex([0, 1, 2, 0, 2, 3]);
     for (const view of views) {
       view.uniforms.uRevealMod.value = [BIG, BIG];
@@ -157,8 +159,9 @@ export class Animator {
             uFixedAt: { value: -1e9 },
             uStart: { value: [bi.start, bj.start, bk.start] },
             uBlockSize: { value: new THREE.Vector2(size[quadAxes[0]], size[quadAxes[1]]) },
+            uProduct: { value: true },
           });
-          this.addQuad({ PRODUCT: "" }, uniforms, `${track.node} products`);
+          this.addQuad({}, uniforms, `${track.node} products`);
         }
       }
     }
@@ -205,14 +208,12 @@ export class Animator {
   fixedUniforms() {
     return Object.assign(stepUniforms(), {
       uDeco: this.fig.style.planeDecoUniform,
-      uTheme: this.fig.themeUniform,
       uBlockStart: { value: [0, 0] },
     });
   }
 
   addQuad(defines, uniforms, name) {
-    const material = matrixMaterial("plane", defines, uniforms);
-    this.graph.own(material);
+    const material = this.graph.matrixMaterial(defines, Object.assign({ uPlane: { value: true } }, uniforms));
     const mesh = new THREE.Mesh(this.geometry, material);
     mesh.name = name;
     mesh.frustumCulled = false; // placed by the vertex shader

@@ -1,4 +1,4 @@
-// Where the products an animation step shows inside a cube are (plane.vert's
+// Where the products an animation step shows inside a cube are (matrix.vert's plane
 // placement, on the CPU), as faces the lens can search for cells near its ray
 // (input/lenslayout.js `spotlightCells`): one face per (i, j, k) block of a running
 // track, spanning the block along the quad's row and column axes (or one cell of a
@@ -46,7 +46,7 @@ export function productFaces(cube, layout, sweep, local) {
     for (const bj of blocks[1]) {
       for (const bk of blocks[2]) {
         const b = [bi, bj, bk];
-        // A block whose index is past its size (short blocks) draws nothing (plane.vert `past`).
+        // A block whose index is past its size (short blocks) draws nothing (matrix.vert `past`).
         if ([0, 1, 2].some((a) => sweep.includes("ijk"[a]) && local[a] >= b[a].size)) continue;
         const lo = [layout.strip === 0 ? local[ar] : 0, layout.strip === 1 ? local[ac] : 0];
         const hi = [layout.strip === 0 ? local[ar] + 1 : b[ar].size, layout.strip === 1 ? local[ac] + 1 : b[ac].size];

@@ -37,7 +37,7 @@ import { VIEW_MS, moveCamera, showViewLinks } from "./views.js";
 import { SceneGraph } from "./scenegraph.js";
 import { copyText, downloadPng, fullViewHref } from "./share.js";
 import { Style } from "./style.js";
-import { THEMES, followTheme } from "./theme.js";
+import { followTheme } from "./theme.js";
 
 export const NO_WEBGL_MESSAGE = "Interactive view needs WebGL 2; showing a static picture.";
 const FLASH_MS = 4000;
@@ -87,7 +87,6 @@ export class Figure {
     this.style = new Style();
     this.live = new LiveEdit(this, runtime);
     this.theme = "dark"; // the page's palette (theme.js): "dark" | "light"
-    this.themeUniform = { value: THEMES.dark.uniform }; // matrix.frag uTheme, shared by every quad
   }
 
   /** The THREE.Scene drawn (null before the first build). */
@@ -321,8 +320,8 @@ export class Figure {
     this.motion = new Motion(() => this.markDirty(), motionScaleFor(header));
     const graph = new SceneGraph(header, buffers, {
       maxSide: maxTextureSide(this.shared.renderer),
-      paper: THEMES[this.theme].paper,
-      shared: { uDeco: this.style.decoUniform, uTheme: this.themeUniform },
+      theme: this.theme,
+      shared: { uDeco: this.style.decoUniform },
     });
     this.graph = graph;
     const program = header.animation;

@@ -8,16 +8,16 @@
 // per node (`uniformsFor`: colour range, hues, lights, sizes; figure/style.js
 // sets them), per view (`view.uniforms`: reveal, highlight, dim; the animation
 // sets them; `view.marked`: the spec's highlight, figure/highlight.js) and per figure
-// (`shared`: deco and theme).
+// (`shared`: deco).  The page's palette is a define of matrix.frag (LIGHT): `setTheme`.
 
 import * as THREE from "three";
 import { BIG, NO_RECT, REVEAL_ALL } from "../anim/animstate.js";
 import { tileTextures } from "../gl/textures.js";
 import { colorUniforms } from "./style.js";
 import { highlightUniforms } from "./highlight.js";
+import { THEMES } from "./theme.js";
 import matrixVert from "../gl/shaders/matrix.vert";
 import matrixFrag from "../gl/shaders/matrix.frag";
-import planeVert from "../gl/shaders/plane.vert";
 import arrowVert from "../gl/shaders/arrow.vert";
 import arrowFrag from "../gl/shaders/arrow.frag";
 
@@ -40,35 +40,42 @@ export function stepUniforms() {
 }
 
 /**
- * The material of a quad drawn by matrix.frag: a matrix block (`vertex` "matrix") or an
- * animation plane ("plane": plane.vert places it).  Every such quad is made here, so the
- * warm-up (warmup.js) compiles exactly the programs the figures will ask for.
+ * The material of a quad drawn by matrix.vert/.frag: a matrix block, or an animation
+ * plane (uniforms `uPlane`, and `uProduct` for products).  Every such quad is made here,
+ * so the warm-up (warmup.js) compiles exactly the programs the figures will ask for.
+ * Matrix blocks and product planes share one program, so each material sets `uPlane` and
+ * `uProduct` (false unless given): a uniform keeps the last draw's value otherwise.
  *
- * @param {"matrix"|"plane"} vertex the vertex shader
- * @param {Object<string, string>} defines PRODUCT, PARTIAL, ACCUM or none; HIGHLIGHT for a
- *   matrix that shows a highlight (setHighlightDefine)
+ * @param {Object<string, string>} defines LIGHT on a light page (themeDefines); PARTIAL,
+ *   ACCUM or none; HIGHLIGHT for a matrix that shows a highlight (setDefine)
  * @param {object} uniforms
  */
-export function matrixMaterial(vertex, defines, uniforms) {
+export function matrixMaterial(defines, uniforms) {
   return new THREE.RawShaderMaterial({
     glslVersion: THREE.GLSL3,
-    vertexShader: vertex === "plane" ? planeVert : matrixVert,
+    vertexShader: matrixVert,
     fragmentShader: matrixFrag,
     side: THREE.DoubleSide,
     defines,
-    uniforms,
+    uniforms: Object.assign({ uPlane: { value: false }, uProduct: { value: false } }, uniforms),
   });
 }
 
+/** matrix.frag's defines for a page in `theme` ("dark" or "light": theme.js). */
+export function themeDefines(theme) {
+  return theme === "light" ? { LIGHT: "" } : {};
+}
+
 /**
- * Compile `material` (a matrixMaterial) with or without matrix.frag's highlight code: a
- * quad without a highlight runs none of it, and its program (the one warmup.js compiles)
- * is smaller.  Switching recompiles at the next draw (three.js caches each variant).
+ * Compile `material` (a matrixMaterial) with or without define `name`: HIGHLIGHT (a quad
+ * without a highlight runs none of its code, and its program, the one warmup.js
+ * compiles, is smaller) or LIGHT.  Switching recompiles at the next draw (three.js caches
+ * each variant).
  */
-export function setHighlightDefine(material, on) {
-  if (on === "HIGHLIGHT" in material.defines) return;
-  if (on) material.defines.HIGHLIGHT = "";
-  else delete material.defines.HIGHLIGHT;
+export function setDefine(material, name, on) {
+  if (on === name in material.defines) return;
+  if (on) material.defines[name] = "";
+  else delete material.defines[name];
   material.needsUpdate = true;
 }
 
@@ -117,17 +124,19 @@ export class SceneGraph {
    *
    * @param {object} header the decoded scene header
    * @param {Object<string, object>} buffers the decoded buffers (decodeScene)
-   * @param {{maxSide: number, paper: number, shared: {uDeco: object, uTheme: object}}} options
-   *   the longest texture side, the background colour, and the per-figure uniforms
+   * @param {{maxSide: number, theme: string, shared: {uDeco: object}}} options
+   *   the longest texture side, the page's palette ("dark" | "light"), and the per-figure
+   *   uniforms
    */
-  constructor(header, buffers, { maxSide, paper, shared }) {
+  constructor(header, buffers, { maxSide, theme, shared }) {
     this.header = header;
     this.buffers = buffers;
     this.maxSide = maxSide;
+    this.theme = theme;
     this.shared = shared;
     this.nodes = new Map((header.nodes || []).map((n) => [n.path, n]));
     this.scene = new THREE.Scene();
-    this.scene.background = new THREE.Color(paper);
+    this.scene.background = new THREE.Color(THEMES[theme].paper);
     this.scene.matrixWorldAutoUpdate = true;
     const lo = v3(header.bbox[0]);
     const hi = v3(header.bbox[1]);
@@ -155,7 +164,6 @@ export class SceneGraph {
     this.scene.add(this.layers);
   }
 
-  /** Keep `obj` (a geometry or material) until dispose(); returns it. */
   /**
    * Show `highlights` (node path -> {rows, cols, cells}: a named view's) in place of
    * the spec's own; null shows the spec's own again.  Uniform values only.
@@ -168,10 +176,25 @@ export class SceneGraph {
       view.markedTexture = next.texture;
       if (next.texture) this.own(next.texture);
       for (const [key, u] of Object.entries(next.uniforms)) view.marked[key].value = u.value;
-      for (const mesh of view.meshes) setHighlightDefine(mesh.material, Boolean(next.texture));
+      for (const mesh of view.meshes) setDefine(mesh.material, "HIGHLIGHT", Boolean(next.texture));
     }
   }
 
+  /** Show the scene in `theme` ("dark" | "light"): the stage colour, matrix.frag's LIGHT. */
+  setTheme(theme) {
+    this.theme = theme;
+    this.scene.background.setHex(THEMES[theme].paper);
+    for (const obj of this._owned) {
+      if (obj.fragmentShader === matrixFrag) setDefine(obj, "LIGHT", theme === "light");
+    }
+  }
+
+  /** A matrixMaterial in the scene's palette, kept until dispose(). */
+  matrixMaterial(defines, uniforms) {
+    return this.own(matrixMaterial(Object.assign(themeDefines(this.theme), defines), uniforms));
+  }
+
+  /** Keep `obj` (a geometry or material) until dispose(); returns it. */
   own(obj) {
     this._owned.push(obj);
     return obj;
@@ -264,7 +287,7 @@ export class SceneGraph {
     geometry.setAttribute("aCell", new THREE.BufferAttribute(new Float32Array([a, c, b, c, b, d, a, d]), 2));
     geometry.setIndex([0, 1, 2, 0, 2, 3]);
     const defines = Object.assign({}, extra ? extra.defines : {}, view.markedTexture ? { HIGHLIGHT: "" } : {});
-    const material = matrixMaterial("matrix", defines, {
+    const material = this.matrixMaterial(defines, {
       uValues: { value: tile.texture },
       uTileOrigin: { value: [tile.row0, tile.col0] },
       uTileSize: { value: [tile.rows, tile.cols] },
@@ -277,7 +300,6 @@ export class SceneGraph {
       ...view.marked,
       ...(extra ? extra.uniforms : {}),
     });
-    this.own(material);
     const mesh = new THREE.Mesh(geometry, material);
     mesh.position.copy(centre);
     mesh.matrixAutoUpdate = false;

@@ -9,17 +9,18 @@
 //
 // One MutationObserver (those attributes, anywhere in the document) and one
 // media-query listener exist while at least one figure listens, none otherwise.
-// A figure follows the theme through `followTheme(fig)`: the `uTheme` uniform
-// of its shaders (0 dark, 1 light), its scene background and `data-mm-theme` on
-// the figure element, which viewer.css keys its custom properties on.  A switch
-// only updates those and redraws: nothing is refetched or rebuilt.
+// A figure follows the theme through `followTheme(fig)`: its scene's palette (the
+// stage colour and matrix.frag's LIGHT define: SceneGraph.setTheme) and
+// `data-mm-theme` on the figure element, which viewer.css keys its custom properties
+// on.  A switch only updates those and redraws: nothing is refetched or rebuilt (the
+// other palette's program is compiled at that first draw, once per page).
 
 export const DEFAULT_DARK_SCHEMES = Object.freeze(["slate"]);
 
-/** Per theme: the shader's uTheme, the stage colour (scene background, matrix.frag's paper). */
+/** Per theme: the stage colour (scene background, matrix.frag's paper). */
 export const THEMES = Object.freeze({
-  dark: Object.freeze({ uniform: 0, paper: 0x000000 }),
-  light: Object.freeze({ uniform: 1, paper: 0xfafafa }), // matrix.frag LIGHT_PAPER
+  dark: Object.freeze({ paper: 0x000000 }),
+  light: Object.freeze({ paper: 0xfafafa }), // matrix.frag LIGHT_PAPER
 });
 
 const ATTRIBUTES = ["data-md-color-scheme", "data-bs-theme"];
@@ -132,15 +133,14 @@ export function onThemeChange(fn) {
 // ------------------------------------------------------------------ figures
 
 /**
- * Show `fig` in `theme`: its uTheme uniform, scene background, `data-mm-theme`
+ * Show `fig` in `theme`: its scene's palette (SceneGraph.setTheme), `data-mm-theme`
  * and a redraw.  Before its scene is built, build() picks up `fig.theme`.
  */
 export function applyTheme(fig, theme) {
   const t = THEMES[theme] ? theme : "dark";
   fig.theme = t;
-  fig.themeUniform.value = THEMES[t].uniform;
   fig.el.setAttribute("data-mm-theme", t);
-  if (fig.scene && fig.scene.background && fig.scene.background.setHex) fig.scene.background.setHex(THEMES[t].paper);
+  if (fig.graph) fig.graph.setTheme(t);
   fig.markDirty();
 }
 

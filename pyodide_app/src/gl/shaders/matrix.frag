@@ -7,10 +7,12 @@
 //   hue   = fract(zero_hue + hue_gap * sign + hue_spread * sign * vol)
 //   light = min_light + (max_light - min_light) * sqrt(vol);  HSL(hue, 1, light)
 //
-// On a light page (uTheme = 1, theme.js) the stage is LIGHT_PAPER and each
+// On a light page (the LIGHT define, theme.js) the stage is LIGHT_PAPER and each
 // colour's CIE lightness is mirrored about it (onPaper, colors.py's on_paper):
 // an element stands out from the paper as much as from mm's black, small |x|
-// lighter, large ones deep; dimming fades toward the paper, not black.
+// lighter, large ones deep; dimming fades toward the paper, not black.  A define, not
+// a uniform: a dark page's program carries none of that code, which is a quarter of
+// the compile a first frame waits for; a switch of palette compiles the other once.
 //
 // Zeros are not drawn; NaN and ±Inf are white (black on light) at full size.  Cells of a few
 // pixels or more are shaded discs (diameter min(1, elem_scale * 0.72 * size) of
@@ -18,10 +20,13 @@
 // and when several cells share a pixel the one of largest |x| is shown.  Cost
 // is per pixel covered, whatever the number of elements.
 //
-// The animation (animation.js) compiles the same shader with one define, so the
-// planes inside a cube are drawn exactly like the matrices; only the value changes:
-//   PRODUCT  a plane or vector of products L[i,k]·R[k,j] at the track's current
-//            index (plane.vert places the quad; uLocal is shared by the track)
+// The animation's planes (anim/animator.js) are drawn by the same shader, exactly like
+// the matrices; only the value changes:
+//   uProduct  a plane or vector of products L[i,k]·R[k,j] at the track's current
+//             index (matrix.vert's uPlane places the quad; uLocal is shared by the
+//             track).  A uniform, not a define: matrix blocks and product planes are
+//             then one program, the one a first frame compiles (figure/warmup.js).
+// and, rarer, with a define (a program of their own, compiled on first use):
 //   PARTIAL  a split-k partial-result plane: Σ over one k block of L[i,k]·R[k,j]
 //   ACCUM    the result face of vvprod/axpy: the running partial sum Σ_{k'<=k},
 //            raw (animstate.js documents uAccum)
@@ -44,7 +49,6 @@ uniform vec3 uHue;  // zero_hue, hue_gap, hue_spread
 uniform vec2 uLight;  // min_light, max_light
 uniform vec2 uSize;  // min_size, elem_scale
 uniform vec3 uDeco;  // row guide brightness, cell grid brightness, sign rings (0 or 1)
-uniform float uTheme;  // 0 dark (black stage), 1 light (LIGHT_PAPER stage): theme.js
 
 // Animation hooks (values from animstate.js), in cube-local coordinates: a view
 // cell (r, c) counts as (r % mod.x, c % mod.y), its index within the cube's blocks.
@@ -72,7 +76,6 @@ uniform vec4 uHighlight;
 uniform ivec2 uHighlightMod;
 uniform float uDim;
 
-#if defined(PRODUCT) || defined(PARTIAL) || defined(ACCUM)
 uniform sampler2D uL;  // the left argument's values
 uniform sampler2D uR;  // the right argument's values
 uniform ivec3 uLInfo;  // buffer columns, texture width, 1 if the argument is the buffer transposed
@@ -91,16 +94,13 @@ float lAt(int i, int k) {
 float rAt(int k, int j) {
   return argAt(uR, uRInfo, k, j);
 }
-#endif
 
-#ifdef PRODUCT
-uniform ivec3 uStart;  // (i, j, k) of the block's first cell
+uniform bool uProduct;  // a plane of products (below), else the stored values
+uniform ivec3 uStart;  // (i, j, k) of the block's first cell (PARTIAL: the quad spans i × j)
 uniform ivec3 uLocal;  // the track's current within-block index along i, j, k
 uniform ivec2 uAxes;  // the quad's row and column axes (0 i, 1 j, 2 k)
-#endif
 
 #ifdef PARTIAL
-uniform ivec3 uStart;  // (i, j, k) of the block's first cell; the quad spans i × j
 uniform int uKCount;  // cells of this k block
 #endif
 
@@ -124,7 +124,7 @@ bool nonFinite(float x) {
 }
 
 float storedAt(ivec2 cell) {
-#if defined(PRODUCT) || defined(PARTIAL)
+#if defined(PARTIAL)
   return 0.0;
 #else
   ivec2 v = cell + uBlockStart;
@@ -150,13 +150,7 @@ float partialSum(int i, int j, int count) {
 
 // The value shown in block-local cell `cell`.
 float valueAt(ivec2 cell) {
-#if defined(PRODUCT)
-  ivec3 e = ivec3(0, 1, 2);
-  ivec3 mr = ivec3(equal(e, ivec3(uAxes.x)));
-  ivec3 mc = ivec3(equal(e, ivec3(uAxes.y)));
-  ivec3 g = uStart + mr * cell.x + mc * cell.y + (ivec3(1) - mr - mc) * uLocal;
-  return lAt(g.x, g.z) * rAt(g.z, g.y);
-#elif defined(PARTIAL)
+#if defined(PARTIAL)
   int i = uStart.x + cell.x;
   int j = uStart.y + cell.y;
   float s = 0.0;
@@ -175,6 +169,13 @@ float valueAt(ivec2 cell) {
   }
   return (flags & 1) != 0 ? partialSum(v.x, v.y, uKInfo.y) : storedAt(cell);
 #else
+  if (uProduct) {
+    ivec3 e = ivec3(0, 1, 2);
+    ivec3 mr = ivec3(equal(e, ivec3(uAxes.x)));
+    ivec3 mc = ivec3(equal(e, ivec3(uAxes.y)));
+    ivec3 g = uStart + mr * cell.x + mc * cell.y + (ivec3(1) - mr - mc) * uLocal;
+    return lAt(g.x, g.z) * rAt(g.z, g.y);
+  }
   return storedAt(cell);
 #endif
 }
@@ -226,6 +227,7 @@ vec3 hsl(float h, float s, float l) {
   return l - a * clamp(min(k - 3.0, 9.0 - k), -1.0, 1.0);
 }
 
+#ifdef LIGHT
 vec3 toLinear(vec3 c) {
   return mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), step(0.04045, c));
 }
@@ -245,6 +247,7 @@ vec3 onPaper(vec3 c, float hue) {
   float yp = dot(p, REC709);
   return toSrgb(clamp(y <= yp ? p * (y / yp) : mix(p, vec3(1.0), (y - yp) / (1.0 - yp)), 0.0, 1.0));
 }
+#endif
 
 // 1 on a line at pixel distance 0, fading out over about a pixel.
 float lineMask(float distPx) {
@@ -307,7 +310,11 @@ void main() {
     gridA = max(grid, frame) * uDeco.y;
   }
   float bg = max(guideA * uDeco.x * 0.5, gridA * 0.13);
-  bool light = uTheme > 0.5;
+#ifdef LIGHT
+  const bool light = true;
+#else
+  const bool light = false;
+#endif
   vec3 paper = light ? LIGHT_PAPER : vec3(0.0);
   vec3 ink = light ? vec3(0.0) : vec3(1.0);  // guides, grid and non-finite marks
 
@@ -352,17 +359,23 @@ void main() {
     // On light, mm's fade (toward black) mirrored: a paler tint, not a greyed colour.
     float fade = 0.3 + 0.7 * area;
     vec3 flatColor = mix(paper, base, fade);
-    if (light && !bad) {
-      flatColor = onPaper(base * fade, hue);
+#ifdef LIGHT
+    // The flat square's tint, and the disc's where discs show, through one copy of
+    // onPaper: a loop whose bound the compiler cannot know is not unrolled (compile time).
+    vec3 tints[2] = vec3[2](base * fade, base);
+    for (int n = 0; n < (discMix > 0.0 ? 2 : 1); n++) {
+      tints[n] = onPaper(tints[n], hue);
     }
+    if (!bad) {
+      flatColor = tints[0];
+      base = tints[1];
+    }
+#endif
     elem = flatColor;
     cov = 1.0;
     // Cells below ~2 px are flat squares (discMix 0): the disc's shading is skipped,
     // the cheap path where cells are smaller than a pixel (a big figure seen whole).
     if (discMix > 0.0) {
-      if (light && !bad) {
-        base = onPaper(base, hue);
-      }
       vec2 f = fract(vCell) - 0.5;
       float radius = max(0.5 * diameter, 0.6 * pxLen);  // never below about a pixel
       float radiusPx = radius * cellPx;
