@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import write_site
+from .conftest import wait_ready, write_site
 
 # A matrix product with an animation (product planes) and flow arrows: every warm program.
 ANIMATED = "expr: A @ B\nnodes: {A: {shape: [16, 8]}, B: {shape: [8, 12]}}\nanim: vmprod\n"
@@ -117,4 +117,31 @@ def test_axes_and_arrows_draw_with_our_shaders(page, serve):
     # From this camera the x axis shows (y and z run behind the figure or out of view).
     assert colours["red"] > 20, colours
     assert colours["arrow"] > 100, colours
+    assert page.errors == []
+
+
+# Frames copied into each figure's canvas (gl/renderer.js drawInto), from the page's start.
+COUNT_FRAMES = """
+window.__frames = new Map();
+const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+  __frames.set(this.canvas, (__frames.get(this.canvas) || 0) + 1);
+  return drawImage.apply(this, args);
+};
+"""
+
+
+def test_a_still_figure_draws_its_first_frame_once(serve, page):
+    """The first frame is drawn as the scene is built; the frame it had asked for before
+    (resetView's) is that frame, not a second copy on the next animation frame, which
+    would cost a whole draw where the page is busiest (and while Python starts, with
+    `runtime: visible`)."""
+    page.add_init_script(COUNT_FRAMES)
+    page.goto(serve(["expr: A @ B\nnodes: {A: {shape: [16, 8]}, B: {shape: [8, 12]}}\n"]))
+    wait_ready(page)
+    page.wait_for_timeout(500)  # a redundant frame would have come by now
+    frames = page.evaluate(
+        "() => __frames.get(document.querySelector('figure.mm-figure canvas.mm-canvas'))"
+    )
+    assert frames == 1
     assert page.errors == []

@@ -167,6 +167,7 @@ function loop(now) {
  */
 export function renderNow(fig) {
   if (!shared || shared.lost) return false;
+  dirty.delete(fig); // this frame is the one asked for: the loop must not draw it again
   fig.beforeRender();
   fig.frameScale = fig.renderScale; // what this frame is drawn at (tests, benchmarks)
   drawInto(fig.scene, fig.camera, fig.pixelSize, fig.ctx, fig.frameScale);
