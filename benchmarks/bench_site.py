@@ -13,6 +13,7 @@ GPT-2-small layer, whose one figure is the size test of the scale work);
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -84,6 +85,7 @@ def build(out: Path) -> None:
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
         cwd=ROOT,
         check=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),  # MkDocs' banner says nothing of ours
     )
 
 
