@@ -141,23 +141,26 @@ function mountAt(el, where) {
 /** Unmount `el` (idempotent): free its GL objects and listeners, remove what was added. */
 export function unmount(el) {
   if (el && el.isConnected) released.add(el); // still on the page: stay a poster until asked again
+  const had = letGo(el);
+  followViewLinks();
+  return had;
+}
+
+/** Stop watching `el` and free its figure, if any (true if it had one). */
+function letGo(el) {
   watched.delete(el);
   if (nearObserver) {
     nearObserver.unobserve(el);
     screenObserver.unobserve(el);
   }
   const fig = figures.get(el);
-  if (!fig) {
-    followViewLinks();
-    return false;
-  }
+  if (!fig) return false;
   el.removeEventListener("mm:ready", wakeVisible);
   el.removeEventListener("mm:error", wakeVisible);
   el.removeEventListener("pointerenter", wakeRuntime);
   el.removeEventListener("focusin", wakeRuntime);
   figures.delete(el);
   fig.dispose();
-  followViewLinks();
   return true;
 }
 
@@ -207,9 +210,15 @@ function nearness(el) {
 }
 
 /** Unmount figures (and forget placeholders) that have left the document. */
+/**
+ * Let go of the figures no longer in the document.  Only scan() sweeps, and it follows
+ * view links (and holds the warm programs) once it has seen the new page's figures:
+ * deciding here, between two pages (Material's instant navigation), would free the
+ * programs and compile them again for the next page's first frames.
+ */
 function sweep() {
-  for (const el of Array.from(watched)) if (!el.isConnected) unmount(el);
-  for (const el of Array.from(figures.keys())) if (!el.isConnected) unmount(el);
+  for (const el of Array.from(watched)) if (!el.isConnected) letGo(el);
+  for (const el of Array.from(figures.keys())) if (!el.isConnected) letGo(el);
 }
 
 export function liveContexts() {

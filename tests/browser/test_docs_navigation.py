@@ -76,8 +76,24 @@ def follow(page, title):
     )
 
 
+# Every program linked in the page, by what it is: matrix.frag (with its defines among
+# LIGHT, HIGHLIGHT, PARTIAL, ACCUM) or another (the arrows').
+COUNT_LINKS = """
+window.__links = [];
+const link = WebGL2RenderingContext.prototype.linkProgram;
+WebGL2RenderingContext.prototype.linkProgram = function (program) {
+  const sources = this.getAttachedShaders(program).map((s) => this.getShaderSource(s));
+  const frag = sources.find((src) => src.includes('uProduct'));
+  const defines = ['LIGHT', 'HIGHLIGHT', 'PARTIAL', 'ACCUM'].filter((d) => frag && frag.includes('#define ' + d));
+  __links.push(frag ? ['matrix'].concat(defines).join(' ') : 'other');
+  return link.call(this, program);
+};
+"""
+
+
 def test_figures_mount_across_instant_navigation(browser, docs_site):
     page = open_page(browser, viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    page.add_init_script(COUNT_LINKS)
     failed = failed_requests(page)  # only the web fonts outside 127.0.0.1 may fail
     loads = []
     page.on("load", lambda: loads.append(page.url))
@@ -105,6 +121,11 @@ def test_figures_mount_across_instant_navigation(browser, docs_site):
             "n => window.mmViewer.stats().figures <= n", arg=len(figure_ids(page)), timeout=10_000
         )
         assert len(loads) == 1, loads  # one document load: every later page came instantly
+        # Each program once for the whole visit: the page's first frames find the warm
+        # ones compiled, not freed between two pages and compiled again.
+        links = page.evaluate("__links")
+        assert "matrix LIGHT" in links, links
+        assert sorted(links) == sorted(set(links)), links
 
         assert_loaded_cleanly(page, failed)
     finally:
