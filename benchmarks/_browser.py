@@ -81,12 +81,13 @@ def serve(folder):
     return server, "http://127.0.0.1:%d/" % server.server_address[1]
 
 
-def new_page(browser, style=None, init=()):
+def new_page(browser, style=None, init=(), **options):
     """A page at 1280×720 in a new context (close it with ``page.context.close()``) that
     reaches 127.0.0.1 only; ``style``, CSS, is added before the viewer's module runs
     (readyState "interactive" comes first: its first scan measures the styled page);
-    ``init``, scripts run before the page's own."""
-    context = browser.new_context(viewport=VIEWPORT)
+    ``init``, scripts run before the page's own; ``options``, the context's others
+    (``browser.new_context``: another viewport, reduced_motion…)."""
+    context = browser.new_context(**dict({"viewport": VIEWPORT}, **options))
     context.route(
         "**/*",
         lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort(),

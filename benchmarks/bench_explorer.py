@@ -25,8 +25,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_site  # noqa: E402
-from _browser import spread  # noqa: E402
-from conftest import ARGS, CHROMIUM, start_server  # noqa: E402
+from _browser import launch, new_page, serve, spread  # noqa: E402
 
 PAGE = "explainers/head-explorer/"
 WIDTH, HEIGHT = 1280, 900
@@ -58,15 +57,9 @@ def open_page(browser, url):
     """A fresh context's page at ``url`` (offline but for 127.0.0.1, reduced motion, PROBE)
     once its first figure has drawn: (page, ms of that first frame from navigation, the
     page's errors so far and to come)."""
-    context = browser.new_context(
-        viewport={"width": WIDTH, "height": HEIGHT}, reduced_motion="reduce"
+    page = new_page(
+        browser, init=[PROBE], viewport={"width": WIDTH, "height": HEIGHT}, reduced_motion="reduce"
     )
-    context.route(
-        "**/*",
-        lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort(),
-    )
-    context.add_init_script(PROBE)
-    page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
@@ -85,10 +78,10 @@ def measure(site: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     row = next(r for r in bench_site.measure(site) if r[0] == PAGE)
-    server = start_server(site)
-    url = "http://127.0.0.1:%d/%s" % (server.server_address[1], PAGE)
+    server, root = serve(site)
+    url = root + PAGE
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = launch(p)
         firsts = []
         for _ in range(FIRST_RUNS - 1):
             page, first, _errors = open_page(browser, url)

@@ -16,13 +16,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _browser import spread
+from _browser import launch, new_page, serve, spread
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import ARGS, CHROMIUM, start_server  # noqa: E402
-from tests.plugin.conftest import copy_docs_project, mkdocs_build  # noqa: E402
+from tests.plugin.conftest import copy_docs_project, mkdocs_build, serve_docs_at  # noqa: E402
 
 RUNS = 7
 TITLE = "Inside an attention head"
@@ -47,29 +46,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = copy_docs_project(Path(tmp))
         (src / "site").mkdir()
-        server = start_server(src / "site")
-        url = "http://127.0.0.1:%d/" % server.server_address[1]
-        config = (src / "mkdocs.yml").read_text("utf-8")
-        (src / "mkdocs.yml").write_text(
-            config.replace("https://mm-docs.github.io/mm-docs/", url), "utf-8"
-        )
+        server, url = serve(src / "site")
+        serve_docs_at(src, url)
         result = mkdocs_build(src)
         if result.returncode:
             sys.exit(result.stderr)
         times = []
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = launch(p)
             for _ in range(RUNS):
-                context = browser.new_context(
-                    viewport={"width": 1280, "height": 900}, reduced_motion="reduce"
+                page = new_page(
+                    browser, viewport={"width": 1280, "height": 900}, reduced_motion="reduce"
                 )
-                context.route(
-                    "**/*",
-                    lambda r: (
-                        r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort()
-                    ),
-                )
-                page = context.new_page()
                 page.goto(url)
                 page.wait_for_function(
                     "[...document.querySelectorAll('figure.mm-figure')]"
@@ -80,7 +68,7 @@ def main() -> None:
                 page.evaluate(CLICK, TITLE)
                 page.wait_for_function(ARRIVED, arg=TITLE, timeout=60_000)
                 times.append(page.evaluate(FIRST))
-                context.close()
+                page.context.close()
             browser.close()
         server.shutdown()
     print(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plugin.conftest import copy_docs_project, mkdocs_build
+from tests.plugin.conftest import copy_docs_project, mkdocs_build, serve_docs_at
 
 from .conftest import assert_loaded_cleanly, failed_requests, open_page, start_server
 
@@ -31,10 +31,7 @@ def docs_site(tmp_path_factory):
     (src / "site").mkdir()
     server = start_server(src / "site")
     url = "http://127.0.0.1:%d/" % server.server_address[1]
-    config = (src / "mkdocs.yml").read_text("utf-8")
-    assert "\nsite_url: https://mm-docs.github.io/mm-docs/\n" in config
-    config = config.replace("https://mm-docs.github.io/mm-docs/", url)
-    (src / "mkdocs.yml").write_text(config, "utf-8")
+    serve_docs_at(src, url)
     r = mkdocs_build(src, "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
     yield url

@@ -72,6 +72,19 @@ def copy_docs_project(dest: Path) -> Path:
     return dest
 
 
+# The site_url the repository's mkdocs.yml publishes at (the docs site's address).
+SITE_URL = "https://mm-docs.github.io/mm-docs/"
+
+
+def serve_docs_at(root: Path, url: str) -> None:
+    """Point the docs project copied to ``root`` (copy_docs_project) at ``url``, where it
+    is served: Material's instant navigation matches links against site_url's host and
+    port, as a published site's are where it is published."""
+    config = (root / "mkdocs.yml").read_text("utf-8")
+    assert "\nsite_url: %s\n" % SITE_URL in config
+    (root / "mkdocs.yml").write_text(config.replace(SITE_URL, url), "utf-8")
+
+
 def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*MKDOCS, "build", *args],

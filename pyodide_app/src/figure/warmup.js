@@ -88,7 +88,6 @@ export function warmUp(renderer, theme) {
   gl.flush();
   let disposed = false;
   return {
-    programs: 2,
     dispose() {
       if (disposed) return;
       disposed = true;
