@@ -82,16 +82,14 @@ def serve(folder):
 
 
 def new_page(browser, style=None, init=(), **options):
-    """A page at 1280×720 in a new context (close it with ``page.context.close()``) that
-    reaches 127.0.0.1 only; ``style``, CSS, is added before the viewer's module runs
-    (readyState "interactive" comes first: its first scan measures the styled page);
-    ``init``, scripts run before the page's own; ``options``, the context's others
-    (``browser.new_context``: another viewport, reduced_motion…)."""
+    """A page at 1280×720 in a new context (close it with ``page.context.close()``);
+    ``style``, CSS, is added before the viewer's module runs (readyState "interactive"
+    comes first: its first scan measures the styled page); ``init``, scripts run before
+    the page's own; ``options``, the context's others (``browser.new_context``: another
+    viewport, reduced_motion…).  It reaches 127.0.0.1 only through ``launch``'s flags
+    (ARGS' proxy), not by routing requests: a routed request waits for Playwright's
+    driver, and a page's timings would include those round trips."""
     context = browser.new_context(**dict({"viewport": VIEWPORT}, **options))
-    context.route(
-        "**/*",
-        lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort(),
-    )
     if style:
         context.add_init_script(
             "document.addEventListener('readystatechange', () => {"
