@@ -6,7 +6,8 @@ the viewer and the scene file as the plugin writes it (siteassets.preload_tags; 
 measured without the preloads, and in the dark palette: headless Chromium prefers light,
 as our docs site's default palette is, and each palette compiles its own variant of the
 matrix program, matrix.frag's LIGHT define), with where the time goes: the viewer module run
-(DOMContentLoaded), the scene bytes, decoded, built, the first frame's pixels read back;
+(DOMContentLoaded), the scene bytes, decoded, built, the first frame's pixels read back
+(bench_floor: the program's compile alone; bench_budget: the CPU behind this frame);
 frame time while orbiting <= 100 ms; animation step <= 2 ms of JavaScript;
 JS bundle <= 300 KB gzipped.  Also measured (issue 11, no target): the lens
 (input/lens.js, 0.5 × 720 px square, magnification 7) — what a pointer move under
