@@ -144,7 +144,8 @@ def main() -> None:
         )
     )
     for kind in sorted(per_kind, key=lambda k: -statistics.median(per_kind[k])):
-        print("  %-20s %s ms" % (kind, spread(per_kind[kind])))
+        if max(per_kind[kind]) > 0:
+            print("  %-20s %s ms" % (kind, spread(per_kind[kind])))
 
 
 if __name__ == "__main__":
