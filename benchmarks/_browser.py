@@ -11,6 +11,7 @@ they take the same way.
   figure's canvas, so the GPU's work is in them (rAF rates would hide it);
 - ``LONG_TASKS``, ``FRAME_GAPS``: init scripts recording main-thread long tasks (> 50 ms)
   and the gaps between animation frames from the start of the page, in ``window.__mm``;
+- ``processes(browser)``: the browser's processes (type, pid, CPU time so far);
 - ``process_memory(browser)``: resident memory of the renderer and GPU processes;
 - ``spread(values)``: min/median/max, as every benchmark prints it.
 """
@@ -37,6 +38,7 @@ __all__ = [
     "new_page",
     "orbit_frames",
     "process_memory",
+    "processes",
     "serve",
     "spread",
 ]
@@ -140,16 +142,21 @@ def orbit_frames(page, fig, n):
     )
 
 
-def process_memory(browser):
-    """{type: MB} resident memory of the largest of the browser's processes of each type
-    ("renderer", "GPU"...): ids from CDP's SystemInfo.getProcessInfo, VmRSS from /proc."""
+def processes(browser):
+    """The browser's processes now, from CDP's SystemInfo.getProcessInfo: a list of
+    {"type": "browser" | "renderer" | "GPU" | a service's name, "id": pid, "cpuTime": s}."""
     cdp = browser.new_browser_cdp_session()
     try:
-        infos = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
+        return cdp.send("SystemInfo.getProcessInfo")["processInfo"]
     finally:
         cdp.detach()
+
+
+def process_memory(browser):
+    """{type: MB} resident memory of the largest of the browser's processes of each type
+    ("renderer", "GPU"...): ids from ``processes``, VmRSS from /proc."""
     out = {}
-    for info in infos:
+    for info in processes(browser):
         try:
             status = Path("/proc/%d/status" % info["id"]).read_text()
         except OSError:

@@ -1,7 +1,7 @@
 """The CPU a first frame costs on this machine (issue 15, item 3: <= 350 ms from navigation).
 
 bench_viewer times the GPT-2 head's first frame; this measures the work behind it: the
-CPU time every Chromium process spent (from /proc, user + system, all threads) between
+CPU time every Chromium process spent (user + system, all threads) between
 just before the navigation and just after the first frame, beside what the machine's
 cores could give in that time (cores × wall time).  When the two are close the cores
 were saturated: the first frame then comes sooner only with less work, not with the
@@ -10,21 +10,21 @@ parse for the same two cores).  Also printed, per process type, where that CPU w
 (browser: navigation and networking; renderer: HTML, the viewer module's parse and run,
 the scene's decode and build, the frame's JavaScript; GPU: the shader compile, texture
 uploads, the frame's rasterisation), and this harness's own share (the Python process
-that serves the files and drives the browser).  Times are /proc's clock ticks (10 ms),
-summed over many threads; min/median/max over RUNS loads.
+that serves the files and drives the browser).  CPU times come from CDP's
+SystemInfo.getProcessInfo (10 ms steps, summed over each process's threads);
+min/median/max over RUNS loads.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _browser import FULL, first_frame, launch, new_page, serve, spread
+from _browser import FULL, first_frame, launch, new_page, processes, serve, spread
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -33,67 +33,12 @@ from demo_site import write_site  # noqa: E402
 
 SPEC = (ROOT / "examples" / "attention-head.yaml").read_text()
 RUNS = 7
-# Not Chromium's, listed apart: this process (it also serves the files) and its driver.
-HARNESS = ("harness (python, serving)", "playwright driver")
-TICK = 1000 / os.sysconf("SC_CLK_TCK")  # ms per clock tick
-KINDS = {"gpu-process": "GPU", "utility": "utility (network, storage)", "zygote": "zygote"}
+HARNESS = "harness (python, serving)"  # this process, which also serves the files: listed apart
 
 
-def _children():
-    """{pid: parent pid} of every process now."""
-    out = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path("/proc/%s/stat" % entry).read_text()
-            except OSError:
-                continue
-            out[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return out
-
-
-def _cpu(pid):
-    """(ms of user + system CPU so far, Chromium's --type= or "browser") of ``pid``."""
-    try:
-        fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
-        cmdline = Path("/proc/%d/cmdline" % pid).read_bytes()
-    except OSError:
-        return 0.0, None
-    # Chromium rewrites its children's command lines into one string: search it.
-    kind = re.search(rb"--type=([\w-]+)", cmdline)
-    kind = kind.group(1).decode() if kind else "browser"
-    return (int(fields[11]) + int(fields[12])) * TICK, KINDS.get(kind, kind)
-
-
-def _comm(pid):
-    try:
-        return Path("/proc/%d/comm" % pid).read_text().strip()
-    except OSError:
-        return ""
-
-
-def _snapshot():
-    """{type: CPU ms} of this process and its descendants (Playwright's driver, Chromium)."""
-    parent = _children()
-    me = os.getpid()
-
-    def ours(pid):
-        while pid > 1:
-            pid = parent.get(pid, 0)
-            if pid == me:
-                return True
-        return False
-
-    out = {}
-    for pid in parent:
-        if ours(pid):
-            ms, kind = _cpu(pid)
-            if kind == "browser" and not _comm(pid).startswith("chrom"):
-                kind = HARNESS[1]
-            if kind:
-                out[kind] = out.get(kind, 0.0) + ms
-    out[HARNESS[0]] = sum(os.times()[:2]) * 1000
-    return out
+def _cpu(browser):
+    """{pid: (type, CPU ms so far)} of the browser's processes (CDP: 10 ms steps)."""
+    return {p["id"]: (p["type"], p["cpuTime"] * 1000) for p in processes(browser)}
 
 
 def main() -> None:
@@ -108,21 +53,21 @@ def main() -> None:
             browser = launch(p)
             for _ in range(RUNS):
                 page = new_page(browser, style=FULL)
-                before, t0 = _snapshot(), time.perf_counter()
+                before, harness, t0 = _cpu(browser), sum(os.times()[:2]), time.perf_counter()
                 page.goto(root + "site/index.html", wait_until="commit")
                 fig = page.wait_for_selector("figure.mm-figure")
                 # polled every 5 ms, so the window closes soon after the frame
                 page.wait_for_function("el => el.dataset.mmState === 'ready'", arg=fig, polling=5)
-                after, t1 = _snapshot(), time.perf_counter()
+                t1, after = time.perf_counter(), _cpu(browser)
+                per_kind.setdefault(HARNESS, []).append((sum(os.times()[:2]) - harness) * 1000)
                 marks = first_frame(page, fig)
                 wall.append((marks["first-frame"], (t1 - t0) * 1000))
-                chromium = 0.0
-                for kind, ms in after.items():
-                    delta = ms - before.get(kind, 0.0)
-                    per_kind.setdefault(kind, []).append(delta)
-                    if kind not in HARNESS:
-                        chromium += delta
-                cpu.append(chromium)
+                spent = {}
+                for pid, (kind, ms) in after.items():  # a process new in the load started at 0
+                    spent[kind] = spent.get(kind, 0.0) + ms - before.get(pid, (kind, 0.0))[1]
+                for kind, ms in spent.items():
+                    per_kind.setdefault(kind, []).append(ms)
+                cpu.append(sum(spent.values()))
                 page.context.close()
             browser.close()
         server.shutdown()
@@ -145,7 +90,7 @@ def main() -> None:
     )
     for kind in sorted(per_kind, key=lambda k: -statistics.median(per_kind[k])):
         if max(per_kind[kind]) > 0:
-            print("  %-20s %s ms" % (kind, spread(per_kind[kind])))
+            print("  %-28s %s ms" % (kind, spread(per_kind[kind])))
 
 
 if __name__ == "__main__":
